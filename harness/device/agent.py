@@ -1,0 +1,188 @@
+# Faraday device agent: JSON lines in (operations) and out (events).
+# See docs/agent-protocol.md. It runs on the unix port and on boards with
+# ~39 KB of heap, so it keeps no tables and builds no big strings.
+import sys
+
+# MICROPYPATH replaces the default path on the unix port, and asyncio is
+# frozen into the firmware: without ".frozen" it cannot be found.
+if ".frozen" not in sys.path:
+    sys.path.append(".frozen")
+
+import gc
+import io
+import json
+import asyncio
+from time import ticks_ms, ticks_diff
+
+# The host puts the chosen adapter at <sandbox>/lib/faraday_adapter.py; a
+# module name on the command line overrides that (handy by hand).
+A = __import__(sys.argv[1] if len(sys.argv) > 1 else "faraday_adapter")
+gc.collect()
+
+_out = sys.stdout
+_subs = ()  # cfg["subs"]: resubscribed on every `up`
+_done = asyncio.Event()
+
+
+def _val(v):
+    # Payloads and topics arrive as bytes; JSON has no bytes, so text goes
+    # out as a string and anything else as {"hex": ...}.
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        try:
+            return str(v, "utf-8")
+        except Exception:
+            import binascii
+
+            return {"hex": binascii.hexlify(v).decode()}
+    if isinstance(v, dict):
+        for k in v:
+            v[k] = _val(v[k])
+    return v
+
+
+def emit(d):
+    # "ev" must come first (the host tells events from client prints by the
+    # '{"ev":' prefix) and MicroPython dicts are unordered, so the line is
+    # written piecewise. Nothing here yields, so lines never interleave.
+    ev = d.pop("ev")
+    w = _out.write
+    w('{"ev":"')
+    w(ev)
+    w('","t":')
+    w(str(ticks_ms()))
+    for k in d:
+        w(",")
+        w(json.dumps(k))
+        w(":")
+        w(json.dumps(_val(d[k])))
+    w("}\n")
+    _out.flush()
+    if ev == "up":  # the client says it is (back) up: resubscribe, as apps do
+        asyncio.create_task(_resubscribe())
+
+
+def _tb(e):
+    buf = io.StringIO()
+    sys.print_exception(e, buf)
+    return buf.getvalue()
+
+
+async def _resubscribe():
+    for s in _subs:
+        try:
+            r = await A.subscribe(s[0], s[1] if len(s) > 1 else 0, None)
+            if r:  # the client reported failure without raising
+                emit({"ev": "error", "msg": "resubscribe %s: %s" % (s[0], r), "tb": ""})
+        except Exception as e:
+            emit({"ev": "error", "msg": "resubscribe %s: %r" % (s[0], e), "tb": _tb(e)})
+
+
+def _payload(p):
+    if isinstance(p, dict):  # {"hex": "..."} for binary payloads
+        import binascii
+
+        return binascii.unhexlify(p["hex"])
+    return p.encode() if p is not None else b""
+
+
+async def _op(o):
+    # One task per operation: a publish blocked on an outage must not hold
+    # up a `wifi` op that ends the outage.
+    global _subs
+    t0 = ticks_ms()
+    op = o.get("op")
+    r = None
+    try:
+        if op == "publish":
+            r = await A.publish(
+                o["topic"], _payload(o.get("payload")), o.get("qos", 0), o.get("retain", False), o.get("props")
+            )
+        elif op == "subscribe":
+            r = await A.subscribe(o["topic"], o.get("qos", 0), o.get("props"))
+        elif op == "unsubscribe":
+            r = await A.unsubscribe(o["topic"])
+        elif op == "wifi":
+            import network
+
+            network._set_link(o["up"])  # only the unix-port shim has this
+        elif op == "stats":
+            _mem()
+        elif op == "start":
+            cfg = o["cfg"]
+            _subs = cfg.get("subs") or ()
+            r = await A.start(cfg, emit)
+        elif op == "stop":
+            r = await A.stop()
+        else:
+            r = "unknown op %r" % op
+    except Exception as e:
+        r = repr(e)
+        emit({"ev": "error", "msg": r, "tb": _tb(e)})
+    # Adapters return None on success, or a string when the client reported
+    # a failure in its own way (e.g. a publish() that returned False).
+    a = {"ev": "ack", "id": o.get("id"), "ok": not r, "dt": ticks_diff(ticks_ms(), t0)}
+    if r:
+        a["err"] = r if isinstance(r, str) else repr(r)
+    emit(a)
+    if op == "stop":
+        _done.set()
+
+
+def _mem():
+    gc.collect()
+    d = {"ev": "mem", "free": gc.mem_free(), "alloc": gc.mem_alloc()}
+    info = getattr(A, "info", None)  # optional client counters
+    if info:
+        d["client"] = info()
+    emit(d)
+
+
+async def _hb():
+    # Proof the event loop is alive: a client that busy-loops starves this.
+    while True:
+        await asyncio.sleep_ms(500)
+        emit({"ev": "hb"})
+
+
+async def _read_ops():
+    reader = asyncio.StreamReader(sys.stdin)
+    while True:
+        line = await reader.readline()
+        if not line:  # host went away: leave as after `stop`, without the ack
+            try:
+                await A.stop()
+            except Exception:
+                pass
+            _done.set()
+            return
+        if not line.strip():
+            continue
+        try:
+            o = json.loads(line)
+        except Exception as e:
+            emit({"ev": "error", "msg": "bad op line: %r" % e, "tb": ""})
+            continue
+        del line
+        asyncio.create_task(_op(o))
+        gc.collect()  # the parsed line is garbage now; keep the heap tidy
+
+
+async def main():
+    impl = sys.implementation
+    emit(
+        {
+            "ev": "hello",
+            "client": A.NAME,
+            "version": getattr(A, "VERSION", ""),
+            "protocols": list(A.PROTOCOLS),
+            "impl": "%s %s %s" % (impl.name, ".".join(str(x) for x in impl.version[:3]), sys.platform),
+            "free": gc.mem_free(),
+        }
+    )
+    asyncio.create_task(_hb())
+    asyncio.create_task(_read_ops())
+    await _done.wait()
+    await asyncio.sleep_ms(50)  # let the last writes drain
+
+
+asyncio.run(main())

@@ -1,0 +1,52 @@
+import type { TimelineEvent } from "../timeline/event.ts";
+import type { CheckContext } from "../scenario/dsl.ts";
+import { oneLine } from "../lab/errors.ts";
+
+export type CheckVerdict = "pass" | "fail" | "unknown";
+
+/** One fact behind a verdict, quoted with its time on the run's clock. */
+export interface Evidence {
+  /** Timeline offset in ms, when the fact has one. */
+  t?: number;
+  /** A sentence a person can act on. */
+  text: string;
+  /** Who the fact is charged to, when the check attributes a loss. */
+  charged?: "client" | "broker" | "link";
+  [detail: string]: unknown;
+}
+
+export interface CheckResult {
+  name: string;
+  verdict: CheckVerdict;
+  /** One line: what was checked and the outcome. */
+  summary: string;
+  evidence: Evidence[];
+}
+
+/**
+ * A checker: a pure function of a finished timeline and the run's context. It never talks
+ * to a process, so it can be re-run on a saved run and give the same verdict.
+ */
+export interface Check {
+  name: string;
+  /** Which MQTT guarantee (spec section) or client promise this holds the client to. */
+  guarantee: string;
+  judge(timeline: readonly TimelineEvent[], ctx: CheckContext): Omit<CheckResult, "name">;
+}
+
+/** Run every check; one that throws is `unknown` with the error, never a pass. */
+export function runChecks(checks: Check[], timeline: readonly TimelineEvent[], ctx: CheckContext): CheckResult[] {
+  return checks.map((c) => {
+    try {
+      return { name: c.name, ...c.judge(timeline, ctx) };
+    } catch (err) {
+      return { name: c.name, verdict: "unknown", summary: `checker threw: ${oneLine(err)}`, evidence: [] };
+    }
+  });
+}
+
+/** Keep evidence short enough to read: the first `n` items and a count of the rest. */
+export function firstN(items: Evidence[], n = 10): Evidence[] {
+  if (items.length <= n) return items;
+  return [...items.slice(0, n), { text: `… and ${items.length - n} more` }];
+}

@@ -1,0 +1,77 @@
+import type { TimelineEvent } from "../timeline/event.ts";
+
+/**
+ * Views of a timeline that several checkers share: when the broker was down, when faults
+ * started and ended, when the client said up or down. Pure functions over events.
+ */
+
+export interface Interval {
+  from: number;
+  /** Infinity while still open at the end of the run. */
+  to: number;
+}
+
+/** Periods during which the broker process was not running (exit … ready). */
+export function brokerDownIntervals(events: readonly TimelineEvent[]): Interval[] {
+  const out: Interval[] = [];
+  let open: number | undefined;
+  for (const e of events) {
+    if (e.src !== "broker") continue;
+    if (e.kind === "exit" && open === undefined) open = e.t;
+    if (e.kind === "ready" && open !== undefined) {
+      out.push({ from: open, to: e.t });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) out.push({ from: open, to: Infinity });
+  return out;
+}
+
+export interface FaultSpan {
+  fault: string;
+  from: number;
+  to: number;
+  params: Record<string, unknown>;
+}
+
+/** Fault spans from `fault` start/end events, matched by their `fault` id. */
+export function faultSpans(events: readonly TimelineEvent[]): FaultSpan[] {
+  const open = new Map<string, FaultSpan>();
+  const out: FaultSpan[] = [];
+  for (const e of events) {
+    if (e.src !== "fault") continue;
+    const id = String(e.id ?? e.fault);
+    if (e.kind === "start") {
+      const span = { fault: String(e.fault), from: e.t, to: Infinity, params: (e.params as Record<string, unknown>) ?? {} };
+      open.set(id, span);
+      out.push(span);
+    } else if (e.kind === "end") {
+      const span = open.get(id);
+      if (span) {
+        span.to = e.t;
+        open.delete(id);
+      }
+    }
+  }
+  return out;
+}
+
+export function inside(t: number, iv: Interval): boolean {
+  return t >= iv.from && t <= iv.to;
+}
+
+export function deviceEvents(events: readonly TimelineEvent[], kind: string): TimelineEvent[] {
+  return events.filter((e) => e.src === "device" && e.kind === kind);
+}
+
+/** The `seq=N` number of a payload, or undefined. */
+export function seqOf(payload: unknown): number | undefined {
+  if (typeof payload !== "string") return undefined;
+  const m = /^seq=(\d+)/.exec(payload);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** When the run's scenario stopped driving (end of the active part), if recorded. */
+export function scenarioEnd(events: readonly TimelineEvent[]): number | undefined {
+  return events.find((e) => e.src === "lab" && e.kind === "scenario.end")?.t;
+}

@@ -1,0 +1,89 @@
+import { at } from "../timeline/event.ts";
+import type { Check, Evidence } from "./check.ts";
+import { firstN } from "./check.ts";
+import { buildLedger, describe, type LedgerEntry } from "./ledger.ts";
+import { brokerDownIntervals, inside } from "./history.ts";
+import type { TimelineEvent } from "../timeline/event.ts";
+
+/**
+ * A durable broker saves after each change, but a SIGKILL can still land between a PUBACK
+ * and the save that follows it (mosquitto saves from its main loop). A message acknowledged
+ * this close before a crash is charged to the broker, not the client.
+ */
+const DURABLE_SAVE_WINDOW_MS = 1000;
+
+/**
+ * MQTT 3.1.1 §4.3.2 / v5 §4.3.2 (QoS 1, at least once): a message whose sender was told it
+ * was acknowledged must reach the subscriber at least once — in both directions.
+ *
+ * Attribution: a device publish "acknowledged" while the broker process was not running
+ * cannot have been PUBACKed: the client's claim is false (charged to the client). A loss
+ * after a broker crash that followed the acknowledgement is the broker's when the broker is
+ * not durable, or when the crash came within its save window. Anything else is the client's.
+ */
+export function noLostAcknowledged(): Check {
+  return {
+    name: "noLostAcknowledged",
+    guarantee: "QoS 1 at-least-once (MQTT §4.3.2): acknowledged ⇒ delivered",
+    judge(events, ctx) {
+      const ledger = buildLedger(events).filter((m) => m.qos >= 1);
+      const acked = ledger.filter((m) => m.ackedAt !== undefined);
+      if (acked.length === 0) {
+        return {
+          verdict: "unknown",
+          summary: "no QoS 1 message was acknowledged to its sender: nothing to judge",
+          evidence: [],
+        };
+      }
+      const down = brokerDownIntervals(events);
+      const crashes = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.how === "SIGKILL");
+      const lost = acked.filter((m) => m.deliveries.length === 0);
+      const evidence: Evidence[] = lost.map((m) => attribute(m, down, crashes, ctx.broker.durable));
+      const clients = evidence.filter((e) => e.charged === "client");
+      const brokers = evidence.filter((e) => e.charged === "broker");
+      const upN = acked.filter((m) => m.dir === "up").length;
+      const downN = acked.length - upN;
+      if (clients.length > 0) {
+        return {
+          verdict: "fail",
+          summary: `${clients.length} of ${acked.length} acknowledged QoS 1 messages never delivered (client's loss)${brokers.length ? `; ${brokers.length} more charged to the broker` : ""}`,
+          evidence: firstN([...clients, ...brokers], 12),
+        };
+      }
+      return {
+        verdict: "pass",
+        summary: `all ${acked.length} acknowledged QoS 1 messages delivered (${upN} device→observer, ${downN} observer→device)${brokers.length ? `, except ${brokers.length} lost by the broker's crash` : ""}`,
+        evidence: firstN(brokers, 12),
+      };
+    },
+  };
+}
+
+function attribute(m: LedgerEntry, down: ReturnType<typeof brokerDownIntervals>, crashes: TimelineEvent[], durable: boolean): Evidence {
+  const ackedAt = m.ackedAt!;
+  const base = { t: ackedAt, seq: m.seq, topic: m.topic, payload: m.payload, dir: m.dir };
+  const ackWho = m.dir === "up" ? "acknowledged to the client" : "PUBACKed to the observer";
+  const never = m.dir === "up" ? "never delivered to the observer" : "never delivered to the device";
+  const outage = down.find((iv) => inside(ackedAt, iv));
+  if (m.dir === "up" && outage) {
+    return {
+      ...base,
+      charged: "client",
+      text: `${describe(m)} ${ackWho} at ${at(ackedAt)} while the broker was down (${at(outage.from)}–${outage.to === Infinity ? "end" : at(outage.to)}): no PUBACK can exist; ${never}`,
+    };
+  }
+  const crash = crashes.find((c) => c.t >= ackedAt);
+  if (crash && (!durable || crash.t - ackedAt <= DURABLE_SAVE_WINDOW_MS)) {
+    const why = durable ? `within the broker's ${DURABLE_SAVE_WINDOW_MS} ms save window` : "and the broker is not durable";
+    return {
+      ...base,
+      charged: "broker",
+      text: `${describe(m)} ${ackWho} at ${at(ackedAt)}, broker crashed at ${at(crash.t)} ${why}; ${never}`,
+    };
+  }
+  return {
+    ...base,
+    charged: "client",
+    text: `${describe(m)} ${ackWho} at ${at(ackedAt)}, ${never}${crash ? `; broker crashed at ${at(crash.t)} (durable)` : ""}`,
+  };
+}

@@ -1,0 +1,50 @@
+import { at } from "../timeline/event.ts";
+import type { Check, Evidence } from "./check.ts";
+import { faultSpans } from "./history.ts";
+
+/**
+ * Client promise: after a fault heals, the client is connected again within `boundMs`.
+ * The default bound comes from the client's own settings (ctx.bounds.reconnectAfterHealMs:
+ * the reconnect attempt in flight when the fault heals may fail, the next one must not).
+ */
+export function reconnectsWithin(boundMs?: number, why?: string): Check {
+  return {
+    name: "reconnectsWithin",
+    guarantee: "reconnects within a bound derived from the client's reconnect cycle",
+    judge(events, ctx) {
+      const bound = boundMs ?? ctx.bounds.reconnectAfterHealMs;
+      const reason = why ?? `2 × (reconnect cycle ${ctx.bounds.reconnectCycleMs} ms)`;
+      const spans = faultSpans(events);
+      if (spans.length === 0) return { verdict: "unknown", summary: "no fault in this run: nothing to reconnect from", evidence: [] };
+      const ups = events.filter((e) => e.src === "device" && e.kind === "up");
+      const evidence: Evidence[] = [];
+      let failed = false;
+      for (const f of spans) {
+        if (f.to === Infinity) {
+          evidence.push({ t: f.from, text: `${f.fault} at ${at(f.from)} never healed: cannot judge the reconnect` });
+          continue;
+        }
+        const up = ups.find((u) => u.t > f.from);
+        if (!up || up.t - f.to > bound) {
+          failed = true;
+          evidence.push({
+            t: f.to,
+            charged: "client",
+            text: up
+              ? `${f.fault} healed at ${at(f.to)}; client up only at ${at(up.t)} (${Math.round(up.t - f.to)} ms > bound ${bound} ms = ${reason})`
+              : `${f.fault} healed at ${at(f.to)}; client never reported up again (bound ${bound} ms = ${reason})`,
+          });
+        } else {
+          evidence.push({
+            t: up.t,
+            text: `${f.fault} healed at ${at(f.to)}; client up at ${at(up.t)} (${Math.max(0, Math.round(up.t - f.to))} ms ≤ ${bound} ms)`,
+          });
+        }
+      }
+      const healed = spans.filter((f) => f.to !== Infinity).length;
+      if (failed) return { verdict: "fail", summary: "client did not reconnect within its bound after a fault", evidence };
+      if (healed === 0) return { verdict: "unknown", summary: "no fault healed during the run", evidence };
+      return { verdict: "pass", summary: `reconnected within ${bound} ms after each of ${healed} fault(s)`, evidence };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Timeline } from "../timeline/timeline.ts";
+import type { OwnedProcess } from "../lab/process.ts";
+
+export interface Ack {
+  id: number;
+  ok: boolean;
+  dt?: number;
+  err?: string;
+}
+
+/**
+ * The host end of the agent protocol (docs/agent-protocol.md) over one process's stdio.
+ * Device lines that are JSON events go on the timeline as `device` events; any other line
+ * is the client's own output and is kept as a `log` event.
+ */
+export class AgentChannel {
+  private nextId = 0;
+  private readonly pending = new Map<number, { op: string; resolve: (a: Ack) => void }>();
+  hello: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly proc: OwnedProcess,
+    private readonly tl: Timeline,
+  ) {
+    void proc.exited.then(({ code, signal }) => {
+      tl.record("device", "exit", { device: name, code, signal, tail: proc.tail.slice(-8) });
+      for (const [id, p] of this.pending) p.resolve({ id, ok: false, err: `device exited during ${p.op}` });
+      this.pending.clear();
+    });
+  }
+
+  /** Feed one line the device wrote. */
+  onLine(line: string, stream: "stdout" | "stderr"): void {
+    if (stream === "stdout" && line.startsWith('{"ev":')) {
+      let ev: Record<string, unknown>;
+      try {
+        ev = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        this.tl.record("device", "log", { device: this.name, line, note: "malformed agent line" });
+        return;
+      }
+      const { ev: kind, t: devT, ...rest } = ev;
+      const rec: Record<string, unknown> = { device: this.name, ...rest };
+      if (typeof devT === "number") rec.dt_dev = devT;
+      if (kind === "ack") {
+        const p = this.pending.get(rest.id as number);
+        if (p) rec.op = p.op;
+      }
+      this.tl.record("device", String(kind), rec);
+      if (kind === "hello") this.hello = rest;
+      if (kind === "ack") {
+        const id = rest.id as number;
+        const p = this.pending.get(id);
+        if (p) {
+          this.pending.delete(id);
+          p.resolve({ id, ok: rest.ok === true, dt: rest.dt as number, err: rest.err as string | undefined });
+        }
+      }
+      return;
+    }
+    this.tl.record("device", "log", { device: this.name, line, ...(stream === "stderr" ? { stream } : {}) });
+  }
+
+  /** Send one operation; resolves with its ack (never rejects: a dead device acks ok:false). */
+  send(op: string, fields: Record<string, unknown> = {}): { id: number; ack: Promise<Ack> } {
+    const id = ++this.nextId;
+    const ack = new Promise<Ack>((resolve) => {
+      if (!this.proc.running) return resolve({ id, ok: false, err: "device is not running" });
+      this.pending.set(id, { op, resolve });
+      this.tl.record("device", "op", { device: this.name, id, op, ...fields });
+      if (!this.proc.write(JSON.stringify({ op, id, ...fields }))) {
+        this.pending.delete(id);
+        resolve({ id, ok: false, err: "device stdin closed" });
+      }
+    });
+    return { id, ack };
+  }
+
+  get running(): boolean {
+    return this.proc.running;
+  }
+}

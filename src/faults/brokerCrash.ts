@@ -1,0 +1,16 @@
+import type { RunningBroker } from "../brokers/broker.ts";
+import type { Fault } from "./fault.ts";
+
+/**
+ * Broker crash: the process dies (SIGKILL), the OS resets its sockets, nothing is flushed.
+ * Healing starts it again on the same port and data folder; whether sessions survive is the
+ * broker's durability, which the scenario states and the checkers use.
+ */
+export function brokerCrash(broker: RunningBroker): Fault {
+  return {
+    kind: "brokerCrash",
+    params: { broker: broker.kind, durable: broker.durable, signal: "SIGKILL" },
+    inject: () => broker.crash(),
+    heal: () => broker.start(),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Lab } from "../lab/lab.ts";
+
+/**
+ * A fault is a package (as in Jepsen's nemesis): how to break something, how to heal it,
+ * and the parameters that go on the timeline. Faults only break things; they never judge.
+ */
+export interface Fault {
+  kind: string;
+  params: Record<string, unknown>;
+  inject(): Promise<void>;
+  heal(): Promise<void>;
+}
+
+export interface ActiveFault {
+  id: string;
+  fault: Fault;
+  healed: boolean;
+}
+
+/**
+ * Injects faults, records `fault` start/end events, and heals whatever is still broken when
+ * the lab tears down (a Ctrl-C must not leave a frozen broker or a blackholed proxy).
+ */
+export class Nemesis {
+  private n = 0;
+  readonly active: ActiveFault[] = [];
+
+  constructor(private readonly lab: Lab) {
+    lab.defer("heal open faults", () => this.healAll());
+  }
+
+  async inject(fault: Fault): Promise<ActiveFault> {
+    const a: ActiveFault = { id: `${fault.kind}-${++this.n}`, fault, healed: false };
+    this.lab.timeline.record("fault", "start", { id: a.id, fault: fault.kind, params: fault.params });
+    this.active.push(a);
+    await fault.inject();
+    this.lab.timeline.record("fault", "injected", { id: a.id, fault: fault.kind });
+    return a;
+  }
+
+  async heal(a: ActiveFault): Promise<void> {
+    if (a.healed) return;
+    this.lab.timeline.record("fault", "healing", { id: a.id, fault: a.fault.kind });
+    await a.fault.heal();
+    a.healed = true;
+    this.lab.timeline.record("fault", "end", { id: a.id, fault: a.fault.kind });
+  }
+
+  /** The most recent fault of a kind that is still in effect. */
+  open(kind: string): ActiveFault | undefined {
+    return [...this.active].reverse().find((a) => a.fault.kind === kind && !a.healed);
+  }
+
+  async healAll(): Promise<void> {
+    for (const a of [...this.active].reverse()) {
+      if (!a.healed) await this.heal(a).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Timeline } from "../timeline/timeline.ts";
+import { OwnedProcess, type OwnedProcessOptions } from "./process.ts";
+import { freePort } from "./ports.ts";
+import { oneLine } from "./errors.ts";
+
+/** Every Lab alive in this process, so a signal handler can tear all of them down. */
+const alive = new Set<Lab>();
+
+export function liveLabs(): Lab[] {
+  return [...alive];
+}
+
+/**
+ * One sandbox per run: its own temp dir, its own ports, its own child processes and one
+ * owner that tears everything down — on success, failure, timeout or Ctrl-C.
+ * Teardown steps run in reverse order and all of them run, even if some fail.
+ */
+export class Lab {
+  readonly dir: string;
+  readonly timeline: Timeline;
+  private readonly cleanups: { what: string; fn: () => unknown }[] = [];
+  private readonly processes = new Set<OwnedProcess>();
+  private torn: Promise<void> | undefined;
+  /** Aborted on teardown, so every wait in the scenario returns at once. */
+  readonly abort = new AbortController();
+
+  constructor(readonly runId: string, opts: { keepDir?: boolean; timeline?: Timeline } = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), `faraday-${runId.replace(/[^\w.-]/g, "_").slice(0, 40)}-`));
+    this.timeline = opts.timeline ?? new Timeline();
+    if (!opts.keepDir) this.defer("remove sandbox dir", () => rmSync(this.dir, { recursive: true, force: true }));
+    alive.add(this);
+  }
+
+  port(): Promise<number> {
+    return freePort();
+  }
+
+  /** Start a child that this lab owns until teardown. */
+  spawn(opts: OwnedProcessOptions): OwnedProcess {
+    const p = new OwnedProcess(opts);
+    this.processes.add(p);
+    void p.exited.then(() => this.processes.delete(p));
+    return p;
+  }
+
+  /** Register a cleanup; they run last-in first-out at teardown. */
+  defer(what: string, fn: () => unknown): void {
+    this.cleanups.push({ what, fn });
+  }
+
+  get tornDown(): boolean {
+    return this.torn !== undefined;
+  }
+
+  teardown(): Promise<void> {
+    this.torn ??= this.doTeardown();
+    return this.torn;
+  }
+
+  private async doTeardown(): Promise<void> {
+    this.abort.abort();
+    const problems: string[] = [];
+    for (const c of this.cleanups.reverse()) {
+      try {
+        await c.fn();
+      } catch (err) {
+        problems.push(`${c.what}: ${oneLine(err)}`);
+      }
+    }
+    // Whatever a cleanup forgot: no child outlives its lab.
+    await Promise.allSettled([...this.processes].map((p) => p.stop(1000)));
+    if (problems.length) this.timeline.record("lab", "teardown.problem", { problems });
+    alive.delete(this);
+  }
+
+  /** Synchronous last resort for process exit: SIGKILL every process group we own. */
+  killAllNow(): void {
+    for (const p of this.processes) p.signal("SIGKILL");
+  }
+}

@@ -1,0 +1,98 @@
+import mqtt, { type MqttClient } from "mqtt";
+import type { Timeline } from "../timeline/timeline.ts";
+import type { Protocol } from "../brokers/broker.ts";
+import { until } from "../lab/ready.ts";
+
+/**
+ * The witness and injector on the broker side: an MQTT.js client connected straight to the
+ * broker (never through the device's proxy). It records every message it receives from the
+ * device and every message it publishes to the device, with the broker's acknowledgement.
+ * It keeps a persistent session so a broker restart does not make *it* lose messages.
+ */
+export class Observer {
+  private seq = 0;
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly tl: Timeline,
+  ) {}
+
+  static async connect(opts: {
+    port: number;
+    protocol: Protocol;
+    clientId: string;
+    timeline: Timeline;
+    subscribe: string[];
+  }): Promise<Observer> {
+    const tl = opts.timeline;
+    const v5 = opts.protocol === "5";
+    const client = mqtt.connect({
+      host: "127.0.0.1",
+      port: opts.port,
+      clientId: opts.clientId,
+      protocolVersion: v5 ? 5 : 4,
+      clean: false,
+      // v5: keep the session for an hour, so it survives the broker's restart.
+      ...(v5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
+      keepalive: 5,
+      reconnectPeriod: 200,
+      connectTimeout: 2000,
+      resubscribe: true,
+    });
+    const obs = new Observer(client, tl);
+    client.on("connect", (connack) => {
+      tl.record("observer", "up", { sessionPresent: connack.sessionPresent });
+      // Subscribe on every connect: with a lost session (non-durable broker) this restores it.
+      client.subscribe(opts.subscribe, { qos: 1 }, (err) => {
+        if (err) tl.record("observer", "error", { msg: `subscribe failed: ${err.message}` });
+        else tl.record("observer", "subscribed", { topics: opts.subscribe });
+      });
+    });
+    client.on("close", () => tl.record("observer", "down", {}));
+    client.on("error", (err) => tl.record("observer", "error", { msg: err.message }));
+    client.on("message", (topic, payload, packet) => {
+      const ev: Record<string, unknown> = {
+        topic,
+        payload: payload.toString("utf8"),
+        qos: packet.qos,
+        retain: packet.retain,
+        dup: packet.dup,
+      };
+      if (packet.properties && Object.keys(packet.properties).length) ev.props = packet.properties;
+      tl.record("observer", "recv", ev);
+    });
+    await until(
+      `observer connected and subscribed on port ${opts.port}`,
+      async () => tl.last((e) => e.src === "observer" && e.kind === "subscribed") !== undefined,
+      { withinMs: 5000 },
+    );
+    return obs;
+  }
+
+  /**
+   * Publish to the device. Records `publish` when handed to MQTT.js and `puback` when the
+   * broker acknowledged it (QoS 1), so checkers know what the broker owes the device.
+   */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2 = 1, retain = false): Promise<boolean> {
+    const id = ++this.seq;
+    this.tl.record("observer", "publish", { id, topic, payload, qos, retain });
+    return new Promise((resolve) => {
+      this.client.publish(topic, payload, { qos, retain }, (err) => {
+        if (err) {
+          this.tl.record("observer", "publish.error", { id, topic, payload, msg: err.message });
+          resolve(false);
+        } else {
+          this.tl.record("observer", "puback", { id, topic, payload, qos });
+          resolve(true);
+        }
+      });
+    });
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => this.client.end(true, {}, () => r()));
+  }
+}

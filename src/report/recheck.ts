@@ -1,0 +1,52 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseTimeline } from "../timeline/event.ts";
+import { runChecks } from "../checks/check.ts";
+import { expectationsMet } from "../checks/expectationsMet.ts";
+import { mergeVerdict } from "../checks/verdict.ts";
+import type { CheckContext, Scenario } from "../scenario/dsl.ts";
+import type { RunResult } from "../scenario/runner.ts";
+import { InputError } from "../lab/errors.ts";
+
+/**
+ * Re-judge a saved run: read its timeline and the context the run recorded, run the
+ * scenario's checkers again and rewrite results.json. Checkers are pure, so the same
+ * timeline gives the same verdicts, byte for byte.
+ */
+export function recheck(runDir: string, scenarios: Map<string, { scenario: Scenario }>): RunResult {
+  const tlFile = join(runDir, "timeline.jsonl");
+  if (!existsSync(tlFile)) throw new InputError(`${runDir} holds no timeline.jsonl: not a run folder`);
+  const events = parseTimeline(readFileSync(tlFile, "utf8"));
+  const ctxEvent = events.find((e) => e.src === "lab" && e.kind === "context");
+  if (!ctxEvent) throw new InputError(`${tlFile} has no recorded context (the run stopped before its device started)`);
+  const ctx = ctxEvent.ctx as CheckContext;
+  const entry = scenarios.get(ctx.scenario);
+  if (!entry) throw new InputError(`${runDir}: scenario "${ctx.scenario}" no longer exists`);
+  const resultsFile = join(runDir, "results.json");
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { runs: RunResult[] }).runs[0] : undefined;
+  const labError = events.find((e) => e.src === "lab" && e.kind === "error")?.msg as string | undefined;
+  const checks = runChecks([...entry.scenario.checks(ctx), expectationsMet()], events, ctx);
+  const start = events.find((e) => e.src === "lab" && e.kind === "run.start");
+  const result: RunResult = {
+    ...(previous ?? {
+      id: String(start?.run ?? ctx.scenario),
+      scenario: ctx.scenario,
+      title: entry.scenario.title,
+      client: ctx.manifest.name,
+      clientRevision: String(start?.revision ?? ""),
+      device: "unknown",
+      protocol: ctx.protocol,
+      broker: ctx.broker.kind,
+      brokerDurable: ctx.broker.durable,
+      seed: Number(start?.seed ?? 0),
+      startedAt: "",
+      durationMs: 0,
+      dir: runDir,
+    }),
+    verdict: mergeVerdict(checks, labError),
+    checks,
+  };
+  if (labError) result.reason = labError;
+  writeFileSync(resultsFile, JSON.stringify({ runs: [result] }, null, 2) + "\n");
+  return result;
+}

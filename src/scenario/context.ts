@@ -1,0 +1,107 @@
+import type { Lab } from "../lab/lab.ts";
+import type { RunningBroker } from "../brokers/broker.ts";
+import type { AgentChannel } from "../devices/channel.ts";
+import type { ClientConfig } from "../devices/device.ts";
+import type { Observer } from "../observer/observer.ts";
+import { Nemesis } from "../faults/fault.ts";
+import { brokerCrash } from "../faults/brokerCrash.ts";
+import { LabError } from "../lab/errors.ts";
+import type { Bounds, BrokerHandle, DeviceHandle, ObserverHandle, ScenarioContext } from "./dsl.ts";
+import { ExpectationFailed } from "./expectation.ts";
+import { publishStream } from "./stream.ts";
+
+/** Builds what a scenario drives: thin handles over the lab's real parts. */
+export function buildContext(p: {
+  lab: Lab;
+  broker: RunningBroker;
+  device: AgentChannel;
+  observer: Observer;
+  client: ClientConfig;
+  bounds: Bounds;
+  topics: { up: string; down: string };
+}): ScenarioContext {
+  const { lab, broker, device, observer, client, bounds, topics } = p;
+  const tl = lab.timeline;
+  const signal = lab.abort.signal;
+  const nemesis = new Nemesis(lab);
+
+  /**
+   * Time the most recent fault started: "up again" means the client's latest signal since
+   * then is `up` (a client may reconnect a moment before the lab sees the broker ready).
+   */
+  const lastFaultStart = () => tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
+
+  const awaitState = async (kind: "up" | "down", within: number, what: string) => {
+    const since = lastFaultStart();
+    const seen = tl.last((e) => e.src === "device" && (e.kind === "up" || e.kind === "down") && e.t > since);
+    if (seen?.kind === kind) return;
+    const started = tl.now();
+    const ev = await tl.next((e) => e.src === "device" && e.kind === kind, within, signal);
+    if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
+  };
+
+  const deviceHandle: DeviceHandle = {
+    name: device.name,
+    up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
+    down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
+    publish: (topic, payload, o = {}) =>
+      device.send("publish", { topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, props: o.props ?? {} }).ack,
+    publishEvery: (topic, { qos, everyMs }) =>
+      publishStream({
+        timeline: tl,
+        signal,
+        everyMs,
+        stopGraceMs: client.response_time * 1000,
+        publish: async (payload) => (await device.send("publish", { topic, payload, qos, retain: false, props: {} }).ack).ok,
+      }),
+    subscribe: (topic, qos) => device.send("subscribe", { topic, qos, props: {} }).ack,
+    wifi: (up) => device.send("wifi", { up }).ack,
+  };
+
+  const brokerHandle: BrokerHandle = {
+    kind: broker.kind,
+    durable: broker.durable,
+    async crash() {
+      await nemesis.inject(brokerCrash(broker));
+    },
+    async start() {
+      const open = nemesis.open("brokerCrash");
+      if (!open) throw new LabError("broker.start() without a crash to heal");
+      await nemesis.heal(open);
+    },
+  };
+
+  const observerHandle: ObserverHandle = {
+    publish: (topic, payload, o = {}) => observer.publish(topic, payload, o.qos ?? 1, o.retain ?? false),
+    publishEvery: (topic, { qos, everyMs }) =>
+      publishStream({
+        timeline: tl,
+        signal,
+        everyMs,
+        stopGraceMs: 2000,
+        publish: (payload) => observer.publish(topic, payload, qos),
+      }),
+  };
+
+  return {
+    device: deviceHandle,
+    broker: brokerHandle,
+    observer: observerHandle,
+    topics,
+    client,
+    bounds,
+    protocol: client.protocol,
+    wait: (ms) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        const t = setTimeout(done, ms);
+        function done() {
+          clearTimeout(t);
+          signal.removeEventListener("abort", done);
+          resolve();
+        }
+        signal.addEventListener("abort", done, { once: true });
+      }),
+    note: (text) => tl.record("lab", "note", { text }),
+  };
+}

@@ -1,0 +1,56 @@
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { repoRoot } from "../tools/paths.ts";
+import { InputError } from "../lab/errors.ts";
+import type { Scenario } from "./dsl.ts";
+
+export interface ScenarioEntry {
+  scenario: Scenario;
+  /** Path relative to scenarios/, e.g. resilience/broker-crash.ts. */
+  file: string;
+  /** First folder: resilience, compliance, floods… */
+  suite: string;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+/** Every scenario under scenarios/, by id. A duplicate id is a bug in the catalogue. */
+export async function loadScenarios(root = join(repoRoot, "scenarios")): Promise<Map<string, ScenarioEntry>> {
+  const out = new Map<string, ScenarioEntry>();
+  for (const file of walk(root).sort()) {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: Scenario };
+    const s = mod.default;
+    if (!s || typeof s.run !== "function") continue;
+    const rel = relative(root, file);
+    if (out.has(s.id)) throw new Error(`scenario id ${s.id} is declared twice (${out.get(s.id)!.file} and ${rel})`);
+    out.set(s.id, { scenario: s, file: rel, suite: rel.split("/")[0]! });
+  }
+  return out;
+}
+
+/** Resolve ids and --suite into scenarios, with a one-line error naming what exists. */
+export function select(all: Map<string, ScenarioEntry>, ids: string[], suite: string | undefined): ScenarioEntry[] {
+  if (suite) {
+    const picked = suite === "default" ? [...all.values()].filter((e) => e.suite === "resilience") : [...all.values()].filter((e) => e.suite === suite);
+    if (picked.length === 0) {
+      const suites = [...new Set([...all.values()].map((e) => e.suite))].join(", ");
+      throw new InputError(`unknown suite "${suite}" (suites: default, ${suites})`);
+    }
+    return picked;
+  }
+  if (ids.length === 0) throw new InputError("name a scenario or a --suite (see: faraday list)");
+  return ids.map((id) => {
+    const e = all.get(id);
+    if (!e) throw new InputError(`unknown scenario "${id}" (known: ${[...all.keys()].join(", ")})`);
+    return e;
+  });
+}

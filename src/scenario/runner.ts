@@ -1,0 +1,223 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Lab } from "../lab/lab.ts";
+import { LabError, oneLine } from "../lab/errors.ts";
+import type { BrokerFactory, Protocol, RunningBroker } from "../brokers/broker.ts";
+import { startLink } from "../lab/link.ts";
+import { Observer } from "../observer/observer.ts";
+import type { ClientConfig, DeviceKind, ResolvedClient } from "../devices/device.ts";
+import { Timeline } from "../timeline/timeline.ts";
+import { at } from "../timeline/event.ts";
+import { runChecks, type CheckResult } from "../checks/check.ts";
+import { expectationsMet } from "../checks/expectationsMet.ts";
+import { buildLedger } from "../checks/ledger.ts";
+import { mergeVerdict, type RunVerdict } from "../checks/verdict.ts";
+import type { CheckContext, Scenario } from "./dsl.ts";
+import { buildContext } from "./context.ts";
+import { deriveBounds } from "./bounds.ts";
+import { ExpectationFailed } from "./expectation.ts";
+
+export interface RunSpec {
+  scenario: Scenario;
+  client: ResolvedClient;
+  device: DeviceKind;
+  broker: BrokerFactory;
+  protocol: Protocol;
+  /** The folder for this run's files. */
+  dir: string;
+  seed: number;
+  /** Progress lines for the terminal. */
+  progress?: (line: string) => void;
+  /** Recorded in the run for reproduction. */
+  command?: string;
+  /** The toxiproxy-server binary the link runs. */
+  toxiproxyBin: string;
+}
+
+export interface RunResult {
+  id: string;
+  scenario: string;
+  title: string;
+  client: string;
+  clientRevision: string;
+  device: string;
+  protocol: Protocol;
+  broker: string;
+  brokerDurable: boolean;
+  seed: number;
+  verdict: RunVerdict;
+  reason?: string;
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  dir: string;
+}
+
+/** The feature a protocol version stands for in a capability manifest. */
+const PROTOCOL_FEATURE: Record<Protocol, string> = { "3.1.1": "mqtt311", "5": "mqtt5" };
+
+/** A run that never started: the client declares it cannot do what the scenario needs. */
+function gated(spec: RunSpec): string | undefined {
+  const m = spec.client.manifest;
+  if (!m.protocols.includes(spec.protocol))
+    return `${m.name} does not support MQTT ${spec.protocol}: ${m.unsupported[PROTOCOL_FEATURE[spec.protocol]] ?? `its manifest lists only ${m.protocols.join(", ")}`}`;
+  for (const f of spec.scenario.requires ?? []) if (m.unsupported[f]) return `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}`;
+  if (!spec.broker.protocols.includes(spec.protocol)) return `broker ${spec.broker.kind} does not speak MQTT ${spec.protocol}`;
+  return undefined;
+}
+
+/**
+ * One run: sandbox, broker, link, observer, device; the scenario drives; teardown; the
+ * checkers judge the finished timeline. Whatever happens, the timeline and a results.json
+ * are written, and nothing the lab started is left running.
+ */
+export async function runOne(spec: RunSpec): Promise<RunResult> {
+  const s = spec.scenario;
+  const id = `${s.id}.${spec.client.name}.v${spec.protocol}.${spec.broker.kind}`;
+  mkdirSync(spec.dir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const t0 = Date.now();
+  const say = (msg: string) => spec.progress?.(`[${id}] ${msg}`);
+  const base = {
+    id,
+    scenario: s.id,
+    title: s.title,
+    client: spec.client.name,
+    clientRevision: spec.client.revision,
+    device: spec.device.kind,
+    protocol: spec.protocol,
+    broker: spec.broker.kind,
+    brokerDurable: spec.broker.durable,
+    seed: spec.seed,
+    startedAt,
+    dir: spec.dir,
+  };
+
+  const gate = gated(spec);
+  if (gate) {
+    const r: RunResult = { ...base, verdict: "unsupported", reason: gate, durationMs: 0, checks: [] };
+    writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [r] }, null, 2) + "\n");
+    return r;
+  }
+
+  const timeline = new Timeline();
+  timeline.writeTo(join(spec.dir, "timeline.jsonl"));
+  const lab = new Lab(id, { timeline });
+  const topics = { up: `faraday/${lab.dir.split("-").pop()}/up`, down: `faraday/${lab.dir.split("-").pop()}/down` };
+  const settings = s.client ?? {};
+  let labError: string | undefined;
+  let checkCtx: CheckContext | undefined;
+  const stopLive = timeline.onEvent((e) => {
+    if (e.src === "fault" && (e.kind === "start" || e.kind === "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) say(`${at(e.t)} client ${e.kind}`);
+    if (e.src === "lab" && e.kind === "expectation.failed") say(`${at(e.t)} expectation failed: ${String(e.what)}`);
+  });
+  const ticker = setInterval(() => {
+    const l = buildLedger(timeline.events);
+    const up = l.filter((m) => m.dir === "up");
+    say(`${at(timeline.now())} … ${up.length} published, ${up.filter((m) => m.ackedAt !== undefined).length} acknowledged, ${up.filter((m) => m.deliveries.length).length} delivered`);
+  }, 10_000);
+
+  try {
+    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision });
+    const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
+    say(`broker ${broker.kind} ready on port ${broker.port}`);
+    const link = await startLink(lab, spec.toxiproxyBin);
+    const deviceName = "dev1";
+    const proxy = await link.proxyFor(deviceName, broker.port);
+    const observer = await Observer.connect({
+      port: broker.port,
+      protocol: spec.protocol,
+      clientId: `faraday-observer-${lab.dir.split("-").pop()}`,
+      timeline,
+      subscribe: [topics.up],
+    });
+    lab.defer("close observer", () => observer.close());
+
+    const cfg: ClientConfig = {
+      client_id: `faraday-${lab.dir.split("-").pop()}`.slice(0, 23),
+      server: "127.0.0.1",
+      port: proxy.listenPort,
+      keepalive: settings.keepalive ?? 6,
+      clean: settings.clean ?? true,
+      clean_init: settings.clean_init ?? settings.clean ?? true,
+      protocol: spec.protocol,
+      session_expiry: settings.session_expiry ?? (settings.clean === false ? 3600 : 0),
+      response_time: settings.response_time ?? 3,
+      subs: [[topics.down, 1]],
+      debug: true,
+    };
+    const bounds = deriveBounds(cfg, spec.client.manifest);
+    checkCtx = {
+      scenario: s.id,
+      protocol: spec.protocol,
+      client: cfg,
+      manifest: spec.client.manifest,
+      bounds,
+      broker: { kind: broker.kind, durable: broker.durable },
+      topics,
+    };
+    timeline.record("lab", "context", { ctx: checkCtx });
+
+    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client });
+    say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
+    const start = await device.send("start", { cfg }).ack;
+    if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
+
+    const ctx = buildContext({ lab, broker, device, observer, client: cfg, bounds, topics });
+    const limit = s.timeoutMs ?? 180_000;
+    let limitTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      s.run(ctx),
+      new Promise<never>((_, reject) => {
+        limitTimer = setTimeout(() => reject(new LabError(`scenario ${s.id} exceeded its own time limit of ${limit} ms`)), limit);
+      }),
+    ]).finally(() => clearTimeout(limitTimer));
+    if (lab.abort.signal.aborted) throw new LabError("interrupted");
+    await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal);
+    timeline.record("lab", "device.stopping", {});
+    await Promise.race([device.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
+  } catch (err) {
+    if (err instanceof ExpectationFailed) {
+      timeline.record("lab", "expectation.failed", { what: err.what, withinMs: err.withinMs, since: err.since });
+    } else {
+      labError = lab.abort.signal.aborted ? "interrupted" : oneLine(err);
+      timeline.record("lab", "error", { msg: labError });
+    }
+    timeline.record("lab", "device.stopping", { early: true });
+  } finally {
+    clearInterval(ticker);
+    timeline.record("lab", "scenario.end", {});
+    await lab.teardown();
+    stopLive();
+    await timeline.close();
+  }
+
+  const checks = checkCtx ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
+  const verdict = mergeVerdict(checks, labError);
+  writeClientLog(spec.dir, timeline);
+  const result: RunResult = { ...base, verdict, ...(labError ? { reason: labError } : {}), durationMs: Date.now() - t0, checks };
+  writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [result] }, null, 2) + "\n");
+  return result;
+}
+
+/**
+ * Let in-flight messages land before judging: wait until every acknowledged message has been
+ * delivered, or `maxMs` passes (then the checkers see what is missing).
+ */
+async function drain(tl: Timeline, maxMs: number, signal: AbortSignal): Promise<void> {
+  const settled = () => buildLedger(tl.events).every((m) => m.qos === 0 || m.ackedAt === undefined || m.deliveries.length > 0);
+  const deadline = Date.now() + maxMs;
+  while (!settled() && Date.now() < deadline && !signal.aborted) {
+    await tl.next((e) => e.kind === "recv" || e.kind === "msg", deadline - Date.now(), signal);
+  }
+  tl.record("lab", "drained", { complete: settled() });
+}
+
+/** The client's own words, in one file a maintainer can read without the timeline. */
+function writeClientLog(dir: string, tl: Timeline): void {
+  const lines = tl.events
+    .filter((e) => e.src === "device" && (e.kind === "log" || e.kind === "error" || e.kind === "exit"))
+    .map((e) => `${at(e.t).padStart(10)}  ${e.kind === "log" ? String(e.line) : JSON.stringify(e)}`);
+  writeFileSync(join(dir, "client.log"), lines.join("\n") + "\n");
+}

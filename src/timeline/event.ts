@@ -1,0 +1,41 @@
+/** Who recorded an event. Every event is stamped on one host monotonic clock. */
+export type Source = "device" | "broker" | "fault" | "observer" | "lab";
+
+/**
+ * One line of timeline.jsonl.
+ * `t` is milliseconds since the run started, on the host's monotonic clock, so events
+ * from the device, the broker, the faults and the observer can be ordered against each other.
+ */
+export interface TimelineEvent {
+  t: number;
+  src: Source;
+  kind: string;
+  [field: string]: unknown;
+}
+
+export function parseTimeline(text: string): TimelineEvent[] {
+  const out: TimelineEvent[] = [];
+  for (const [i, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    let ev: unknown;
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      throw new Error(`timeline line ${i + 1} is not JSON: ${line.slice(0, 80)}`);
+    }
+    if (!isEvent(ev)) throw new Error(`timeline line ${i + 1} lacks t/src/kind: ${line.slice(0, 80)}`);
+    out.push(ev);
+  }
+  return out;
+}
+
+function isEvent(v: unknown): v is TimelineEvent {
+  if (typeof v !== "object" || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.t === "number" && typeof e.src === "string" && typeof e.kind === "string";
+}
+
+/** Seconds with millisecond precision, the way evidence quotes times: "12.304 s". */
+export function at(t: number): string {
+  return `${(t / 1000).toFixed(3)} s`;
+}
