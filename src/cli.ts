@@ -39,6 +39,7 @@ Options of run
   --parallel <n>         runs at once, each in its own sandbox (default 1)
   --seed <n>             seed of every random choice (default: time based, recorded)
   --out <dir>            where run folders go (default reports/)
+  --broker-port <n>      run the broker on this port instead of a free one (one run at a time)
 
 Examples
   npx faraday run broker-crash
@@ -100,6 +101,7 @@ async function run(args: string[]): Promise<number> {
       parallel: { type: "string", default: "1" },
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
+      "broker-port": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -114,6 +116,9 @@ async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(seed)) throw new InputError(`--seed wants a whole number, not "${values.seed}"`);
   const scenarios = select(await loadScenarios(), positionals, values.suite);
   const brokers = values.broker === "all" ? brokerKinds() : [values.broker!];
+  const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
+  if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
+    throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
   for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${b}" (brokers: ${brokerKinds().join(", ")}, all)`);
 
   const { requireTools } = await import("./tools/index.ts");
@@ -150,7 +155,7 @@ async function run(args: string[]): Promise<number> {
           scenario: e.scenario,
           client,
           device,
-          broker: brokerFactory(b, tools),
+          broker: brokerFactory(b, tools, brokerPort),
           protocol: p,
           dir: join(invocation, `${e.scenario.id}.${client.name}.v${p}.${b}`),
           seed,

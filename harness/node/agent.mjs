@@ -23,22 +23,34 @@ const ops = {
   async start(o) {
     cfg = o.cfg;
     const v5 = cfg.protocol === "5";
-    let first = true;
-    client = mqtt.connect({
+    const base = {
       host: cfg.server,
       port: cfg.port,
       clientId: cfg.client_id,
       protocolVersion: v5 ? 5 : 4,
-      clean: cfg.clean_init,
       keepalive: cfg.keepalive,
-      reconnectPeriod: 1000,
       connectTimeout: cfg.response_time * 1000,
-      resubscribe: false, // the application renews its own subscriptions, as devices do
       ...(v5 && cfg.session_expiry ? { properties: { sessionExpiryInterval: cfg.session_expiry } } : {}),
+    };
+    // clean_init with a kept session (mqtt_as's semantics): start from a clean slate, but
+    // keep the session from then on. In v5 a clean start with a session expiry does both;
+    // in 3.1.1 a clean session is never kept, so connect clean once, leave, and reconnect unclean.
+    if (cfg.clean_init && !cfg.clean && !v5) {
+      await new Promise((resolve, reject) => {
+        const wipe = mqtt.connect({ ...base, clean: true, reconnectPeriod: 0 });
+        wipe.once("connect", () => wipe.end(false, {}, resolve));
+        wipe.once("error", reject);
+      });
+    }
+    let first = true;
+    client = mqtt.connect({
+      ...base,
+      clean: v5 ? cfg.clean_init : cfg.clean,
+      reconnectPeriod: 1000,
+      resubscribe: false, // the application renews its own subscriptions, as devices do
     });
     client.on("connect", (connack) => {
-      // After the first connection, reconnects use `clean` (mqtt_as's clean_init semantics).
-      client.options.clean = cfg.clean;
+      client.options.clean = cfg.clean; // reconnects keep the session unless asked otherwise
       connected = true;
       emit("up", { session_present: !!connack.sessionPresent });
       for (const [topic, qos] of cfg.subs ?? []) client.subscribe(topic, { qos });

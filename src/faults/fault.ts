@@ -9,6 +9,11 @@ export interface Fault {
   params: Record<string, unknown>;
   inject(): Promise<void>;
   heal(): Promise<void>;
+  /**
+   * What teardown runs instead of heal() when the run ends with the fault still in place
+   * (Ctrl-C, timeout): just enough that nothing is left broken. Default: heal().
+   */
+  restore?(): Promise<void>;
 }
 
 export interface ActiveFault {
@@ -51,9 +56,16 @@ export class Nemesis {
     return [...this.active].reverse().find((a) => a.fault.kind === kind && !a.healed);
   }
 
+  /** At teardown: restore every fault still in place, and record that it ended there. */
   async healAll(): Promise<void> {
     for (const a of [...this.active].reverse()) {
-      if (!a.healed) await this.heal(a).catch(() => undefined);
+      if (a.healed) continue;
+      try {
+        await (a.fault.restore ? a.fault.restore() : a.fault.heal());
+      } finally {
+        a.healed = true;
+        this.lab.timeline.record("fault", "end", { id: a.id, fault: a.fault.kind, atTeardown: true });
+      }
     }
   }
 }

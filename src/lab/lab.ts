@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Timeline } from "../timeline/timeline.ts";
 import { OwnedProcess, type OwnedProcessOptions } from "./process.ts";
 import { freePort } from "./ports.ts";
-import { oneLine } from "./errors.ts";
+import { LabError, oneLine } from "./errors.ts";
 
 /** Every Lab alive in this process, so a signal handler can tear all of them down. */
 const alive = new Set<Lab>();
@@ -40,6 +40,8 @@ export class Lab {
 
   /** Start a child that this lab owns until teardown. */
   spawn(opts: OwnedProcessOptions): OwnedProcess {
+    // A scenario still running after Ctrl-C must not start what teardown just stopped.
+    if (this.torn) throw new LabError(`interrupted: not starting ${opts.name} during teardown`);
     const p = new OwnedProcess(opts);
     this.processes.add(p);
     void p.exited.then(() => this.processes.delete(p));

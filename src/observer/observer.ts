@@ -47,7 +47,10 @@ export class Observer {
         else tl.record("observer", "subscribed", { topics: opts.subscribe });
       });
     });
-    client.on("close", () => tl.record("observer", "down", {}));
+    // MQTT.js says close on every failed reconnect attempt; record the transition only.
+    client.on("close", () => {
+      if (tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "up") tl.record("observer", "down", {});
+    });
     client.on("error", (err) => tl.record("observer", "error", { msg: err.message }));
     client.on("message", (topic, payload, packet) => {
       const ev: Record<string, unknown> = {

@@ -23,9 +23,11 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Scena
   const entry = scenarios.get(ctx.scenario);
   if (!entry) throw new InputError(`${runDir}: scenario "${ctx.scenario}" no longer exists`);
   const resultsFile = join(runDir, "results.json");
-  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { runs: RunResult[] }).runs[0] : undefined;
+  const previous = readPrevious(resultsFile);
   const labError = events.find((e) => e.src === "lab" && e.kind === "error")?.msg as string | undefined;
-  const checks = runChecks([...entry.scenario.checks(ctx), expectationsMet()], events, ctx);
+  // As in the runner: a run that failed before the client was asked to connect is the lab's.
+  const driving = events.some((e) => e.src === "device" && e.kind === "op" && e.op === "start");
+  const checks = driving && labError !== "interrupted" ? runChecks([...entry.scenario.checks(ctx), expectationsMet()], events, ctx) : [];
   const start = events.find((e) => e.src === "lab" && e.kind === "run.start");
   const result: RunResult = {
     ...(previous ?? {
@@ -49,4 +51,14 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Scena
   if (labError) result.reason = labError;
   writeFileSync(resultsFile, JSON.stringify({ runs: [result] }, null, 2) + "\n");
   return result;
+}
+
+/** The run's earlier results (for its timing and identity), if they are readable. */
+function readPrevious(file: string): RunResult | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, "utf8")) as { runs?: RunResult[] }).runs?.[0];
+  } catch {
+    return undefined;
+  }
 }

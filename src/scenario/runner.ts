@@ -107,6 +107,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const settings = s.client ?? {};
   let labError: string | undefined;
   let checkCtx: CheckContext | undefined;
+  // Until the client is asked to connect, the lab is still setting up: a failure then (a
+  // broker that will not start, a device that dies at import) is the lab's, and no checker
+  // gets to judge the client on it.
+  let driving = false;
   const stopLive = timeline.onEvent((e) => {
     if (e.src === "fault" && (e.kind === "start" || e.kind === "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
     if (e.src === "device" && (e.kind === "up" || e.kind === "down")) say(`${at(e.t)} client ${e.kind}`);
@@ -161,6 +165,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
+    driving = true;
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
@@ -193,7 +198,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     await timeline.close();
   }
 
-  const checks = checkCtx ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
+  // An interrupted run is judged by nobody: its timeline is kept, its verdict is error.
+  const judged = driving && labError !== "interrupted";
+  const checks = checkCtx && judged ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
   const verdict = mergeVerdict(checks, labError);
   writeClientLog(spec.dir, timeline);
   const result: RunResult = { ...base, verdict, ...(labError ? { reason: labError } : {}), durationMs: Date.now() - t0, checks };

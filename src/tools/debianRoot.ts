@@ -135,6 +135,13 @@ export function rootComplete(root: string = micropythonRoot()): boolean {
   return readMarker(root) !== undefined && rootArgv(root).every((p, i) => i === 1 || existsSync(p));
 }
 
+export const MANUAL_FIX = "install the MicroPython 1.25 unix port and put `micropython` on PATH (or set FARADAY_MICROPYTHON=/path/to/micropython)";
+
+/** The root needs Debian's tools and a CPU we know the loader path for. */
+export function canBuildRoot(): boolean {
+  return which("apt-get") !== undefined && which("dpkg-deb") !== undefined && rootLayout() !== undefined;
+}
+
 /**
  * Build the root from nothing: apt-get update + download into .tools/apt-trixie,
  * dpkg-deb -x into a scratch folder, check it runs, then rename it into place.
@@ -146,11 +153,11 @@ export async function buildRoot(log: Log, check: (argv: string[]) => Promise<voi
   if (!aptGet || !dpkgDeb) {
     throw new InstallError(
       "no micropython 1.25 found, and without apt-get/dpkg-deb the private Debian 13 root cannot be built",
-      "install the MicroPython 1.25 unix port and put `micropython` on PATH (or set FARADAY_MICROPYTHON=/path/to/micropython)",
+      MANUAL_FIX,
     );
   }
   const layout = rootLayout();
-  if (!layout) throw new InstallError(`no private-root recipe for CPU ${process.arch}`, "install MicroPython 1.25 and put `micropython` on PATH");
+  if (!layout) throw new InstallError(`no private-root recipe for CPU ${process.arch}`, MANUAL_FIX);
 
   const state = aptStateDir();
   const debs = path.join(state, "debs");

@@ -7,7 +7,7 @@ import { ok, run, which } from "./exec.ts";
 import type { MicroPythonFound } from "./micropython.ts";
 import type { MpyCrossFound } from "./mpyCross.ts";
 import { display } from "./paths.ts";
-import { findGo } from "./toxiproxy.ts";
+import { findGo, GO_FIX } from "./toxiproxy.ts";
 import type { Component, FindResult, Log } from "./types.ts";
 import { atLeast } from "./version.ts";
 
@@ -48,7 +48,7 @@ export async function dockerStatus(): Promise<{ ok: boolean; detail: string }> {
 
 async function goLine(): Promise<string> {
   const go = findGo();
-  if (!go) return line("absent", "go — needed only to build toxiproxy-server; fix: install Go 1.21+ and put it on PATH");
+  if (!go) return line("absent", `go — needed only to build toxiproxy-server; fix: ${GO_FIX}`);
   const r = await run(go, ["version"], { timeoutMs: 5000 });
   const v = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
   return line("ok", `go ${v}  ${go} (builds toxiproxy-server)`);

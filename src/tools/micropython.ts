@@ -2,7 +2,7 @@
 // have `micropython` on PATH; then an explicit FARADAY_MICROPYTHON; on Debian 12
 // (no micropython package) we build a private Debian 13 root (debianRoot.ts).
 import { executable, which } from "./exec.ts";
-import { buildRoot, rootArgv, rootComplete } from "./debianRoot.ts";
+import { buildRoot, canBuildRoot, MANUAL_FIX, rootArgv, rootComplete } from "./debianRoot.ts";
 import { micropythonRoot } from "./paths.ts";
 import { forgetProbes, probe } from "./probe.ts";
 import { InstallError, SETUP_FIX, type Component, type Found, type FindResult, type Log } from "./types.ts";
@@ -73,7 +73,7 @@ export async function find(): Promise<FindResult<MicroPythonFound>> {
   } else {
     reasons.push(`no micropython on PATH and no complete private root at ${root}`);
   }
-  return { ok: false, why: reasons.join("; "), fix: SETUP_FIX };
+  return { ok: false, why: reasons.join("; "), fix: canBuildRoot() ? SETUP_FIX : MANUAL_FIX };
 }
 
 export async function install(log: Log): Promise<MicroPythonFound> {
@@ -93,7 +93,7 @@ export const micropython: Component<MicroPythonFound> = {
   name: "micropython",
   wanted: WANTED,
   optional: false,
-  method: "a private Debian 13 root (apt-get download + dpkg-deb, about 20 s)",
+  method: "a private Debian 13 root (apt-get download + dpkg-deb, about 10 s)",
   find,
   install,
 };

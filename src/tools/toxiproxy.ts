@@ -10,7 +10,8 @@ import { atLeast } from "./version.ts";
 
 export const WANTED = "2.12.0";
 export const MODULE = "github.com/Shopify/toxiproxy/v2";
-export const GO_FIX = "install Go 1.21 or newer (https://go.dev/doc/install) and put `go` on PATH";
+// toxiproxy 2.12.0's go.mod says `go 1.23.0`; Debian 12's golang-go (1.19) is too old.
+export const GO_FIX = "install Go 1.23 or newer (official tarball to /usr/local/go, or your package manager) and put `go` on PATH";
 
 export function toxiproxyPath(): string {
   return path.join(toolsBin(), "toxiproxy-server");
@@ -94,7 +95,7 @@ export const toxiproxy: Component = {
   name: "toxiproxy-server",
   wanted: WANTED,
   optional: false,
-  method: "go install (about a minute)",
+  method: "go install (up to a minute)",
   find,
   install,
 };

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
+import { ctx, devicePublish, ev, observerRecv, sortByT } from "./helpers.ts";
+
+const judge = (events: ReturnType<typeof sortByT>, c = ctx()) => noLostAcknowledged().judge(events, c);
+
+describe("noLostAcknowledged", () => {
+  it("passes when every acknowledged QoS 1 publish reached the observer", () => {
+    const r = judge(sortByT([...devicePublish(1, 100, 150), observerRecv(140, 1), ...devicePublish(2, 400, 450), observerRecv(440, 2)]));
+    expect(r.verdict).toBe("pass");
+    expect(r.summary).toContain("all 2");
+  });
+
+  it("fails naming the sequence number and time of an acknowledged message that never arrived", () => {
+    const r = judge(sortByT([...devicePublish(1, 100, 150), observerRecv(140, 1), ...devicePublish(2, 400, 12_304)]));
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toMatch(/seq 2 on f\/up acknowledged to the client at 12\.304 s, never delivered to the observer/);
+    expect(r.evidence[0]!.charged).toBe("client");
+  });
+
+  it("charges the client for an acknowledgement issued while the broker process was down", () => {
+    const events = sortByT([
+      ...devicePublish(1, 100, 150),
+      observerRecv(140, 1),
+      ev(1000, "broker", "exit", { how: "SIGKILL" }),
+      ...devicePublish(2, 1200, 1210),
+      ev(11_000, "broker", "ready"),
+    ]);
+    const r = judge(events);
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("while the broker was down (1.000 s–11.000 s)");
+  });
+
+  it("charges the broker, not the client, for a loss after a crash of a non-durable broker", () => {
+    const events = sortByT([...devicePublish(1, 100, 150), ev(5000, "broker", "exit", { how: "SIGKILL" }), ev(9000, "broker", "ready")]);
+    const r = judge(events, ctx({ broker: { kind: "mosquitto", durable: false } }));
+    expect(r.verdict).toBe("pass");
+    expect(r.evidence[0]!.charged).toBe("broker");
+    expect(r.summary).toContain("lost by the broker's crash");
+  });
+
+  it("charges a durable broker only inside its save window before the crash", () => {
+    const inWindow = judge(sortByT([...devicePublish(1, 100, 4500), ev(5000, "broker", "exit", { how: "SIGKILL" })]));
+    expect(inWindow.verdict).toBe("pass");
+    const longBefore = judge(sortByT([...devicePublish(1, 100, 150), ev(5000, "broker", "exit", { how: "SIGKILL" })]));
+    expect(longBefore.verdict).toBe("fail");
+  });
+
+  it("judges the observer→device direction from the observer's PUBACK", () => {
+    const events = [
+      ev(100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(120, "observer", "puback", { id: 1 }),
+    ];
+    const r = judge(events);
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("observer→device seq 1");
+    const ok = judge([...events, ev(130, "device", "msg", { topic: "f/down", payload: "seq=1" })]);
+    expect(ok.verdict).toBe("pass");
+  });
+
+  it("cannot decide on a run where nothing was acknowledged", () => {
+    expect(judge([]).verdict).toBe("unknown");
+    expect(judge(devicePublish(1, 100, 200, false)).verdict).toBe("unknown");
+  });
+
+  it("ignores QoS 0 messages, which promise nothing", () => {
+    const events = [ev(100, "device", "op", { id: 1, op: "publish", topic: "f/up", payload: "seq=1", qos: 0 }), ev(110, "device", "ack", { id: 1, ok: true })];
+    expect(judge(events).verdict).toBe("unknown");
+  });
+});

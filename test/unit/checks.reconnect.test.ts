@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
+import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
+import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
+import { expectationsMet } from "../../src/checks/expectationsMet.ts";
+import { runChecks } from "../../src/checks/check.ts";
+import { mergeVerdict, exitCode } from "../../src/checks/verdict.ts";
+import { ctx, devicePublish, ev, observerRecv, sortByT } from "./helpers.ts";
+
+const crash = [ev(1000, "fault", "start", { id: "c1", fault: "brokerCrash" }), ev(11_000, "fault", "end", { id: "c1", fault: "brokerCrash" })];
+
+describe("reconnectsWithin", () => {
+  it("passes when the client is up again within the bound after the heal", () => {
+    const r = reconnectsWithin().judge(sortByT([...crash, ev(1010, "device", "down"), ev(14_000, "device", "up")]), ctx());
+    expect(r.verdict).toBe("pass");
+  });
+  it("fails with the measured delay and the bound's derivation", () => {
+    const r = reconnectsWithin().judge(sortByT([...crash, ev(1010, "device", "down"), ev(24_000, "device", "up")]), ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toMatch(/healed at 11\.000 s; client up only at 24\.000 s \(13000 ms > bound 12000 ms/);
+  });
+  it("fails when the client never reports up again", () => {
+    const r = reconnectsWithin().judge(sortByT([...crash, ev(1010, "device", "down")]), ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("never reported up again");
+  });
+  it("cannot decide without a fault, or while the fault is still open", () => {
+    expect(reconnectsWithin().judge([], ctx()).verdict).toBe("unknown");
+    expect(reconnectsWithin().judge([crash[0]!], ctx()).verdict).toBe("unknown");
+  });
+});
+
+describe("resumesPublishing", () => {
+  it("passes with enough acknowledged and delivered publishes after the heal", () => {
+    const after = [1, 2, 3].flatMap((i) => [...devicePublish(i, 11_000 + i * 200, 11_050 + i * 200), observerRecv(11_040 + i * 200, i)]);
+    expect(resumesPublishing(3).judge(sortByT([...crash, ...after]), ctx()).verdict).toBe("pass");
+  });
+  it("fails when publishes after the heal are acknowledged but never delivered", () => {
+    const after = [1, 2, 3].flatMap((i) => devicePublish(i, 11_000 + i * 200, 11_050 + i * 200));
+    const r = resumesPublishing(3).judge(sortByT([...crash, ...after]), ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("3 publishes issued, 3 acknowledged, 0 delivered");
+  });
+});
+
+describe("noUncaughtErrors", () => {
+  it("fails on a traceback the client printed, quoting it", () => {
+    const events = [ev(10, "device", "log", { line: "Traceback (most recent call last):" }), ev(11, "device", "log", { line: "OSError: 104" })];
+    const r = noUncaughtErrors().judge(events, ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("OSError: 104");
+  });
+  it("fails when the device process dies by itself but not when the lab stops it", () => {
+    expect(noUncaughtErrors().judge([ev(50, "device", "exit", { code: 1 })], ctx()).verdict).toBe("fail");
+    expect(noUncaughtErrors().judge([ev(40, "lab", "device.stopping"), ev(50, "device", "exit", { code: 0 })], ctx()).verdict).toBe("pass");
+  });
+});
+
+describe("verdict merge", () => {
+  it("a failing check fails the run; a lab error is error, never pass; undecided is unknown", () => {
+    const pass = { name: "a", verdict: "pass" as const, summary: "", evidence: [] };
+    const fail = { ...pass, verdict: "fail" as const };
+    const unknown = { ...pass, verdict: "unknown" as const };
+    expect(mergeVerdict([pass, fail], "broker did not start")).toBe("fail");
+    expect(mergeVerdict([pass], "broker did not start")).toBe("error");
+    expect(mergeVerdict([pass, unknown], undefined)).toBe("unknown");
+    expect(mergeVerdict([], undefined)).toBe("unknown");
+    expect(mergeVerdict([pass], undefined)).toBe("pass");
+  });
+  it("a checker that throws is unknown with the error, never a pass", () => {
+    const boom = { name: "boom", guarantee: "", judge: () => { throw new Error("bad timeline"); } };
+    const [r] = runChecks([boom], [], ctx());
+    expect(r!.verdict).toBe("unknown");
+    expect(r!.summary).toContain("bad timeline");
+  });
+  it("maps verdicts to CI exit codes", () => {
+    expect(exitCode(["pass", "unsupported", "skip"])).toBe(0);
+    expect(exitCode(["pass", "fail", "error"])).toBe(1);
+    expect(exitCode(["pass", "error"])).toBe(2);
+    expect(exitCode(["unknown"])).toBe(2);
+  });
+  it("expectationsMet fails a scenario that had to stop early", () => {
+    const r = expectationsMet().judge([ev(30_000, "lab", "expectation.failed", { what: "client reconnects", withinMs: 12_000, since: 18_000 })], ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toBe("client reconnects: not within 12000 ms of 18.000 s");
+  });
+});
