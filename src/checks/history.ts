@@ -75,3 +75,48 @@ export function seqOf(payload: unknown): number | undefined {
 export function scenarioEnd(events: readonly TimelineEvent[]): number | undefined {
   return events.find((e) => e.src === "lab" && e.kind === "scenario.end")?.t;
 }
+
+/**
+ * When each party connected again after its first connection (device/observer `up`, broker
+ * `ready`): the only moments an MQTT session can redeliver what it already sent (§4.4).
+ */
+export interface Reconnects {
+  device: number[];
+  observer: number[];
+  broker: number[];
+}
+
+export function reconnects(events: readonly TimelineEvent[]): Reconnects {
+  const after = (src: string, kind: string) =>
+    events
+      .filter((e) => e.src === src && e.kind === kind)
+      .slice(1)
+      .map((e) => e.t);
+  return { device: after("device", "up"), observer: after("observer", "up"), broker: after("broker", "ready") };
+}
+
+/** Periods between the client's own `down` and its next `up` (Infinity while still down). */
+export function deviceDownIntervals(events: readonly TimelineEvent[]): Interval[] {
+  const out: Interval[] = [];
+  let open: number | undefined;
+  for (const e of events) {
+    if (e.src !== "device") continue;
+    if (e.kind === "down" && open === undefined) open = e.t;
+    if (e.kind === "up" && open !== undefined) {
+      out.push({ from: open, to: e.t });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) out.push({ from: open, to: Infinity });
+  return out;
+}
+
+/** Whether the client's latest own signal before `t` was `up`. */
+export function deviceUpAt(events: readonly TimelineEvent[], t: number): boolean {
+  let up = false;
+  for (const e of events) {
+    if (e.t >= t) break;
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) up = e.kind === "up";
+  }
+  return up;
+}

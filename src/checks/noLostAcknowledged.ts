@@ -1,9 +1,10 @@
 import { at } from "../timeline/event.ts";
-import type { Check, Evidence } from "./check.ts";
+import type { Check, CheckResult, Evidence } from "./check.ts";
 import { firstN } from "./check.ts";
 import { buildLedger, describe, type LedgerEntry } from "./ledger.ts";
 import { brokerDownIntervals, inside } from "./history.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
+import type { CheckContext } from "../scenario/dsl.ts";
 
 /**
  * A durable broker saves after each change, but a SIGKILL can still land between a PUBACK
@@ -25,37 +26,46 @@ export function noLostAcknowledged(): Check {
   return {
     name: "noLostAcknowledged",
     guarantee: "QoS 1 at-least-once (MQTT §4.3.2): acknowledged ⇒ delivered",
-    judge(events, ctx) {
-      const ledger = buildLedger(events).filter((m) => m.qos >= 1);
-      const acked = ledger.filter((m) => m.ackedAt !== undefined);
-      if (acked.length === 0) {
-        return {
-          verdict: "unknown",
-          summary: "no QoS 1 message was acknowledged to its sender: nothing to judge",
-          evidence: [],
-        };
-      }
-      const down = brokerDownIntervals(events);
-      const crashes = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.how === "SIGKILL");
-      const lost = acked.filter((m) => m.deliveries.length === 0);
-      const evidence: Evidence[] = lost.map((m) => attribute(m, down, crashes, ctx.broker.durable));
-      const clients = evidence.filter((e) => e.charged === "client");
-      const brokers = evidence.filter((e) => e.charged === "broker");
-      const upN = acked.filter((m) => m.dir === "up").length;
-      const downN = acked.length - upN;
-      if (clients.length > 0) {
-        return {
-          verdict: "fail",
-          summary: `${clients.length} of ${acked.length} acknowledged QoS 1 messages never delivered (client's loss)${brokers.length ? `; ${brokers.length} more charged to the broker` : ""}`,
-          evidence: firstN([...clients, ...brokers], 12),
-        };
-      }
-      return {
-        verdict: "pass",
-        summary: `all ${acked.length} acknowledged QoS 1 messages delivered (${upN} device→observer, ${downN} observer→device)${brokers.length ? `, except ${brokers.length} lost by the broker's crash` : ""}`,
-        evidence: firstN(brokers, 12),
-      };
-    },
+    judge: (events, ctx) => judgeAcknowledged(events, ctx, { label: "QoS 1", qos: (q) => q >= 1 }),
+  };
+}
+
+/**
+ * The judgement itself, shared with qos1AtLeastOnce: every acknowledged message of the given
+ * QoS reached its receiver, each loss charged as described above.
+ */
+export function judgeAcknowledged(
+  events: readonly TimelineEvent[],
+  ctx: CheckContext,
+  scope: { label: string; qos: (qos: number) => boolean },
+): Omit<CheckResult, "name"> {
+  const acked = buildLedger(events).filter((m) => scope.qos(m.qos) && m.ackedAt !== undefined);
+  if (acked.length === 0) {
+    return {
+      verdict: "unknown",
+      summary: `no ${scope.label} message was acknowledged to its sender: nothing to judge`,
+      evidence: [],
+    };
+  }
+  const down = brokerDownIntervals(events);
+  const crashes = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.how === "SIGKILL");
+  const lost = acked.filter((m) => m.deliveries.length === 0);
+  const evidence: Evidence[] = lost.map((m) => attribute(m, down, crashes, ctx.broker.durable));
+  const clients = evidence.filter((e) => e.charged === "client");
+  const brokers = evidence.filter((e) => e.charged === "broker");
+  const upN = acked.filter((m) => m.dir === "up").length;
+  const downN = acked.length - upN;
+  if (clients.length > 0) {
+    return {
+      verdict: "fail",
+      summary: `${clients.length} of ${acked.length} acknowledged ${scope.label} messages never delivered (client's loss)${brokers.length ? `; ${brokers.length} more charged to the broker` : ""}`,
+      evidence: firstN([...clients, ...brokers], 12),
+    };
+  }
+  return {
+    verdict: "pass",
+    summary: `all ${acked.length} acknowledged ${scope.label} messages delivered (${upN} device→observer, ${downN} observer→device)${brokers.length ? `, except ${brokers.length} lost by the broker's crash` : ""}`,
+    evidence: firstN(brokers, 12),
   };
 }
 

@@ -12,6 +12,9 @@ export function noUncaughtErrors(): Check {
     guarantee: "no exception escapes the client; the device never dies by itself",
     judge(events) {
       const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
+      // A power cycle kills the device on purpose: the exit that follows it is the lab's doing.
+      const powerOffs = events.filter((e) => e.src === "lab" && e.kind === "device.power" && e.on === false).map((e) => e.t);
+      const expectedExit = (t: number) => powerOffs.some((p) => t >= p && t - p < 5000);
       const evidence: Evidence[] = [];
       for (const e of events) {
         if (e.src !== "device") continue;
@@ -20,7 +23,7 @@ export function noUncaughtErrors(): Check {
         } else if (e.kind === "log" && typeof e.line === "string" && e.line.startsWith("Traceback (most recent call last)")) {
           const tail = events.filter((x) => x.src === "device" && x.kind === "log" && x.t >= e.t).slice(0, 8);
           evidence.push({ t: e.t, charged: "client", text: `traceback printed at ${at(e.t)}: ${tail.map((x) => x.line).join(" | ")}` });
-        } else if (e.kind === "exit" && e.t < stoppingAt) {
+        } else if (e.kind === "exit" && e.t < stoppingAt && !expectedExit(e.t)) {
           evidence.push({
             t: e.t,
             charged: "client",

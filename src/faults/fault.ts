@@ -1,4 +1,31 @@
 import type { Lab } from "../lab/lab.ts";
+import type { RunningBroker } from "../brokers/broker.ts";
+import type { DeviceLink } from "../lab/link.ts";
+import type { Random } from "../lab/random.ts";
+
+/**
+ * What a fault may act on. Faults get their targets explicitly, so a fault file says in its
+ * signature what it touches (a broker fault never reaches into the device).
+ */
+export interface FaultTargets {
+  lab: Lab;
+  broker: RunningBroker;
+  /** The device's own Toxiproxy proxy: the wire between it and the broker. */
+  link: DeviceLink;
+  device: DeviceControl;
+  /** Seeded from --seed: the only randomness a fault may use. */
+  random: Random;
+}
+
+/** The device-side levers a fault may pull. */
+export interface DeviceControl {
+  /** Switch the emulated WLAN (the device-side half of an AP loss). */
+  wifi(up: boolean): Promise<void>;
+  /** Power off: kill the device process at once (RAM state is gone). */
+  powerOff(): Promise<void>;
+  /** Power on: start the agent again and start the client with the run's settings. */
+  powerOn(): Promise<void>;
+}
 
 /**
  * A fault is a package (as in Jepsen's nemesis): how to break something, how to heal it,

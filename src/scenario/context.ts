@@ -3,7 +3,9 @@ import type { RunningBroker } from "../brokers/broker.ts";
 import type { AgentChannel } from "../devices/channel.ts";
 import type { ClientConfig } from "../devices/device.ts";
 import type { Observer } from "../observer/observer.ts";
-import { Nemesis } from "../faults/fault.ts";
+import { Nemesis, type DeviceControl } from "../faults/fault.ts";
+import type { DeviceLink } from "../lab/link.ts";
+import type { Random } from "../lab/random.ts";
 import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
 import type { Bounds, BrokerHandle, DeviceHandle, ObserverHandle, ScenarioContext } from "./dsl.ts";
@@ -14,16 +16,26 @@ import { publishStream } from "./stream.ts";
 export function buildContext(p: {
   lab: Lab;
   broker: RunningBroker;
-  device: AgentChannel;
+  /** The device's channel; a power cycle replaces it, so handles always ask the slot. */
+  slot: { current: AgentChannel };
+  control: DeviceControl;
+  link: DeviceLink;
   observer: Observer;
   client: ClientConfig;
   bounds: Bounds;
   topics: { up: string; down: string };
+  random: Random;
 }): ScenarioContext {
-  const { lab, broker, device, observer, client, bounds, topics } = p;
+  const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
   const signal = lab.abort.signal;
   const nemesis = new Nemesis(lab);
+  const device = {
+    get name() {
+      return slot.current.name;
+    },
+    send: (op: string, fields: Record<string, unknown> = {}) => slot.current.send(op, fields),
+  };
 
   /**
    * Time the most recent fault started: "up again" means the client's latest signal since
@@ -91,6 +103,10 @@ export function buildContext(p: {
     client,
     bounds,
     protocol: client.protocol,
+    targets: { lab, broker, link: p.link, device: p.control, random: p.random },
+    inject: (fault) => nemesis.inject(fault),
+    heal: (active) => nemesis.heal(active),
+    random: p.random,
     wait: (ms) =>
       new Promise<void>((resolve) => {
         if (signal.aborted) return resolve();

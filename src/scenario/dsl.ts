@@ -2,6 +2,8 @@ import type { Protocol } from "../brokers/broker.ts";
 import type { Check } from "../checks/check.ts";
 import type { ClientConfig, ClientManifest } from "../devices/device.ts";
 import type { Ack } from "../devices/channel.ts";
+import type { ActiveFault, Fault, FaultTargets } from "../faults/fault.ts";
+import type { Random } from "../lab/random.ts";
 
 /** What a scenario asks of the client's configuration; the rest comes from the lab. */
 export interface ClientSettings {
@@ -73,6 +75,13 @@ export interface ScenarioContext {
   client: ClientConfig;
   bounds: Bounds;
   protocol: Protocol;
+  /** What faults act on: pass to a fault factory, e.g. inject(apLoss(targets)). */
+  targets: FaultTargets;
+  /** Inject a fault: recorded on the timeline, healed at teardown if still open. */
+  inject(fault: Fault): Promise<ActiveFault>;
+  heal(active: ActiveFault): Promise<void>;
+  /** Seeded from --seed. */
+  random: Random;
   /** Sleep that ends early when the run is torn down. Prefer waiting on events. */
   wait(ms: number): Promise<void>;
   note(text: string): void;

@@ -16,6 +16,8 @@ import type { CheckContext, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
+import { seededRandom } from "../lab/random.ts";
+import type { DeviceControl } from "../faults/fault.ts";
 
 export interface RunSpec {
   scenario: Scenario;
@@ -169,7 +171,26 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
-    const ctx = buildContext({ lab, broker, device, observer, client: cfg, bounds, topics });
+    // A power cycle replaces the device process; everything that talks to the device asks
+    // this slot for the current one.
+    const slot = { current: device };
+    const control: DeviceControl = {
+      async wifi(up) {
+        const a = await slot.current.send("wifi", { up }).ack;
+        if (!a.ok) throw new LabError(`the device did not take the wifi ${up ? "up" : "down"} order: ${a.err ?? "no answer"}`);
+      },
+      async powerOff() {
+        timeline.record("lab", "device.power", { on: false });
+        await slot.current.proc.kill();
+      },
+      async powerOn() {
+        timeline.record("lab", "device.power", { on: true });
+        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client });
+        // The client's first connection after a reboot is a first connection again (clean_init).
+        void slot.current.send("start", { cfg });
+      },
+    };
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed) });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -181,7 +202,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (lab.abort.signal.aborted) throw new LabError("interrupted");
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal);
     timeline.record("lab", "device.stopping", {});
-    await Promise.race([device.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
+    await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
   } catch (err) {
     if (err instanceof ExpectationFailed) {
       timeline.record("lab", "expectation.failed", { what: err.what, withinMs: err.withinMs, since: err.since });

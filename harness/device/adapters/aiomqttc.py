@@ -19,6 +19,10 @@ _emit = None
 _up = False  # the state last reported to the host
 _run = False
 RETRY_MS = 1000  # the app's reconnect pause (main.py uses 1..60 s backoff)
+# publish()/unsubscribe() connect on their own when offline; this lock keeps
+# the app's reconnect and theirs from running two connect()s at once (which
+# would open two sockets under one client id).
+_lock = asyncio.Lock()
 
 
 def _state(up):
@@ -53,8 +57,9 @@ async def _supervise():
             continue
         _state(False)
         await asyncio.sleep_ms(RETRY_MS)
-        if _run and not _c.connected:
-            await _c.connect()  # returns False on failure; on_connect on success
+        async with _lock:
+            if _run and not _c.connected:
+                await _c.connect()  # False on failure; on_connect on success
 
 
 def _quiet(*_):
@@ -105,7 +110,11 @@ async def publish(topic, payload, qos, retain, props):
     # publish() returns True once the PUBACK came (QoS 1) or the bytes were
     # written (QoS 0); False when no PUBACK came within its 5 s or it could
     # not connect; None when the write raised. It never retries.
-    r = await _c.publish(topic, payload, qos, retain)
+    if _c.connected:
+        r = await _c.publish(topic, payload, qos, retain)
+    else:
+        async with _lock:
+            r = await _c.publish(topic, payload, qos, retain)
     if r is not True:
         return "publish returned %r" % (r,)
 
@@ -117,7 +126,8 @@ async def subscribe(topic, qos, props):
 
 
 async def unsubscribe(topic):
-    await _c.unsubscribe(topic)  # also returns before the UNSUBACK
+    async with _lock:  # connects on its own when offline, see _lock
+        await _c.unsubscribe(topic)  # returns before the UNSUBACK
 
 
 async def stop():
