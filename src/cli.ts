@@ -155,7 +155,7 @@ async function run(args: string[]): Promise<number> {
           scenario: e.scenario,
           client,
           device,
-          broker: brokerFactory(b, tools, brokerPort),
+          broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true }),
           protocol: p,
           dir: join(invocation, `${e.scenario.id}.${client.name}.v${p}.${b}`),
           seed,

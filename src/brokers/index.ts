@@ -8,16 +8,23 @@ export interface BrokerTools {
 }
 
 /** One entry per broker kind: adding a broker is adding its file and a line here. */
-const KINDS: Record<string, (tools: BrokerTools, port?: number) => BrokerFactory> = {
-  mosquitto: (t, port) => mosquitto({ bin: t.mosquitto.path, durable: true, ...(port ? { port } : {}) }),
+export interface BrokerChoice {
+  /** Fixed port instead of a free one. */
+  port?: number | undefined;
+  /** Whether the broker must keep sessions and queued messages through a crash (the scenario says). */
+  durable: boolean;
+}
+
+const KINDS: Record<string, (tools: BrokerTools, choice: BrokerChoice) => BrokerFactory> = {
+  mosquitto: (t, c) => mosquitto({ bin: t.mosquitto.path, durable: c.durable, ...(c.port ? { port: c.port } : {}) }),
 };
 
 export function brokerKinds(): string[] {
   return Object.keys(KINDS);
 }
 
-export function brokerFactory(kind: string, tools: BrokerTools, port?: number): BrokerFactory {
+export function brokerFactory(kind: string, tools: BrokerTools, choice: BrokerChoice): BrokerFactory {
   const make = KINDS[kind];
   if (!make) throw new InputError(`unknown broker "${kind}" (brokers: ${brokerKinds().join(", ")})`);
-  return make(tools, port);
+  return make(tools, choice);
 }

@@ -111,12 +111,25 @@ export function deviceDownIntervals(events: readonly TimelineEvent[]): Interval[
   return out;
 }
 
-/** Whether the client's latest own signal before `t` was `up`. */
+/** Whether the client's latest own signal before `t` was `up` (a device that exited is not). */
 export function deviceUpAt(events: readonly TimelineEvent[], t: number): boolean {
   let up = false;
   for (const e of events) {
     if (e.t >= t) break;
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) up = e.kind === "up";
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down" || e.kind === "exit")) up = e.kind === "up";
   }
   return up;
+}
+
+/**
+ * Whether `e` starts a new client instance: the `start` operation (the first of the run, or
+ * the one after a power cycle). Its first connection follows clean_init, not clean.
+ */
+export function isClientStart(e: TimelineEvent): boolean {
+  return e.src === "device" && e.kind === "op" && e.op === "start";
+}
+
+/** Whether `e` ends or begins a device process (a power cycle kills it and starts a new one). */
+export function isDeviceBoundary(e: TimelineEvent): boolean {
+  return e.src === "device" && (e.kind === "exit" || e.kind === "hello");
 }

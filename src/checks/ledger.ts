@@ -150,6 +150,8 @@ export interface Inversion {
   newerAt: number;
   /** The late message had already been delivered once: this is a repeat, not its first arrival. */
   repeat: boolean;
+  /** For a repeat: the late message's previous delivery. */
+  prevAt?: number;
 }
 
 /** Order inversions per sender, topic and QoS (the unit MQTT §4.6 orders), in delivery order. */
@@ -168,12 +170,13 @@ export function inversions(ledger: readonly LedgerEntry[]): Inversion[] {
       .flatMap((m, rank) => m.deliveries.map((t) => ({ m, rank, t })))
       .sort((a, b) => a.t - b.t || a.rank - b.rank);
     let newest: (typeof arrivals)[number] | undefined;
-    const seen = new Set<LedgerEntry>();
+    const lastSeen = new Map<LedgerEntry, number>();
     for (const a of arrivals) {
       if (newest && a.rank < newest.rank) {
-        out.push({ late: a.m, lateAt: a.t, newer: newest.m, newerAt: newest.t, repeat: seen.has(a.m) });
+        const prevAt = lastSeen.get(a.m);
+        out.push({ late: a.m, lateAt: a.t, newer: newest.m, newerAt: newest.t, repeat: prevAt !== undefined, ...(prevAt !== undefined ? { prevAt } : {}) });
       } else if (!newest || a.rank > newest.rank) newest = a;
-      seen.add(a.m);
+      lastSeen.set(a.m, a.t);
     }
   }
   return out.sort((a, b) => a.lateAt - b.lateAt);

@@ -2,7 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import type { CheckContext } from "../scenario/dsl.ts";
 import { buildLedger, nameOf, type LedgerEntry } from "./ledger.ts";
-import { faultSpans } from "./history.ts";
+import { faultSpans, isClientStart } from "./history.ts";
 import { asksToKeepSession } from "./session.ts";
 
 /**
@@ -11,8 +11,8 @@ import { asksToKeepSession } from "./session.ts";
  * subscribed again on a clean one. Held per fault: at least one observer publish issued after
  * the client's next `up` reaches the client. The subscriptions in `ctx.client.subs` are
  * renewed by the application at every up; ones the scenario made itself must survive only in
- * a kept session that no non-durable broker exit wiped. Publishes within one response time of
- * the up may precede the renewed SUBACK, so they can only count for the client.
+ * a kept session that no non-durable broker exit or clean restart wiped. Publishes within one
+ * response time of the up may precede the renewed SUBACK, so they can only count for the client.
  */
 export function subscriptionsSurvive(): Check {
   return {
@@ -66,7 +66,8 @@ export function subscriptionsSurvive(): Check {
 function heldFilters(events: readonly TimelineEvent[], ctx: CheckContext, upAt: number): string[] {
   const renewed = ctx.client.subs.map(([topic]) => topic);
   if (!asksToKeepSession(ctx.client)) return renewed;
-  // A scenario's own subscriptions live in the session: a non-durable broker's exit wipes them.
+  // A scenario's own subscriptions live in the session: a non-durable broker's exit wipes
+  // them, and so does a restarted client whose first connection is clean (clean_init).
   const ops = new Map<unknown, TimelineEvent>();
   const own = new Set<string>();
   for (const e of events) {
@@ -75,7 +76,7 @@ function heldFilters(events: readonly TimelineEvent[], ctx: CheckContext, upAt: 
     const op = e.src === "device" && e.kind === "ack" && e.ok === true ? ops.get(e.id) : undefined;
     if (op?.op === "subscribe") own.add(String(op.topic));
     if (op?.op === "unsubscribe") own.delete(String(op.topic));
-    if (e.src === "broker" && e.kind === "exit" && !ctx.broker.durable) own.clear();
+    if ((e.src === "broker" && e.kind === "exit" && !ctx.broker.durable) || (isClientStart(e) && ctx.client.clean_init)) own.clear();
   }
   return [...renewed, ...own];
 }
