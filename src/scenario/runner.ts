@@ -190,6 +190,17 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         void slot.current.send("start", { cfg });
       },
     };
+    // Heap readings at comparable quiet points: a second after each (re)connect, for memoryBounded.
+    const stopSampling = timeline.onEvent((e) => {
+      if (e.src === "device" && e.kind === "up") {
+        const t = setTimeout(() => {
+          if (!lab.tornDown && slot.current.running) void slot.current.send("stats");
+        }, 1000);
+        lab.defer("stop heap sampling", () => clearTimeout(t));
+      }
+    });
+    lab.defer("stop heap sampling", stopSampling);
+    if (timeline.last((e) => e.src === "device" && e.kind === "up")) void slot.current.send("stats");
     const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed) });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;

@@ -100,7 +100,7 @@ async def start(cfg, emit):
     _c.on_message = _on_message
     # connect() catches its own errors and returns False.
     if not await _c.connect(timeout_sec=cfg.get("response_time", 10)):
-        return "connect failed: %s" % (_c.get_last_error() or "no CONNACK")
+        return "connect() returned False: %s" % (_c.get_last_error() or "no connection")
     _c.clean_session = cfg.get("clean", True)
     _run = True
     asyncio.create_task(_supervise())
