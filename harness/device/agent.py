@@ -73,6 +73,8 @@ async def _resubscribe():
             r = await A.subscribe(s[0], s[1] if len(s) > 1 else 0, None)
             if r:  # the client reported failure without raising
                 emit({"ev": "error", "msg": "resubscribe %s: %s" % (s[0], r), "tb": ""})
+            else:  # from now on the broker owes this device what is published there
+                emit({"ev": "subscribed", "topic": s[0]})
         except Exception as e:
             emit({"ev": "error", "msg": "resubscribe %s: %r" % (s[0], e), "tb": _tb(e)})
 
@@ -99,6 +101,8 @@ async def _op(o):
             )
         elif op == "subscribe":
             r = await A.subscribe(o["topic"], o.get("qos", 0), o.get("props"))
+            if not r:
+                emit({"ev": "subscribed", "topic": o["topic"]})
         elif op == "unsubscribe":
             r = await A.unsubscribe(o["topic"])
         elif op == "wifi":

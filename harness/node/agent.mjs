@@ -53,7 +53,8 @@ const ops = {
       client.options.clean = cfg.clean; // reconnects keep the session unless asked otherwise
       connected = true;
       emit("up", { session_present: !!connack.sessionPresent });
-      for (const [topic, qos] of cfg.subs ?? []) client.subscribe(topic, { qos });
+      for (const [topic, qos] of cfg.subs ?? [])
+        client.subscribe(topic, { qos }, (err) => (err ? emit("error", { msg: `resubscribe ${topic}: ${err.message}`, tb: "" }) : emit("subscribed", { topic })));
       first = false;
     });
     // MQTT.js emits close for every failed reconnect attempt; the application's outage
@@ -82,7 +83,11 @@ const ops = {
   },
   subscribe(o) {
     return new Promise((resolve, reject) =>
-      client.subscribe(o.topic, { qos: o.qos, properties: o.props }, (err) => (err ? reject(err) : resolve())),
+      client.subscribe(o.topic, { qos: o.qos, properties: o.props }, (err) => {
+        if (err) return reject(err);
+        emit("subscribed", { topic: o.topic });
+        resolve();
+      }),
     );
   },
   unsubscribe(o) {

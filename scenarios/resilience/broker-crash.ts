@@ -17,6 +17,9 @@ export default scenario({
   broker: { durable: true },
   async run({ device, broker, observer, topics, bounds, wait }) {
     await device.up({ within: bounds.connectMs, what: "client connects" });
+    // Messages published before the subscription exists are owed to nobody: start the
+    // downstream stream once the client confirmed it.
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
     const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: 200 });
     const downstream = observer.publishEvery(topics.down, { qos: 1, everyMs: 200 });
     await upstream.acked(5, { within: bounds.connectMs, what: "publishes flow before the fault" });

@@ -45,17 +45,18 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           // Started as root, mosquitto drops to user "mosquitto" and then cannot write its
           // database in our sandbox: it only logs "Permission denied". Stay root instead.
           ...(process.getuid?.() === 0 ? ["user root"] : []),
-          "log_dest stdout",
-          "log_type error",
-          "log_type warning",
-          "log_type notice",
-          "log_type information",
+          // stderr is unbuffered: a SIGKILLed broker's last lines still reach the timeline
+          // (stdout into a pipe is block-buffered and dies with the process).
+          "log_dest stderr",
+          // Debug level too: "Sending CONNACK to X (1, 0)" is the broker's word on session present.
+          "log_type all",
           "connection_messages true",
           "max_queued_messages 10000",
           "",
         ].join("\n"),
       );
       const tl = lab.timeline;
+      const connacks = connackReader();
       let proc: OwnedProcess | undefined;
       const launch = async (): Promise<void> => {
         proc = lab.spawn({
@@ -63,7 +64,11 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           cmd: opts.bin,
           args: ["-c", conf],
           cwd: dir,
-          onLine: (line) => tl.record("broker", "log", { broker: "mosquitto", line }),
+          onLine: (line) => {
+            tl.record("broker", "log", { broker: "mosquitto", line });
+            const connack = connacks.feed(line);
+            if (connack) tl.record("broker", "connack", { broker: "mosquitto", ...connack });
+          },
         });
         const p = proc;
         await until(`mosquitto on port ${port} answering CONNECT`, () => mqttConnects(port, protocol), {
@@ -114,6 +119,40 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           current().signal("SIGCONT");
         },
       };
+    },
+  };
+}
+
+export interface Connack {
+  client: string;
+  /** mosquitto's numbering: 1 = 3.1, 2 = 3.1.1, 5 = 5. */
+  protocol: number;
+  /** Clean session (3.1.1) / clean start (5) the client asked for. */
+  cleanStart: boolean;
+  sessionPresent: boolean;
+  reason: number;
+}
+
+/**
+ * Turns mosquitto's own log lines into the broker's word on each connection: what the
+ * client asked ("New client connected … as ID (p5, c0, k6)") and what the broker answered
+ * ("Sending CONNACK to ID (1, 0)": session present, reason code). Checkers use it to tell a
+ * session the broker lost from one the client threw away.
+ */
+export function connackReader(): { feed(line: string): Connack | undefined } {
+  const asked = new Map<string, { protocol: number; clean: boolean }>();
+  return {
+    feed(line) {
+      const hello = /New client connected from \S+ as (\S+) \(p(\d+), c(\d)/.exec(line);
+      if (hello) {
+        asked.set(hello[1]!, { protocol: Number(hello[2]), clean: hello[3] === "1" });
+        return undefined;
+      }
+      const ack = /Sending CONNACK to (\S+) \((\d+), (\d+)\)/.exec(line);
+      if (!ack) return undefined;
+      const a = asked.get(ack[1]!);
+      if (!a) return undefined;
+      return { client: ack[1]!, protocol: a.protocol, cleanStart: a.clean, sessionPresent: ack[2] === "1", reason: Number(ack[3]) };
     },
   };
 }

@@ -133,3 +133,22 @@ export function isClientStart(e: TimelineEvent): boolean {
 export function isDeviceBoundary(e: TimelineEvent): boolean {
   return e.src === "device" && (e.kind === "exit" || e.kind === "hello");
 }
+
+/**
+ * The client's own last complaint in a window (a debug line mentioning an error), so a
+ * failing verdict can quote the client's words next to the lab's: `Error in reconnect. …`.
+ */
+export function clientComplaint(events: readonly TimelineEvent[], from: number, to: number): TimelineEvent | undefined {
+  let found: TimelineEvent | undefined;
+  for (const e of events) {
+    if (e.t < from || e.t > to || e.src !== "device") continue;
+    if ((e.kind === "log" && typeof e.line === "string" && /error|fail|refused|reset|exception|timed? ?out/i.test(e.line)) || e.kind === "error") found = e;
+  }
+  return found;
+}
+
+export function quoteComplaint(e: TimelineEvent | undefined): string {
+  if (!e) return "";
+  const words = e.kind === "error" ? String(e.msg) : String(e.line);
+  return `; the client's last complaint, at ${(e.t / 1000).toFixed(3)} s: "${words.slice(0, 160)}"`;
+}

@@ -5,6 +5,7 @@ import { buildLedger, describe, type LedgerEntry } from "./ledger.ts";
 import { brokerDownIntervals, inside } from "./history.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
 import type { CheckContext } from "../scenario/dsl.ts";
+import { owedToDevice, sessionLostByBroker } from "./owed.ts";
 
 /**
  * A durable broker saves after each change, but a SIGKILL can still land between a PUBACK
@@ -39,7 +40,9 @@ export function judgeAcknowledged(
   ctx: CheckContext,
   scope: { label: string; qos: (qos: number) => boolean },
 ): Omit<CheckResult, "name"> {
-  const acked = buildLedger(events).filter((m) => scope.qos(m.qos) && m.ackedAt !== undefined);
+  const all = buildLedger(events).filter((m) => scope.qos(m.qos) && m.ackedAt !== undefined);
+  const notOwed = all.filter((m) => !owedToDevice(m, events, ctx).owed);
+  const acked = all.filter((m) => !notOwed.includes(m));
   if (acked.length === 0) {
     return {
       verdict: "unknown",
@@ -50,7 +53,13 @@ export function judgeAcknowledged(
   const down = brokerDownIntervals(events);
   const crashes = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.how === "SIGKILL");
   const lost = acked.filter((m) => m.deliveries.length === 0);
-  const evidence: Evidence[] = lost.map((m) => attribute(m, down, crashes, ctx.broker.durable));
+  const evidence: Evidence[] = lost
+    .map((m) => {
+      const lostSession = sessionLostByBroker(m, events, ctx);
+      return lostSession ? sessionLoss(m, lostSession) : attribute(m, down, crashes, ctx.broker.durable);
+    })
+    .sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+  const excused = notOwed.length ? `; ${notOwed.length} observer message(s) not owed to the device (${(owedToDevice(notOwed[0]!, events, ctx) as { why: string }).why}${notOwed.length > 1 ? ", …" : ""})` : "";
   const clients = evidence.filter((e) => e.charged === "client");
   const brokers = evidence.filter((e) => e.charged === "broker");
   const upN = acked.filter((m) => m.dir === "up").length;
@@ -58,13 +67,13 @@ export function judgeAcknowledged(
   if (clients.length > 0) {
     return {
       verdict: "fail",
-      summary: `${clients.length} of ${acked.length} acknowledged ${scope.label} messages never delivered (client's loss)${brokers.length ? `; ${brokers.length} more charged to the broker` : ""}`,
+      summary: `${clients.length} of ${acked.length} acknowledged ${scope.label} messages never delivered (client's loss)${brokers.length ? `; ${brokers.length} more charged to the broker` : ""}${excused}`,
       evidence: firstN([...clients, ...brokers], 12),
     };
   }
   return {
     verdict: "pass",
-    summary: `all ${acked.length} acknowledged ${scope.label} messages delivered (${upN} device→observer, ${downN} observer→device)${brokers.length ? `, except ${brokers.length} lost by the broker's crash` : ""}`,
+    summary: `all ${acked.length} acknowledged ${scope.label} messages delivered (${upN} device→observer, ${downN} observer→device)${brokers.length ? `, except ${brokers.length} lost by the broker` : ""}${excused}`,
     evidence: firstN(brokers, 12),
   };
 }
@@ -95,5 +104,17 @@ function attribute(m: LedgerEntry, down: ReturnType<typeof brokerDownIntervals>,
     ...base,
     charged: "client",
     text: `${describe(m)} ${ackWho} at ${at(ackedAt)}, ${never}${crash ? `; broker crashed at ${at(crash.t)} (durable)` : ""}`,
+  };
+}
+
+function sessionLoss(m: LedgerEntry, connack: TimelineEvent): Evidence {
+  return {
+    t: m.ackedAt!,
+    seq: m.seq,
+    topic: m.topic,
+    payload: m.payload,
+    dir: m.dir,
+    charged: "broker",
+    text: `${describe(m)} PUBACKed to the observer at ${at(m.ackedAt!)}; at ${at(connack.t)} the broker answered session present 0 to the device's reconnect with clean start 0: it lost the session the message was queued in`,
   };
 }

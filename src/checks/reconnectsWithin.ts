@@ -1,6 +1,6 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { faultSpans } from "./history.ts";
+import { clientComplaint, faultSpans, quoteComplaint } from "./history.ts";
 
 /**
  * Client promise: after a fault heals, the client is connected again within `boundMs`.
@@ -32,7 +32,7 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
             charged: "client",
             text: up
               ? `${f.fault} healed at ${at(f.to)}; client up only at ${at(up.t)} (${Math.round(up.t - f.to)} ms > bound ${bound} ms = ${reason})`
-              : `${f.fault} healed at ${at(f.to)}; client never reported up again (bound ${bound} ms = ${reason})`,
+              : `${f.fault} healed at ${at(f.to)}; client never reported up again (bound ${bound} ms = ${reason})${quoteComplaint(clientComplaint(events, f.to, Infinity))}`,
           });
         } else {
           evidence.push({

@@ -56,6 +56,14 @@ export function buildContext(p: {
     name: device.name,
     up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
     down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
+    async subscribed(topic, { within, what }) {
+      const since = lastFaultStart();
+      const isSub = (e: { src: string; kind: string; topic?: unknown; t: number }) => e.src === "device" && e.kind === "subscribed" && e.topic === topic;
+      if (tl.last((e) => isSub(e) && e.t > since)) return;
+      const started = tl.now();
+      const ev = await tl.next(isSub, within, signal);
+      if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? `client confirms its subscription to ${topic}`, within, started);
+    },
     publish: (topic, payload, o = {}) =>
       device.send("publish", { topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, props: o.props ?? {} }).ack,
     publishEvery: (topic, { qos, everyMs }) =>

@@ -42,6 +42,8 @@ export interface DeviceHandle {
   readonly name: string;
   /** Up since the last fault started (or the start): the client's latest own signal is `up`. */
   up(opts: { within: number; what?: string }): Promise<void>;
+  /** The client confirmed its subscription to `topic` since the last fault (or the start). */
+  subscribed(topic: string, opts: { within: number; what?: string }): Promise<void>;
   /** The client's own `down` signal since the last fault. */
   down(opts: { within: number; what?: string }): Promise<void>;
   publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;

@@ -36,7 +36,7 @@ describe("noLostAcknowledged", () => {
     const r = judge(events, ctx({ broker: { kind: "mosquitto", durable: false } }));
     expect(r.verdict).toBe("pass");
     expect(r.evidence[0]!.charged).toBe("broker");
-    expect(r.summary).toContain("lost by the broker's crash");
+    expect(r.summary).toContain("lost by the broker");
   });
 
   it("charges a durable broker only inside its save window before the crash", () => {
@@ -48,6 +48,7 @@ describe("noLostAcknowledged", () => {
 
   it("judges the observer→device direction from the observer's PUBACK", () => {
     const events = [
+      ev(50, "device", "subscribed", { topic: "f/down" }),
       ev(100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
       ev(120, "observer", "puback", { id: 1 }),
     ];
@@ -56,6 +57,51 @@ describe("noLostAcknowledged", () => {
     expect(r.evidence[0]!.text).toContain("observer→device seq 1");
     const ok = judge([...events, ev(130, "device", "msg", { topic: "f/down", payload: "seq=1" })]);
     expect(ok.verdict).toBe("pass");
+  });
+
+  it("does not count a message published before the device's subscription was confirmed: it was never owed", () => {
+    const events = [
+      ev(100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(120, "observer", "puback", { id: 1 }),
+      ev(150, "device", "subscribed", { topic: "f/down" }),
+      ev(200, "observer", "publish", { id: 2, topic: "f/down", payload: "seq=2", qos: 1 }),
+      ev(220, "observer", "puback", { id: 2 }),
+      ev(230, "device", "msg", { topic: "f/down", payload: "seq=2" }),
+    ];
+    const r = judge(events);
+    expect(r.verdict).toBe("pass");
+    expect(r.summary).toContain("1 observer message(s) not owed to the device (published at 0.100 s, before the device's subscription to f/down was confirmed (0.150 s))");
+  });
+
+  it("does not owe a clean-session device what was published while it was away", () => {
+    const c = ctx();
+    const clean = ctx({ client: { ...c.client, clean: true } });
+    const events = [
+      ev(50, "device", "subscribed", { topic: "f/down" }),
+      ev(1000, "device", "down"),
+      ev(1100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(1120, "observer", "puback", { id: 1 }),
+      ev(3000, "device", "up"),
+      ev(3100, "device", "subscribed", { topic: "f/down" }),
+    ];
+    expect(judge(events, clean).verdict).toBe("unknown");
+    expect(judge(events).verdict).toBe("fail"); // a kept session owes it
+  });
+
+  it("charges the broker when it answered session present 0 to a reconnect that kept the session", () => {
+    const events = [
+      ev(50, "device", "subscribed", { topic: "f/down" }),
+      ev(1000, "broker", "exit", { how: "SIGKILL" }),
+      ev(1100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(5000, "broker", "ready"),
+      ev(5010, "observer", "puback", { id: 1 }),
+      ev(6000, "broker", "connack", { client: "dev", cleanStart: false, sessionPresent: false }),
+      ev(6010, "device", "up"),
+    ];
+    const r = judge(events);
+    expect(r.verdict).toBe("pass");
+    expect(r.evidence[0]!.charged).toBe("broker");
+    expect(r.evidence[0]!.text).toContain("at 6.000 s the broker answered session present 0 to the device's reconnect with clean start 0");
   });
 
   it("cannot decide on a run where nothing was acknowledged", () => {

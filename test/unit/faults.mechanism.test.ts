@@ -34,7 +34,8 @@ function fakeTargets(seed = 1, opts: { failOn?: string } = {}) {
       },
     },
   } as unknown as DeviceLink;
-  const lab = { timeline: new Timeline(), abort: new AbortController() } as unknown as Lab;
+  const deferred: (() => unknown)[] = [];
+  const lab = { timeline: new Timeline(), abort: new AbortController(), defer: (_: string, fn: () => unknown) => void deferred.push(fn) } as unknown as Lab;
   const targets: FaultTargets = {
     lab,
     link,
@@ -46,7 +47,11 @@ function fakeTargets(seed = 1, opts: { failOn?: string } = {}) {
       powerOn: async () => void log.push("power on"),
     },
   };
-  return { targets, log, live, lab };
+  /** What the lab's teardown would run, last registered first. */
+  const teardown = async () => {
+    for (const fn of deferred.reverse()) await fn();
+  };
+  return { targets, log, live, lab, teardown };
 }
 
 describe("what each wire fault puts on the proxy", () => {
@@ -122,13 +127,27 @@ describe("faults with a device half", () => {
     expect(log).not.toContain("wifi up");
   });
 
-  it("powerCycle holds the dead board's close while it is off and lets it go once it is powered on again", async () => {
-    const { targets, log, live } = fakeTargets();
+  it("powerCycle holds the dead board's close while it is off and lets it go once the rebooted client is up", async () => {
+    const { targets, log, live, lab } = fakeTargets();
     const f = fault("powerCycle", targets);
     await f.inject();
     expect(log).toEqual([`add upstream slow_close {"delay":${HOLD_MS}}`, "power off"]);
     await f.heal();
-    expect(log.slice(2)).toEqual(["power on", "remove upstream slow_close"]);
+    expect(log.slice(2)).toEqual(["power on"]);
+    expect(live.size).toBe(1); // still held: the broker has not seen the new CONNECT yet
+    lab.timeline.record("device", "up", {});
+    await new Promise((r) => setImmediate(r));
+    expect(log.slice(3)).toEqual(["remove upstream slow_close"]);
+    expect(live.size).toBe(0);
+  });
+
+  it("powerCycle lets go of the held close at teardown when the client never came back", async () => {
+    const { targets, live, teardown } = fakeTargets();
+    const f = fault("powerCycle", targets);
+    await f.inject();
+    await f.heal();
+    expect(live.size).toBe(1);
+    await teardown();
     expect(live.size).toBe(0);
   });
 
