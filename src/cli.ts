@@ -16,6 +16,7 @@ import { exitCode, type RunVerdict } from "./checks/verdict.ts";
 import type { CheckContext } from "./scenario/dsl.ts";
 import { findRunDirs, linkLatest, summaryLines, writeResults } from "./report/results.ts";
 import { recheck } from "./report/recheck.ts";
+import { writeJunit } from "./report/junit.ts";
 import { repoRoot } from "./tools/paths.ts";
 
 const HELP = `faraday — a fault-injection resilience lab for MQTT clients
@@ -167,8 +168,11 @@ async function run(args: string[]): Promise<number> {
   console.log(`faraday: ${specs.length} run(s) of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed} → ${invocation}`);
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
-  const save = () =>
-    writeResults(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: results.filter(isRun) });
+  const save = () => {
+    const done = results.filter(isRun);
+    writeResults(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: done });
+    writeJunit(invocation, done, `faraday ${positionals.join(" ") || values.suite || ""}`.trim());
+  };
   const worker = async () => {
     while (next < specs.length && !interrupted) {
       const i = next++;

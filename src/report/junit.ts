@@ -1,0 +1,44 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunResult } from "../scenario/runner.ts";
+
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+
+/**
+ * junit.xml for CI dashboards: one test case per run. A client's failure is a <failure> with
+ * its evidence; a lab error or an undecided run is an <error> (never a failure of the client);
+ * unsupported and skipped runs are <skipped> with their reason.
+ */
+export function junitXml(runs: RunResult[], name = "faraday"): string {
+  const count = (v: string[]) => runs.filter((r) => v.includes(r.verdict)).length;
+  const cases = runs.map((r) => {
+    const attrs = `classname="${esc(`${r.scenario}`)}" name="${esc(`${r.client} v${r.protocol} ${r.broker} (${r.device})`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+    let body = "";
+    if (r.verdict === "fail") {
+      const failed = r.checks.filter((c) => c.verdict === "fail");
+      const text = failed.map((c) => `${c.name}: ${c.summary}\n${c.evidence.map((e) => `  ${e.text}`).join("\n")}`).join("\n");
+      body = `<failure message="${esc(failed.map((c) => c.name).join(", "))}">${esc(text)}</failure>`;
+    } else if (r.verdict === "error" || r.verdict === "unknown") {
+      const undecided = r.checks.filter((c) => c.verdict === "unknown").map((c) => `${c.name}: ${c.summary}`);
+      body = `<error message="${esc(r.reason ?? `${r.verdict}: ${undecided[0] ?? ""}`)}">${esc(undecided.join("\n"))}</error>`;
+    } else if (r.verdict === "unsupported" || r.verdict === "skip") {
+      body = `<skipped message="${esc(`${r.verdict}: ${r.reason ?? ""}`)}"/>`;
+    }
+    return `    <testcase ${attrs}>${body}</testcase>`;
+  });
+  const time = runs.reduce((s, r) => s + r.durationMs, 0) / 1000;
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="${esc(name)}" tests="${runs.length}" failures="${count(["fail"])}" errors="${count(["error", "unknown"])}" skipped="${count(["unsupported", "skip"])}" time="${time.toFixed(3)}">`,
+    `  <testsuite name="${esc(name)}" tests="${runs.length}" failures="${count(["fail"])}" errors="${count(["error", "unknown"])}" skipped="${count(["unsupported", "skip"])}" time="${time.toFixed(3)}">`,
+    ...cases,
+    `  </testsuite>`,
+    `</testsuites>`,
+    "",
+  ].join("\n");
+}
+
+export function writeJunit(dir: string, runs: RunResult[], name?: string): void {
+  writeFileSync(join(dir, "junit.xml"), junitXml(runs, name));
+}
