@@ -198,6 +198,7 @@ async function list(): Promise<number> {
   for (const e of all.values()) {
     const checks = e.scenario.checks(placeholderCtx).map((c) => c.name);
     console.log(`${e.scenario.id.padEnd(28)} ${e.suite.padEnd(12)} ${e.scenario.title}`);
+    if (e.scenario.faults?.length) console.log(`${"".padEnd(41)} faults: ${e.scenario.faults.join(", ")}`);
     console.log(`${"".padEnd(41)} checks: ${checks.join(", ")}`);
   }
   return 0;

@@ -13,6 +13,7 @@ import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 export default scenario({
   id: "broker-crash",
   title: "Broker killed (SIGKILL) for 10 s while the device publishes and receives QoS 1",
+  faults: ["brokerCrash"],
   client: { clean: false, clean_init: true, keepalive: 6, response_time: 3 },
   broker: { durable: true },
   async run({ device, broker, observer, topics, bounds, wait }) {

@@ -103,6 +103,8 @@ export interface CheckContext {
 export interface Scenario {
   id: string;
   title: string;
+  /** The faults (and profiles) it applies, for `faraday list` and the report. */
+  faults?: string[];
   /** Feature ids this scenario needs; a client that declares one unsupported is `unsupported`. */
   requires?: string[];
   client?: ClientSettings;
