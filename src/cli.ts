@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { InputError, LabError, oneLine } from "./lab/errors.ts";
 import { liveLabs } from "./lab/lab.ts";
@@ -14,9 +14,10 @@ import { brokerKinds, brokerFactory } from "./brokers/index.ts";
 import type { Protocol } from "./brokers/broker.ts";
 import { exitCode, type RunVerdict } from "./checks/verdict.ts";
 import type { CheckContext } from "./scenario/dsl.ts";
-import { findRunDirs, linkLatest, summaryLines, writeResults } from "./report/results.ts";
+import { findRunDirs, linkLatest, readRunResult, summaryLines, writeResults, type ResultsFile } from "./report/results.ts";
 import { recheck } from "./report/recheck.ts";
 import { writeJunit } from "./report/junit.ts";
+import { writeReport } from "./report/html.ts";
 import { repoRoot } from "./tools/paths.ts";
 
 const HELP = `faraday — a fault-injection resilience lab for MQTT clients
@@ -172,6 +173,7 @@ async function run(args: string[]): Promise<number> {
     const done = results.filter(isRun);
     writeResults(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: done });
     writeJunit(invocation, done, `faraday ${positionals.join(" ") || values.suite || ""}`.trim());
+    writeReport(invocation);
   };
   const worker = async () => {
     while (next < specs.length && !interrupted) {
@@ -188,7 +190,7 @@ async function run(args: string[]): Promise<number> {
   const counts = new Map<string, number>();
   for (const r of done) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
-  console.log(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "results.json")}`);
+  console.log(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`);
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));
 }
@@ -227,8 +229,20 @@ async function check(args: string[]): Promise<number> {
       verdicts.push(r.verdict);
       for (const line of summaryLines(r)) console.log(line);
     }
+    // A folder of runs: its own results.json, junit.xml and report follow the new verdicts.
+    const top = resolve(a);
+    if (dirs.length && !dirs.includes(top) && existsSync(join(top, "results.json"))) refreshInvocation(top, dirs);
   }
   return exitCode(verdicts);
+}
+
+function refreshInvocation(dir: string, runDirs: string[]): void {
+  const file = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as ResultsFile;
+  const fresh = new Map(runDirs.map((d) => [basename(d), readRunResult(d)]));
+  file.runs = file.runs.map((r) => fresh.get(basename(r.dir)) ?? r);
+  writeResults(dir, file);
+  writeJunit(dir, file.runs);
+  writeReport(dir);
 }
 
 function version(): string {

@@ -1,0 +1,157 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { reportHtml, writeReport } from "../../src/report/html.ts";
+import type { RunResult } from "../../src/scenario/runner.ts";
+import type { TimelineEvent } from "../../src/timeline/event.ts";
+import { ev } from "./helpers.ts";
+
+const run = (over: Partial<RunResult>): RunResult => ({
+  id: "broker-crash.mqtt_as.v3.1.1.mosquitto",
+  scenario: "broker-crash",
+  title: "Broker killed",
+  client: "mqtt_as",
+  clientRevision: "local folder",
+  device: "unix",
+  protocol: "3.1.1",
+  broker: "mosquitto",
+  brokerDurable: true,
+  seed: 7,
+  verdict: "pass",
+  startedAt: "2026-11-25T08:04:53.717Z",
+  durationMs: 20_000,
+  checks: [],
+  dir: "/elsewhere/broker-crash.mqtt_as.v3.1.1.mosquitto",
+  ...over,
+});
+
+const invocation = (runs: RunResult[]) => ({ command: "faraday run broker-crash", seed: 7, startedAt: "2026-11-25T080453", faraday: "0.1.0+test", runs });
+
+/** A broker crash from 2 s to 12 s, the client down meanwhile, one message each way and one lost. */
+function crashTimeline(): TimelineEvent[] {
+  return [
+    ev(50, "broker", "ready"),
+    ev(200, "device", "hello"),
+    ev(300, "device", "up"),
+    ev(1000, "device", "op", { id: 1, op: "publish", topic: "f/up", payload: "seq=1", qos: 1 }),
+    ev(1010, "device", "ack", { id: 1, ok: true }),
+    ev(1020, "observer", "recv", { topic: "f/up", payload: "seq=1", qos: 1 }),
+    ev(1500, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+    ev(1510, "observer", "puback", { id: 1 }),
+    ev(2000, "fault", "start", { id: "brokerCrash-1", fault: "brokerCrash", params: { signal: "SIGKILL" } }),
+    ev(2001, "broker", "exit", { how: "SIGKILL" }),
+    ev(2100, "device", "down"),
+    ev(3000, "device", "log", { line: "Traceback (most recent call last):" }),
+    ev(3000, "device", "log", { line: "AssertionError: <Empty> & \"response\"" }),
+    ev(12_000, "broker", "ready"),
+    ev(12_001, "fault", "end", { id: "brokerCrash-1", fault: "brokerCrash" }),
+    ev(13_000, "device", "up"),
+    ev(19_000, "device", "exit", { code: null, signal: "SIGTERM" }),
+  ];
+}
+
+describe("report.html", () => {
+  it("links the matrix cell of a failing run to that run's section", () => {
+    const failing = run({
+      verdict: "fail",
+      checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 of 2 lost", evidence: [{ t: 1500, text: "seq 1 lost" }] }],
+    });
+    const passing = run({ id: "broker-crash.mqtt_as.v5.mosquitto", protocol: "5", verdict: "pass" });
+    const html = reportHtml(invocation([failing, passing]), new Map());
+    const anchor = "run-broker-crash.mqtt_as.v3.1.1.mosquitto";
+    expect(html).toMatch(new RegExp(`<a class="cell v-fail" href="#${anchor.replace(/\./g, "\\.")}"`));
+    expect(html).toContain(`<section class="run v-fail" id="${anchor}">`);
+    // The passing run's cell links elsewhere, to its own section.
+    expect(html).toContain(`<a class="cell v-pass" href="#run-broker-crash.mqtt_as.v5.mosquitto"`);
+    expect(html).toContain(`id="run-broker-crash.mqtt_as.v5.mosquitto"`);
+    // Tallies in the header.
+    expect(html).toContain(">1 fail<");
+    expect(html).toContain(">1 pass<");
+  });
+
+  it("escapes evidence, summaries, titles and log lines, and keeps evidence text verbatim", () => {
+    const nasty = `seq <41> on "a&b" </script><img src=x onerror=alert(1)>`;
+    const r = run({
+      verdict: "fail",
+      title: "Title <b>",
+      checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "lost <all> & more", evidence: [{ t: 12_304, text: nasty, charged: "client" }] }],
+    });
+    const html = reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]]));
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("</script>");
+    expect(html).toContain("seq &lt;41&gt; on &quot;a&amp;b&quot; &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).toContain("lost &lt;all&gt; &amp; more");
+    expect(html).toContain("Title &lt;b&gt;");
+    expect(html).toContain("12.304 s");
+    // The client's log line, escaped.
+    expect(html).toContain("AssertionError: &lt;Empty&gt; &amp; &quot;response&quot;");
+    // Failing checks open, passing ones not.
+    expect(html).toContain(`<details class="check v-fail" open>`);
+  });
+
+  it("shows an unsupported run's reason, and no timeline for it", () => {
+    const r = run({ id: "broker-crash.aiomqttc.v5.mosquitto", client: "aiomqttc", protocol: "5", verdict: "unsupported", durationMs: 0, reason: "aiomqttc does not support MQTT 5: it speaks 3.1.1 only" });
+    const html = reportHtml(invocation([r]), new Map());
+    expect(html).toContain("aiomqttc does not support MQTT 5: it speaks 3.1.1 only");
+    expect(html).toMatch(/<a class="cell v-skip"[^>]*><b>unsupported<\/b>/);
+    expect(html).not.toContain("<svg");
+  });
+
+  it("draws a timeline strip with a fault band labelled with its kind, broker and client outages, message ticks and error markers", () => {
+    const r = run({
+      verdict: "fail",
+      checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [{ t: 1510, text: "observer→device seq 1 never delivered" }] }],
+    });
+    const html = reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]]));
+    const svg = html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
+    expect(svg).toMatch(/<g class="fault">.*<rect class="bar"[^>]*\/>.*<text class="blabel"[^>]*>brokerCrash<\/text><\/g>/);
+    expect(svg).toContain("fault brokerCrash: 2.000 s – 12.001 s");
+    expect(svg).toContain("broker down 2.001 s – 12.000 s");
+    expect(svg).toContain("client down 2.100 s – 13.000 s");
+    expect(svg).toMatch(/<line class="m-ok"[^>]*><title>↑ seq 1 /);
+    expect(svg).toMatch(/<line class="m-lost"[^>]*><title>↓ seq 1 [^<]*NEVER DELIVERED/);
+    expect(svg).toMatch(/<path class="err"[^>]*><title>3.000 s traceback:/);
+    expect(svg).toMatch(/<line class="evl"[^>]*><title>noLostAcknowledged @ 1.510 s/);
+    // The time axis is in seconds.
+    expect(svg).toContain(">10 s</text>");
+  });
+
+  it("buckets thousands of messages, and a long run stays small", () => {
+    const events: TimelineEvent[] = [ev(0, "broker", "ready"), ev(10, "device", "up")];
+    for (let i = 1; i <= 6000; i++) {
+      const t = i * 100;
+      events.push(ev(t, "device", "op", { id: i, op: "publish", topic: "f/up", payload: `seq=${i}`, qos: 1 }));
+      events.push(ev(t + 5, "device", "ack", { id: i, ok: true }));
+      if (i !== 3000) events.push(ev(t + 9, "observer", "recv", { topic: "f/up", payload: `seq=${i}`, qos: 1 }));
+    }
+    const r = run({ durationMs: 600_000 });
+    const html = reportHtml(invocation([r]), new Map([[r.id, events]]));
+    expect(html).not.toContain(`<line class="m-ok"`);
+    expect(html).toContain(`<path class="b-ok"`);
+    expect(html).toContain(`<path class="b-lost"`);
+    expect(html).toContain("6000 messages, drawn per 2 px: 5999 delivered, 1 acknowledged but never delivered");
+    expect(html.length).toBeLessThan(120_000);
+  });
+
+  describe("writeReport", () => {
+    let dir: string | undefined;
+    afterEach(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("reads results.json and each run folder's timeline (by the basename of run.dir) and writes report.html", () => {
+      dir = mkdtempSync(join(tmpdir(), "faraday-html-"));
+      const r = run({ verdict: "pass" });
+      mkdirSync(join(dir, "broker-crash.mqtt_as.v3.1.1.mosquitto"));
+      const lines = crashTimeline().map((e) => JSON.stringify(e));
+      writeFileSync(join(dir, "broker-crash.mqtt_as.v3.1.1.mosquitto", "timeline.jsonl"), lines.join("\n") + "\n{\"t\":19500,\"src\":\"dev"); // torn last line
+      writeFileSync(join(dir, "results.json"), JSON.stringify(invocation([r]), null, 2));
+      writeReport(dir);
+      const html = readFileSync(join(dir, "report.html"), "utf8");
+      expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+      expect(html).toContain(">brokerCrash</text>");
+      expect(html).not.toMatch(/<script|<link|https?:\/\//);
+    });
+  });
+});
