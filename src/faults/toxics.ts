@@ -88,9 +88,13 @@ export async function addToxics(link: DeviceLink, kind: string, specs: ToxicSpec
 /**
  * The wire goes silent in both directions, the way a radio link that is gone looks from
  * either end: no byte passes, no FIN, no RST, and a new connection is accepted but hears
- * nothing back (a disabled proxy would refuse it, an RST, which is not silent). Measured on
- * Toxiproxy 2.12:
+ * nothing back. (A disabled proxy is not silent: measured, it closes the open connections
+ * with a FIN and refuses new ones with an RST, ECONNREFUSED.) Measured on Toxiproxy 2.12:
  *
+ * - A new connection's TCP handshake completes at the proxy, so the client's connect()
+ *   succeeds and its CONNECT then goes unanswered; on a real link the SYN itself would go
+ *   unanswered. The proxy also dials the broker for it, so the broker sees a TCP connection
+ *   that never sends a CONNECT (closed at the heal). Either way no CONNECT gets through.
  * - `timeout` with timeout 0 drops every byte, but on its own it passes a close through: when
  *   the broker drops the connection on its keepalive (1.5 × keepalive), the device would get a
  *   FIN at once and be told of the outage by the lab. A `slow_close` held for HOLD_MS behind it

@@ -24,6 +24,16 @@ export type Device = "node" | "unix" | "unix-wlan";
 export interface Probe {
   tl: Timeline;
   /**
+   * Until the client's latest own signal is `up` — whenever it came. (DeviceHandle.up() looks
+   * only after the last fault started, so after a profile whose client reconnected before the
+   * profile's last fault it would wait for a second `up`.)
+   */
+  isUp(o: { within: number; what: string }): Promise<void>;
+  /** Until `n` events like this are on the timeline, counting from the run's start. */
+  count(match: (e: TimelineEvent) => boolean, n: number, o: { within: number; what: string }): Promise<void>;
+  /** Until the device hears the observer on its down topic: its subscription is in place. */
+  subscribed(ctx: ScenarioContext): Promise<void>;
+  /**
    * The first event matching, at or after `since` (default: now) — already there or yet to
    * come. Throws ExpectationFailed (so the run fails with `what`) after `within` ms.
    */
@@ -99,7 +109,7 @@ export async function runFault(opts: {
   let clientId = "";
   let atTeardown: FaultRun["atTeardown"];
   const s = scenario({
-    id: `fault-${opts.name}`,
+    id: `fault-${opts.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
     title: `fault test: ${opts.name}`,
     client: opts.client ?? {},
     broker: { durable: opts.durable ?? true },
@@ -118,6 +128,30 @@ export async function runFault(opts: {
       });
       const probe: Probe = {
         tl: lab.timeline,
+        async isUp({ within, what }) {
+          const state = (e: TimelineEvent) => e.src === "device" && (e.kind === "up" || e.kind === "down");
+          if (lab.timeline.last(state)?.kind === "up") return;
+          const started = lab.timeline.now();
+          if (!(await lab.timeline.next((e) => e.src === "device" && e.kind === "up", within, lab.abort.signal))) throw new ExpectationFailed(what, within, started);
+        },
+        async count(match, n, { within, what }) {
+          const started = lab.timeline.now();
+          const deadline = started + within;
+          while (lab.timeline.events.filter(match).length < n) {
+            const left = deadline - lab.timeline.now();
+            if (left <= 0 || !(await lab.timeline.next(match, left, lab.abort.signal))) throw new ExpectationFailed(what, within, started);
+          }
+        },
+        async subscribed({ observer, topics, bounds }) {
+          const deadline = lab.timeline.now() + bounds.connectMs;
+          for (let i = 1; lab.timeline.now() < deadline && !lab.abort.signal.aborted; i++) {
+            const hello = `subscribed?${i}`;
+            const heard = lab.timeline.next((e) => e.src === "device" && e.kind === "msg" && e.payload === hello, 500, lab.abort.signal);
+            await observer.publish(topics.down, hello, { qos: 0 });
+            if (await heard) return;
+          }
+          throw new ExpectationFailed("the device's subscription is in place", bounds.connectMs, 0);
+        },
         async event(match, { within, what, since }) {
           const from = since ?? lab.timeline.now();
           const seen = lab.timeline.events.find((e) => e.t >= from && match(e));

@@ -28,6 +28,7 @@ export async function noisyRadio(ctx: ProfileContext, params: NoisyRadioParams =
   const plan = { durationMs, latencyMs: params.latencyMs ?? 80, jitterMs: params.jitterMs ?? 60, loss };
   const p = beginProfile(ctx, "noisyRadio", { ...params }, () => plan);
   const slow = await ctx.inject(latency(p.targets, { latencyMs: plan.latencyMs, jitterMs: plan.jitterMs }));
+  if (p.aborted()) return; // torn down meanwhile: inject nothing the teardown has already gone past
   const lossy = await ctx.inject(lossyLink(p.targets, loss));
   await ctx.wait(durationMs);
   if (p.aborted()) return; // teardown restores what is open

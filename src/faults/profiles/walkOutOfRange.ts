@@ -57,7 +57,7 @@ export function walkOutOfRangeSchedule(random: Random, params: WalkOutOfRangePar
       dwellMs: dwell(),
       latencyMs,
       jitterMs: Math.round(latencyMs * jitterShare),
-      loss: gilbertElliottParams({ stepMs: params.lossStepMs ?? 200, pGoodToBad: maxPGoodToBad * f, pBadToGood: pBadToGood * (1 - f / 2) }, k),
+      loss: gilbertElliottParams({ stepMs: params.lossStepMs ?? 200, pGoodToBad: round3(maxPGoodToBad * f), pBadToGood: round3(pBadToGood * (1 - f / 2)) }, k),
     };
   };
   const out = Array.from({ length: steps }, (_, i) => level("out", i + 1));
@@ -65,6 +65,8 @@ export function walkOutOfRangeSchedule(random: Random, params: WalkOutOfRangePar
   const back = Array.from({ length: steps }, (_, i) => level("back", steps - i));
   return [...out, far, ...back];
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Walk out of range: someone carries the board away from the AP and back. The signal weakens
@@ -85,6 +87,8 @@ export async function walkOutOfRange(ctx: ProfileContext, params: WalkOutOfRange
     if (stage.leg === "far") open.push(await ctx.inject(apLoss(p.targets)));
     else {
       open.push(await ctx.inject(latency(p.targets, { latencyMs: stage.latencyMs, jitterMs: stage.jitterMs })));
+      // Torn down meanwhile: inject nothing the teardown has already gone past.
+      if (p.aborted()) return;
       open.push(await ctx.inject(lossyLink(p.targets, stage.loss)));
     }
     await ctx.wait(stage.dwellMs);
