@@ -24,10 +24,10 @@ export interface RunningBroker extends BrokerSpec {
   crash(): Promise<void>;
   /** SIGTERM: a clean stop. */
   shutdown(): Promise<void>;
-  /** SIGSTOP: sockets stay open and nothing answers. */
-  freeze(): void;
-  /** SIGCONT. */
-  thaw(): void;
+  /** SIGSTOP: sockets stay open and nothing answers. Resolves once the kernel has stopped it. */
+  freeze(): Promise<void>;
+  /** SIGCONT; resolves once it runs again. */
+  thaw(): Promise<void>;
   readonly running: boolean;
 }
 

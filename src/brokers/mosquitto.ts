@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../lab/lab.ts";
 import type { OwnedProcess } from "../lab/process.ts";
@@ -112,15 +112,37 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           await p.stop(5000);
           tl.record("broker", "exit", { broker: "mosquitto", how: "SIGTERM", code: p.exitCode?.code ?? null });
         },
-        freeze() {
-          current().signal("SIGSTOP");
+        async freeze() {
+          const p = current();
+          p.signal("SIGSTOP");
+          await processState(p, (s) => s === "T" || s === "t");
         },
-        thaw() {
-          current().signal("SIGCONT");
+        async thaw() {
+          const p = current();
+          p.signal("SIGCONT");
+          await processState(p, (s) => s !== "T" && s !== "t");
         },
       };
     },
   };
+}
+
+/**
+ * Wait until /proc says the process is in the wanted state (signals are asynchronous: a
+ * freeze "injected" before the kernel stopped the broker would stamp the wrong time).
+ */
+async function processState(p: OwnedProcess, wanted: (state: string) => boolean, withinMs = 2000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (p.running && p.pid !== undefined && Date.now() < deadline) {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (wanted(state)) return;
+    } catch {
+      return; // no /proc (not Linux) or the process is gone: nothing more to wait for
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 export interface Connack {

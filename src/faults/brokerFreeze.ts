@@ -15,9 +15,9 @@ export function brokerFreeze(targets: FaultTargets): Fault {
   return {
     kind: "brokerFreeze",
     params: { broker: broker.kind, signal: "SIGSTOP" },
-    inject: async () => broker.freeze(),
-    heal: async () => broker.thaw(),
+    inject: () => broker.freeze(),
+    heal: () => broker.thaw(),
     // A frozen broker cannot act on the SIGTERM of teardown: thaw it first, always.
-    restore: async () => broker.thaw(),
+    restore: () => broker.thaw(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Lab } from "../lab/lab.ts";
+import { LabError } from "../lab/errors.ts";
 import type { RunningBroker } from "../brokers/broker.ts";
 import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
@@ -62,6 +63,8 @@ export class Nemesis {
   }
 
   async inject(fault: Fault): Promise<ActiveFault> {
+    // After teardown began, a fault would never be restored: refuse it.
+    if (this.lab.tornDown) throw new LabError(`interrupted: not injecting ${fault.kind} during teardown`);
     const a: ActiveFault = { id: `${fault.kind}-${++this.n}`, fault, healed: false };
     this.lab.timeline.record("fault", "start", { id: a.id, fault: fault.kind, params: fault.params });
     this.active.push(a);

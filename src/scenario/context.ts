@@ -37,14 +37,22 @@ export function buildContext(p: {
     send: (op: string, fields: Record<string, unknown> = {}) => slot.current.send(op, fields),
   };
 
-  /**
-   * Time the most recent fault started: "up again" means the client's latest signal since
-   * then is `up` (a client may reconnect a moment before the lab sees the broker ready).
-   */
+  /** Time the most recent fault started: a fresh `down` must come after it. */
   const lastFaultStart = () => tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
+  /**
+   * Start of the earliest fault still in effect (-1 when none is): "up" means the client's
+   * latest own signal since then is `up`. With every fault healed that is simply its latest
+   * signal — a client may reconnect a moment before the lab sees the broker ready, or before
+   * a later, harmless step of a profile began.
+   */
+  const openSince = () => {
+    const open = nemesis.active.filter((a) => !a.healed).map((a) => a.id);
+    if (open.length === 0) return -1;
+    return tl.events.find((e) => e.src === "fault" && e.kind === "start" && open.includes(String(e.id)))?.t ?? -1;
+  };
 
   const awaitState = async (kind: "up" | "down", within: number, what: string) => {
-    const since = lastFaultStart();
+    const since = kind === "up" ? openSince() : lastFaultStart();
     const seen = tl.last((e) => e.src === "device" && (e.kind === "up" || e.kind === "down") && e.t > since);
     if (seen?.kind === kind) return;
     const started = tl.now();
@@ -57,7 +65,8 @@ export function buildContext(p: {
     up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
     down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
     async subscribed(topic, { within, what }) {
-      const since = lastFaultStart();
+      // Confirmed since the client's latest connection (the agent renews it on every up).
+      const since = tl.last((e) => e.src === "device" && e.kind === "up")?.t ?? -1;
       const isSub = (e: { src: string; kind: string; topic?: unknown; t: number }) => e.src === "device" && e.kind === "subscribed" && e.topic === topic;
       if (tl.last((e) => isSub(e) && e.t > since)) return;
       const started = tl.now();

@@ -40,9 +40,9 @@ export interface StreamHandle {
 
 export interface DeviceHandle {
   readonly name: string;
-  /** Up since the last fault started (or the start): the client's latest own signal is `up`. */
+  /** The client's latest own signal is `up` (since the earliest fault still in effect began). */
   up(opts: { within: number; what?: string }): Promise<void>;
-  /** The client confirmed its subscription to `topic` since the last fault (or the start). */
+  /** The client confirmed its subscription to `topic` since its latest connection. */
   subscribed(topic: string, opts: { within: number; what?: string }): Promise<void>;
   /** The client's own `down` signal since the last fault. */
   down(opts: { within: number; what?: string }): Promise<void>;
