@@ -134,7 +134,7 @@ async function run(args: string[]): Promise<number> {
     clientName ??= "mqttjs";
     if (clientName !== "mqttjs") throw new InputError(`--device node runs the MQTT.js reference client; drop --client ${clientName}`);
   } else if (values.device === "unix") {
-    device = unixPort({ micropython: tools.micropython.argv });
+    device = unixPort({ micropython: tools.micropython.argv, mpyCross: tools.mpyCross?.path });
     clientName ??= "aiomqttc";
     if (clientName === "mqttjs") throw new InputError("the mqttjs client runs with --device node");
   } else {

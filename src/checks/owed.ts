@@ -19,18 +19,36 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   if (!first || first.t > m.sentAt) {
     return { owed: false, why: `published at ${at(m.sentAt)}, before the device's subscription to ${m.topic} was confirmed${first ? ` (${at(first.t)})` : ""}` };
   }
-  if (ctx.client.clean) {
+  if (!keptSession(events, ctx, m.sentAt)) {
     // Without a kept session, a subscription lasts one connection: owed only while the
     // device was up and subscribed again since its last outage.
     const lastDown = events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t <= (m.ackedAt ?? m.sentAt)).pop();
     if (lastDown) {
       const resub = subs.find((s) => s.t > lastDown.t);
       if (!resub || resub.t > m.sentAt) {
-        return { owed: false, why: `published at ${at(m.sentAt)} while the device (clean session) was away since ${at(lastDown.t)}` };
+        return { owed: false, why: `published at ${at(m.sentAt)} while the device, whose session was not kept, was away since ${at(lastDown.t)}` };
       }
     }
   }
   return { owed: true };
+}
+
+/**
+ * Whether the device's session outlives its connection at time `t`. The broker's word
+ * decides when it logs CONNACKs: in 3.1.1 only a connection made with clean session 0 keeps
+ * its session (a clean_init first connection does not, until the client reconnects unclean);
+ * in 5 a session expiry above 0 keeps it whatever the clean start. Otherwise the client's
+ * configuration is all there is.
+ */
+export function keptSession(events: readonly TimelineEvent[], ctx: CheckContext, t: number): boolean {
+  let last: TimelineEvent | undefined;
+  for (const e of events) {
+    if (e.t > t) break;
+    if (e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id) last = e;
+  }
+  if (ctx.protocol === "5") return ctx.client.session_expiry > 0;
+  if (last) return last.cleanStart === false;
+  return !ctx.client.clean;
 }
 
 /**

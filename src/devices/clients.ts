@@ -95,5 +95,5 @@ export function resolveClient(
   } else {
     throw new InputError(`client "${name}" needs --client-path <folder holding ${module}/> (e.g. a checkout of its repository)`);
   }
-  return { name, packageDir: dir, adapterFile, manifest, revision };
+  return { name, packageDir: dir, adapterFile, manifest, revision, module };
 }

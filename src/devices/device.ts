@@ -30,7 +30,18 @@ export interface ClientConfig {
 export interface DeviceKind {
   kind: "unix" | "node" | "serial";
   /** Launch the agent for `client` and wait for its hello. */
-  launch(lab: Lab, opts: { name: string; client: ResolvedClient; heapKb?: number }): Promise<AgentChannel>;
+  launch(lab: Lab, opts: { name: string; client: ResolvedClient } & DeviceSettings): Promise<AgentChannel>;
+}
+
+/** What a scenario may ask of the device itself (not of the client's MQTT settings). */
+export interface DeviceSettings {
+  /** MicroPython heap in KB (-X heapsize): 40 is close to an ESP8266's free RAM. */
+  heapKb?: number;
+  /**
+   * Run the client precompiled to .mpy (mpy-cross of the runtime's bytecode version), as
+   * ESP8266 users freeze theirs: a client that large cannot be compiled inside a small heap.
+   */
+  precompile?: boolean;
 }
 
 /** A client chosen with --client / --client-path, with its manifest. */
@@ -38,6 +49,8 @@ export interface ResolvedClient {
   name: string;
   /** Folder that holds the client's package (goes on MICROPYPATH). */
   packageDir: string;
+  /** The importable module or package (mqtt_as, aiomqttc); undefined for a folder client. */
+  module?: string;
   /** Adapter module copied to faraday_adapter.py in the sandbox. */
   adapterFile: string;
   manifest: ClientManifest;

@@ -1,33 +1,44 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
+import { LabError } from "../lab/errors.ts";
 import type { DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
+import { precompileClient, precompileFile } from "./precompile.ts";
 
 /**
  * The MicroPython unix port: the real, unmodified client in a real MicroPython process.
  * The network shim stands in for the WLAN driver (the lab switches it off for an AP loss);
  * everything else — sockets, asyncio, the client — is the real thing.
  */
-export function unixPort(opts: { micropython: string[] }): DeviceKind {
+export function unixPort(opts: { micropython: string[]; mpyCross?: string | undefined }): DeviceKind {
   return {
     kind: "unix",
-    async launch(lab, { name, client, heapKb }) {
-      const lib = join(lab.dir, name, "lib");
+    async launch(lab, { name, client, heapKb, precompile }) {
+      const home = join(lab.dir, name);
+      const lib = join(home, "lib");
       mkdirSync(lib, { recursive: true });
-      copyFileSync(client.adapterFile, join(lib, "faraday_adapter.py"));
       const harness = join(repoRoot, "harness", "device");
+      const path = [".frozen", lib, join(harness, "shims")];
+      if (precompile) {
+        if (!opts.mpyCross) throw new LabError("this scenario runs the client precompiled, but mpy-cross is missing — run: npx faraday setup");
+        const frozen = join(home, "mpy");
+        precompileClient(opts.mpyCross, client.packageDir, client.module, frozen);
+        precompileFile(opts.mpyCross, client.adapterFile, join(lib, "faraday_adapter.mpy"));
+        path.push(frozen);
+      } else {
+        copyFileSync(client.adapterFile, join(lib, "faraday_adapter.py"));
+      }
+      path.push(client.packageDir);
       const [cmd, ...pre] = opts.micropython;
       return launchAgent(lab, {
         name,
         cmd: cmd!,
         args: [...pre, ...(heapKb ? ["-X", `heapsize=${heapKb}k`] : []), join(harness, "agent.py")],
-        cwd: join(lab.dir, name),
-        env: {
-          ...process.env,
-          // .frozen keeps the built-in asyncio; then our adapter, our shims, the client.
-          MICROPYPATH: [".frozen", lib, join(harness, "shims"), client.packageDir].join(":"),
-        },
+        cwd: home,
+        // .frozen keeps the built-in asyncio; then our adapter, our shims, the client
+        // (its .mpy first when precompiled, so the sources behind it are never compiled).
+        env: { ...process.env, MICROPYPATH: path.join(":") },
       });
     },
   };

@@ -3,6 +3,7 @@ import { LabError } from "../lab/errors.ts";
 import type { RunningBroker } from "../brokers/broker.ts";
 import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
+import type { ClientConfig } from "../devices/device.ts";
 
 /**
  * What a fault may act on. Faults get their targets explicitly, so a fault file says in its
@@ -24,8 +25,11 @@ export interface DeviceControl {
   wifi(up: boolean): Promise<void>;
   /** Power off: kill the device process at once (RAM state is gone). */
   powerOff(): Promise<void>;
-  /** Power on: start the agent again and start the client with the run's settings. */
-  powerOn(): Promise<void>;
+  /**
+   * Power on: start the agent again and start the client with the run's settings, or with
+   * some of them changed (a firmware that boots with clean_init=false, say).
+   */
+  powerOn(overrides?: Partial<ClientConfig>): Promise<void>;
 }
 
 /**

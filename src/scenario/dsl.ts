@@ -1,6 +1,6 @@
 import type { Protocol } from "../brokers/broker.ts";
 import type { Check } from "../checks/check.ts";
-import type { ClientConfig, ClientManifest } from "../devices/device.ts";
+import type { ClientConfig, ClientManifest, DeviceSettings } from "../devices/device.ts";
 import type { Ack } from "../devices/channel.ts";
 import type { ActiveFault, Fault, FaultTargets } from "../faults/fault.ts";
 import type { Random } from "../lab/random.ts";
@@ -108,6 +108,8 @@ export interface Scenario {
   /** Feature ids this scenario needs; a client that declares one unsupported is `unsupported`. */
   requires?: string[];
   client?: ClientSettings;
+  /** The device itself: a small heap, a precompiled client (ignored by the Node reference). */
+  device?: DeviceSettings;
   /** Whether the broker must keep sessions through a crash. */
   broker?: { durable?: boolean };
   /** Upper bound of the whole run, in ms (the lab's own timeout, not a client bound). */

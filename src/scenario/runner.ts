@@ -165,7 +165,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     timeline.record("lab", "context", { ctx: checkCtx });
 
-    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client });
+    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
     driving = true;
     const start = await device.send("start", { cfg }).ack;
@@ -183,11 +183,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         timeline.record("lab", "device.power", { on: false });
         await slot.current.proc.kill();
       },
-      async powerOn() {
-        timeline.record("lab", "device.power", { on: true });
-        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client });
+      async powerOn(overrides = {}) {
+        timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
+        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
         // The client's first connection after a reboot is a first connection again (clean_init).
-        void slot.current.send("start", { cfg });
+        void slot.current.send("start", { cfg: { ...cfg, ...overrides } });
       },
     };
     // Heap readings at comparable quiet points: a second after each (re)connect, for memoryBounded.

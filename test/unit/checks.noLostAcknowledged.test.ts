@@ -73,7 +73,7 @@ describe("noLostAcknowledged", () => {
     expect(r.summary).toContain("1 observer message(s) not owed to the device (published at 0.100 s, before the device's subscription to f/down was confirmed (0.150 s))");
   });
 
-  it("does not owe a clean-session device what was published while it was away", () => {
+  it("does not owe a device without a kept session what was published while it was away", () => {
     const c = ctx();
     const clean = ctx({ client: { ...c.client, clean: true } });
     const events = [
@@ -86,6 +86,23 @@ describe("noLostAcknowledged", () => {
     ];
     expect(judge(events, clean).verdict).toBe("unknown");
     expect(judge(events).verdict).toBe("fail"); // a kept session owes it
+  });
+
+  it("in 3.1.1 a first connection made clean keeps no session, whatever the client asked for later (the broker's CONNACK log decides)", () => {
+    const events = [
+      ev(40, "broker", "connack", { client: "dev", cleanStart: true, sessionPresent: false }),
+      ev(50, "device", "subscribed", { topic: "f/down" }),
+      ev(1000, "broker", "exit", { how: "SIGKILL" }),
+      ev(1100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(3000, "device", "down"),
+      ev(5000, "broker", "ready"),
+      ev(5008, "broker", "connack", { client: "dev", cleanStart: false, sessionPresent: false }),
+      ev(5010, "observer", "puback", { id: 1 }),
+      ev(5020, "device", "up"),
+      ev(5030, "device", "subscribed", { topic: "f/down" }),
+    ];
+    expect(judge(events).verdict).toBe("unknown");
+    expect(judge(events).summary).toContain("whose session was not kept");
   });
 
   it("charges the broker when it answered session present 0 to a reconnect that kept the session", () => {
