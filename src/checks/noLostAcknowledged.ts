@@ -43,10 +43,11 @@ export function judgeAcknowledged(
   const all = buildLedger(events).filter((m) => scope.qos(m.qos) && m.ackedAt !== undefined);
   const notOwed = all.filter((m) => !owedToDevice(m, events, ctx).owed);
   const acked = all.filter((m) => !notOwed.includes(m));
+  const excused = notOwed.length ? `; ${notOwed.length} observer message(s) not owed to the device (${(owedToDevice(notOwed[0]!, events, ctx) as { why: string }).why}${notOwed.length > 1 ? ", …" : ""})` : "";
   if (acked.length === 0) {
     return {
       verdict: "unknown",
-      summary: `no ${scope.label} message was acknowledged to its sender: nothing to judge`,
+      summary: `no ${scope.label} message was acknowledged to its sender: nothing to judge${excused}`,
       evidence: [],
     };
   }
@@ -59,7 +60,6 @@ export function judgeAcknowledged(
       return lostSession ? sessionLoss(m, lostSession) : attribute(m, down, crashes, ctx.broker.durable);
     })
     .sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
-  const excused = notOwed.length ? `; ${notOwed.length} observer message(s) not owed to the device (${(owedToDevice(notOwed[0]!, events, ctx) as { why: string }).why}${notOwed.length > 1 ? ", …" : ""})` : "";
   const clients = evidence.filter((e) => e.charged === "client");
   const brokers = evidence.filter((e) => e.charged === "broker");
   const upN = acked.filter((m) => m.dir === "up").length;
