@@ -3,6 +3,7 @@ import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
+import { noBusyLoop } from "../../src/checks/noBusyLoop.ts";
 
 /**
  * The broker process is SIGKILLed for 10 s while the device publishes a numbered QoS 1
@@ -33,5 +34,5 @@ export default scenario({
     await upstream.acked(5, { within: bounds.reconnectCycleMs, what: "client resumes publishing" });
     await Promise.all([upstream.stop(), downstream.stop()]);
   },
-  checks: () => [noLostAcknowledged(), reconnectsWithin(), resumesPublishing(3), noUncaughtErrors()],
+  checks: () => [noLostAcknowledged(), reconnectsWithin(), resumesPublishing(3), noUncaughtErrors(), noBusyLoop()],
 });

@@ -19,6 +19,18 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   if (!first || first.t > m.sentAt) {
     return { owed: false, why: `published at ${at(m.sentAt)}, before the device's subscription to ${m.topic} was confirmed${first ? ` (${at(first.t)})` : ""}` };
   }
+  // The broker's word, where it logs CONNACKs: a CONNACK with session present 0 starts a
+  // new, empty session; only a subscription confirmed since then routes the message.
+  const birth = events.filter((e) => isDeviceConnack(e, ctx) && e.sessionPresent === false && e.t <= m.sentAt).pop();
+  if (birth && !subs.some((s) => s.t > birth.t && s.t <= m.sentAt)) {
+    const renewed = subs.find((s) => s.t > birth.t);
+    return {
+      owed: false,
+      why: `published at ${at(m.sentAt)}, after the broker started a new session for the device (session present 0, ${at(birth.t)}) and before the device renewed its subscription${renewed ? ` (${at(renewed.t)})` : ""}`,
+    };
+  }
+  const wiped = wipedByCleanStart(m, events, ctx);
+  if (wiped) return { owed: false, why: wiped };
   if (!keptSession(events, ctx, m.sentAt)) {
     // Without a kept session, a subscription lasts one connection: owed only while the
     // device was up and subscribed again since its last outage.
@@ -40,6 +52,10 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
  * in 5 a session expiry above 0 keeps it whatever the clean start. Otherwise the client's
  * configuration is all there is.
  */
+function isDeviceConnack(e: TimelineEvent, ctx: CheckContext): boolean {
+  return e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id;
+}
+
 export function keptSession(events: readonly TimelineEvent[], ctx: CheckContext, t: number): boolean {
   let last: TimelineEvent | undefined;
   for (const e of events) {
@@ -67,4 +83,40 @@ export function sessionLostByBroker(m: LedgerEntry, events: readonly TimelineEve
       e.sessionPresent === false &&
       e.t > m.ackedAt!,
   );
+}
+
+/**
+ * A message queued while the device was away, whose next connection started clean, was
+ * discarded with the session: MQTT 3.1.1 §3.1.2.4 (Clean Session 1 discards any existing
+ * session) and MQTT 5 §3.1.2.4 (Clean Start 1 discards an existing session). That is what a
+ * board does that boots with clean_init (its first connection after a power-on is clean): the
+ * messages that piled up while it was off were never owed to it. Only messages sent while the
+ * device was away count (a message the client dropped while connected stays owed), and only
+ * when the broker's own CONNACK log says the very next connection was clean; a broker that
+ * logs no CONNACK for the device falls back on the lab's record of the power-on and the
+ * clean_init it booted with. Returns why the message was not owed, or undefined.
+ */
+export function wipedByCleanStart(m: LedgerEntry, events: readonly TimelineEvent[], ctx: CheckContext): string | undefined {
+  if (m.dir !== "down") return undefined;
+  // Away at the send: the device's latest sign of life before it is not `up`.
+  let away: TimelineEvent | undefined;
+  for (const e of events) {
+    if (e.t > m.sentAt) break;
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down" || e.kind === "exit")) away = e.kind === "up" ? undefined : e;
+    else if (e.src === "lab" && e.kind === "device.power" && e.on === false) away = e;
+  }
+  if (!away) return undefined;
+  const mine = (e: TimelineEvent) => e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id;
+  const awayText = away.src === "lab" ? `powered off at ${at(away.t)}` : `${away.kind === "exit" ? "gone" : "down"} since ${at(away.t)}`;
+  if (events.some(mine)) {
+    const next = events.find((e) => e.t > m.sentAt && mine(e));
+    if (next?.cleanStart !== true) return undefined;
+    return `published at ${at(m.sentAt)} while the device was ${awayText}; its next connection (${at(next.t)}) started clean, which discards the session (MQTT §3.1.2.4)`;
+  }
+  const powerOn = events.find((e) => e.t > m.sentAt && e.src === "lab" && e.kind === "device.power" && e.on === true);
+  if (!powerOn) return undefined;
+  const overrides = (powerOn.overrides ?? {}) as { clean_init?: unknown };
+  const cleanInit = typeof overrides.clean_init === "boolean" ? overrides.clean_init : ctx.client.clean_init;
+  if (!cleanInit) return undefined;
+  return `published at ${at(m.sentAt)} while the device was ${awayText}; it powered on at ${at(powerOn.t)} with clean_init, so its first connection started clean and discarded the session (MQTT §3.1.2.4)`;
 }

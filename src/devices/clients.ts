@@ -67,10 +67,13 @@ export function resolveClient(
   // A folder that brings its own manifest and adapter (test fixtures, a user's own client).
   if (clientPath && existsSync(join(clientPath, "faraday-client.json"))) {
     const dir = resolve(clientPath);
-    const manifest = JSON.parse(readFileSync(join(dir, "faraday-client.json"), "utf8")) as ClientManifest;
+    const manifest = JSON.parse(readFileSync(join(dir, "faraday-client.json"), "utf8")) as ClientManifest & { package?: string };
     const adapterFile = join(dir, "faraday_adapter.py");
     if (!existsSync(adapterFile)) throw new InputError(`${dir} has faraday-client.json but no faraday_adapter.py`);
-    return { name: manifest.name, packageDir: dir, adapterFile, manifest, revision: gitRevision(dir) ?? "local folder" };
+    // The client's code may live in another folder ("package": "../lossy"), shared by variants.
+    const packageDir = manifest.package ? resolve(dir, manifest.package) : dir;
+    if (!existsSync(packageDir)) throw new InputError(`${dir}/faraday-client.json names a package folder that does not exist: ${packageDir}`);
+    return { name: manifest.name, packageDir, adapterFile, manifest, revision: gitRevision(dir) ?? "local folder" };
   }
   const manifest = readManifest(name);
   const module = manifest.module ?? name;

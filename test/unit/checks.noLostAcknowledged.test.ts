@@ -105,6 +105,22 @@ describe("noLostAcknowledged", () => {
     expect(judge(events).summary).toContain("whose session was not kept");
   });
 
+  it("does not owe a message published into a new, empty session before the device renewed its subscription", () => {
+    const events = [
+      ev(40, "broker", "connack", { client: "dev", cleanStart: true, sessionPresent: false }),
+      ev(50, "device", "subscribed", { topic: "f/down" }),
+      ev(1000, "device", "down"),
+      ev(2000, "broker", "connack", { client: "dev", cleanStart: false, sessionPresent: false }),
+      ev(2001, "device", "up"),
+      ev(2010, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(2011, "observer", "puback", { id: 1 }),
+      ev(2040, "device", "subscribed", { topic: "f/down" }),
+    ];
+    const r = judge(events);
+    expect(r.verdict).toBe("unknown");
+    expect(r.summary).toContain("after the broker started a new session for the device (session present 0, 2.000 s) and before the device renewed its subscription (2.040 s)");
+  });
+
   it("charges the broker when it answered session present 0 to a reconnect that kept the session", () => {
     const events = [
       ev(50, "device", "subscribed", { topic: "f/down" }),
