@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { CheckContext } from "../scenario/dsl.ts";
 import type { LedgerEntry } from "./ledger.ts";
+import { faultSpans } from "./history.ts";
 
 /**
  * Which observer→device messages the broker owed the device. MQTT delivers a message to the
@@ -39,6 +40,24 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
       const resub = subs.find((s) => s.t > lastDown.t);
       if (!resub || resub.t > m.sentAt) {
         return { owed: false, why: `published at ${at(m.sentAt)} while the device, whose session was not kept, was away since ${at(lastDown.t)}` };
+      }
+    }
+    // A session that is not kept ends with its connection, in-flight messages with it
+    // (3.1.1 §3.1.2.4; v5 §3.1.2.11, expiry 0). A message that connection did not live to
+    // deliver was discarded by the broker, not lost by the client, when the connection could
+    // not carry it: a fault was in effect on the way (a silent wire swallows what the broker
+    // sends until either end gives up), or it ended within one response time of the send
+    // (the time the client allows for an answer). A message left undelivered on a healthy
+    // connection that lived on stays owed: the client had it and dropped it.
+    const ended = events.find((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= m.sentAt);
+    if (ended && !m.deliveries.some((d) => d <= ended.t)) {
+      const fault = faultSpans(events).find((f) => f.from <= ended.t && f.to >= m.sentAt);
+      if (fault || ended.t - m.sentAt <= ctx.client.response_time * 1000) {
+        const how = fault ? `while ${fault.fault} (from ${at(fault.from)}) was in effect` : `within one response time`;
+        return {
+          owed: false,
+          why: `published at ${at(m.sentAt)}; the device's connection, whose session was not kept, ended at ${at(ended.t)} ${how} before delivering it, and the session's in-flight messages with it`,
+        };
       }
     }
   }

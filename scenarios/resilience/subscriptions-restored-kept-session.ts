@@ -1,0 +1,125 @@
+import type { FaultTargets } from "../../src/faults/fault.ts";
+import { ExpectationFailed } from "../../src/scenario/expectation.ts";
+import { scenario, type CheckContext } from "../../src/scenario/dsl.ts";
+import type { Check } from "../../src/checks/check.ts";
+import { partition } from "../../src/faults/partition.ts";
+import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
+import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
+import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
+import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
+import { detectsOutageWithin } from "../../src/checks/detectsOutageWithin.ts";
+import { subscriptionsSurvive } from "../../src/checks/subscriptionsSurvive.ts";
+import { sessionResumed } from "../../src/checks/session.ts";
+
+/** Stream period (ms). */
+const EVERY_MS = 200;
+
+/**
+ * clean=false with a durable broker: the session outlives the connection. The device holds two
+ * subscriptions — the application's, renewed at every up, and one it made once (`…/kept`), which
+ * only the kept session can bring back. A silent partition longer than the keepalive takes the
+ * device away; the observer keeps publishing to both topics all along. When the device
+ * returns (clean start 0) the broker must resume the session and deliver everything queued
+ * while it was away, on both topics, and keep routing the once-made subscription.
+ */
+export default scenario({
+  id: "subscriptions-restored-kept-session",
+  title: "clean=false, durable broker: messages published while the device was away arrive after it returns",
+  faults: ["partition"],
+  // keepalive 4 s compresses time; response_time 3 s is one CONNACK/PUBACK wait on a loaded machine.
+  // clean_init=true (mqtt_as's recommended start): a clean first connection, the session kept from then on.
+  client: { clean: false, clean_init: true, keepalive: 4, response_time: 3 },
+  broker: { durable: true },
+  async run({ device, observer, topics, bounds, client, targets, inject, heal, wait }) {
+    const kept = `${topics.down}/kept`;
+    await device.up({ within: bounds.connectMs, what: "client connects" });
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
+    const sub = await device.subscribe(kept, 1);
+    if (!sub.ok) throw new Error(`the lab could not set up the once-made subscription: ${sub.err ?? "failed"}`);
+    await subscribedAgain(targets, kept, bounds.reconnectCycleMs, "client confirms the once-made subscription");
+    const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
+    const downstream = observer.publishEvery(topics.down, { qos: 1, everyMs: EVERY_MS });
+    const keptStream = observer.publishEvery(kept, { qos: 1, everyMs: EVERY_MS });
+    await upstream.acked(5, { within: bounds.connectMs, what: "publishes flow before the fault" });
+
+    const p = await inject(partition(targets));
+    // The fault's own duration: 3 × keepalive (12 s) outlasts the broker's 1.5 × keepalive, so the
+    // broker ends the connection and queues in the kept session for several seconds.
+    await wait(3 * client.keepalive * 1000);
+    await heal(p);
+
+    // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
+    // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
+    // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
+    await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, "client reconnects after the partition");
+    await upstream.acked(5, { within: bounds.reconnectCycleMs, what: "client resumes publishing" });
+    // subscriptionsSurvive judges observer publishes later than one response time after the up:
+    // keep both observer streams going that long and a second more.
+    await keptStream.acked(Math.ceil((client.response_time * 1000 + 1000) / EVERY_MS), {
+      within: bounds.reconnectCycleMs + client.response_time * 1000,
+      what: "observer keeps publishing to the device",
+    });
+    await Promise.all([upstream.stop(), downstream.stop(), keptStream.stop()]);
+  },
+  checks: (ctx) => [
+    noLostAcknowledged(),
+    reconnectsWithin(),
+    resumesPublishing(3),
+    noUncaughtErrors(),
+    detectsOutageWithin(),
+    subscriptionsSurvive(),
+    ...sessionChecks(ctx, [sessionResumed()]),
+  ],
+});
+
+/**
+ * Session Present is judged from the `up` event's session_present, which only the MQTT.js
+ * reference's agent reports (the mqtt_as and aiomqttc adapters do not): elsewhere the check
+ * could only say `unknown`, so it is left out and the delivery checks speak instead.
+ */
+function sessionChecks(ctx: CheckContext, checks: Check[]): Check[] {
+  return ctx.manifest.name === "mqttjs" ? checks : [];
+}
+
+/**
+ * The client came back after the latest fault: its own `down` (or the device's exit) after the
+ * fault began, then its own `up`. device.up() alone would take a stale `up` from before the
+ * fault when the client has not noticed yet (a FIN it has not read, a restart it slept through),
+ * and device.down() wants `down` to be the client's latest signal, which a client that already
+ * reconnected no longer shows. Events are compared in timeline order, not by time stamp: a
+ * device reports `down` and `up` within one millisecond.
+ */
+async function reconnected(targets: FaultTargets, within: number, what: string): Promise<void> {
+  const tl = targets.lab.timeline;
+  const signal = targets.lab.abort.signal;
+  const since = tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
+  const back = () => {
+    const i = tl.events.findIndex((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= since);
+    return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
+  };
+  if (back()) return;
+  const started = tl.now();
+  const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
+  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
+}
+
+/**
+ * The client confirmed its subscription to `topic` since its latest `up`, in timeline order:
+ * device.subscribed() compares time stamps (`t > up`), and a client that subscribes inside its
+ * connect callback reports both within the same millisecond.
+ */
+async function subscribedAgain(targets: FaultTargets, topic: string, within: number, what: string): Promise<void> {
+  const tl = targets.lab.timeline;
+  const signal = targets.lab.abort.signal;
+  const done = () => {
+    let up = -1;
+    tl.events.forEach((e, i) => {
+      if (e.src === "device" && e.kind === "up") up = i;
+    });
+    return up >= 0 && tl.events.slice(up + 1).some((e) => e.src === "device" && e.kind === "subscribed" && e.topic === topic);
+  };
+  if (done()) return;
+  const started = tl.now();
+  const ev = await tl.next((e) => e.src === "device" && e.kind === "subscribed" && done(), within, signal);
+  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
+}
