@@ -13,6 +13,9 @@ import { subscriptionsSurvive } from "./subscriptionsSurvive.ts";
 import { sessionClean, sessionResumed } from "./session.ts";
 import { memoryBounded } from "./memoryBounded.ts";
 import { noBusyLoop } from "./noBusyLoop.ts";
+import { noMemoryError } from "./noMemoryError.ts";
+import { subscriptionRequestedWorks } from "./subscriptionRequestedWorks.ts";
+import { unnoticedPublishAccounted } from "./unnoticedPublishAccounted.ts";
 
 export interface CheckerInfo {
   /** Builds the check; every argument is optional (defaults come from the run's context). */
@@ -99,6 +102,21 @@ export const CHECKERS = {
     factory: noBusyLoop,
     guarantee: "the agent's 500 ms heartbeat keeps coming while the link is down (no spin on a dead socket)",
     bound: "gap ≤ 2000 ms (4 missed beats), on the device's clock when it has one",
+  },
+  noMemoryError: {
+    factory: noMemoryError,
+    guarantee: "the client never runs out of heap: no MemoryError, caught or not; the lowest free heap is reported",
+    bound: "—",
+  },
+  subscriptionRequestedWorks: {
+    factory: subscriptionRequestedWorks,
+    guarantee: "MQTT §3.8/§3.9: once the client says its subscribe succeeded, the broker routes the topic to it",
+    bound: "observer publishes later than one response time after the subscribe's answer and the latest up",
+  },
+  unnoticedPublishAccounted: {
+    factory: unnoticedPublishAccounted,
+    guarantee: "MQTT §4.3.2, §4.4: a QoS 1 publish issued during a silent outage the client has not noticed yet is delivered or reported as not sent",
+    bound: "judged after the drain",
   },
 } as const satisfies Record<string, CheckerInfo>;
 

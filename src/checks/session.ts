@@ -34,7 +34,7 @@ interface Reconnect {
 }
 
 /** The client's connections after its first that carry a Session Present flag, or why there are none. */
-function laterConnections(events: readonly TimelineEvent[]): Reconnect[] | string {
+function laterConnections(events: readonly TimelineEvent[], clientId: string): Reconnect[] | string {
   const out: Reconnect[] = [];
   let prevUp: number | undefined;
   let restarted = false;
@@ -43,16 +43,28 @@ function laterConnections(events: readonly TimelineEvent[]): Reconnect[] | strin
     if (isClientStart(e)) restarted = prevUp !== undefined;
     if (e.src !== "device" || e.kind !== "up") continue;
     ups++;
-    if (prevUp !== undefined && typeof e.session_present === "boolean") {
+    // The adapter's word, else the broker's own CONNACK for this client (mosquitto logs it).
+    const present = typeof e.session_present === "boolean" ? e.session_present : brokerSaid(events, clientId, prevUp ?? -1, e.t);
+    if (prevUp !== undefined && present !== undefined) {
       const from = prevUp;
       const exits = events.filter((x) => x.src === "broker" && x.kind === "exit" && x.t > from && x.t < e.t);
-      out.push({ t: e.t, prevUp: from, present: e.session_present, restarted, exits });
+      out.push({ t: e.t, prevUp: from, present, restarted, exits });
     }
     prevUp = e.t;
     restarted = false;
   }
   if (ups < 2) return "the client never reconnected: no session to compare";
-  return out.length ? out : "the client's adapter does not report session_present on up: the broker's answer is not on the timeline";
+  return out.length ? out : "neither the client's adapter nor the broker reported Session Present for its reconnects";
+}
+
+/** Session Present of the broker's last CONNACK to `clientId` between two of the client's ups. */
+function brokerSaid(events: readonly TimelineEvent[], clientId: string, after: number, upTo: number): boolean | undefined {
+  let found: boolean | undefined;
+  for (const x of events) {
+    if (x.t > upTo) break;
+    if (x.t > after && x.src === "broker" && x.kind === "connack" && x.client === clientId) found = x.sessionPresent === true;
+  }
+  return found;
 }
 
 function asked(c: ClientConfig, restarted: boolean): string {
@@ -70,7 +82,7 @@ export function sessionResumed(): Check {
       const c = ctx.client;
       const keeps = (restarted: boolean) => asksToKeepSession({ ...c, clean: restarted ? c.clean_init : c.clean });
       if (!keeps(false) && !keeps(true)) return { verdict: "unknown", summary: `the client never asks to keep its session (${asked(c, false)}; ${asked(c, true)}): nothing to resume`, evidence: [] };
-      const all = laterConnections(events);
+      const all = laterConnections(events, ctx.client.client_id);
       if (typeof all === "string") return { verdict: "unknown", summary: all, evidence: [] };
       const rs = all.filter((r) => keeps(r.restarted));
       if (rs.length === 0) return { verdict: "unknown", summary: "no reconnect asked to keep the session", evidence: [] };
@@ -106,7 +118,7 @@ export function sessionClean(): Check {
     judge(events, ctx) {
       const c = ctx.client;
       if (!c.clean) return { verdict: "unknown", summary: `the client reconnects without a clean start (${asked(c, false)}): nothing to judge`, evidence: [] };
-      const all = laterConnections(events);
+      const all = laterConnections(events, ctx.client.client_id);
       if (typeof all === "string") return { verdict: "unknown", summary: all, evidence: [] };
       const rs = all.filter((r) => !r.restarted || c.clean_init);
       if (rs.length === 0) return { verdict: "unknown", summary: "no reconnect asked for a clean session by itself", evidence: [] };

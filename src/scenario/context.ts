@@ -11,6 +11,7 @@ import { LabError } from "../lab/errors.ts";
 import type { Bounds, BrokerHandle, DeviceHandle, ObserverHandle, ScenarioContext } from "./dsl.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { publishStream } from "./stream.ts";
+import type { TimelineEvent } from "../timeline/event.ts";
 
 /** Builds what a scenario drives: thin handles over the lab's real parts. */
 export function buildContext(p: {
@@ -51,10 +52,20 @@ export function buildContext(p: {
     return tl.events.find((e) => e.src === "fault" && e.kind === "start" && open.includes(String(e.id)))?.t ?? -1;
   };
 
+  /**
+   * The client's own connectivity signals; a device process that died or was powered off
+   * says nothing any more, so its exit counts as down (an `up` from before is stale).
+   */
+  const signalOf = (e: TimelineEvent): "up" | "down" | undefined => {
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) return e.kind;
+    if ((e.src === "device" && e.kind === "exit") || (e.src === "lab" && e.kind === "device.power" && e.on === false)) return "down";
+    return undefined;
+  };
+
   const awaitState = async (kind: "up" | "down", within: number, what: string) => {
     const since = kind === "up" ? openSince() : lastFaultStart();
-    const seen = tl.last((e) => e.src === "device" && (e.kind === "up" || e.kind === "down") && e.t > since);
-    if (seen?.kind === kind) return;
+    const seen = tl.last((e) => signalOf(e) !== undefined && e.t > since);
+    if (seen && signalOf(seen) === kind) return;
     const started = tl.now();
     const ev = await tl.next((e) => e.src === "device" && e.kind === kind, within, signal);
     if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
@@ -65,10 +76,11 @@ export function buildContext(p: {
     up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
     down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
     async subscribed(topic, { within, what }) {
-      // Confirmed since the client's latest connection (the agent renews it on every up).
-      const since = tl.last((e) => e.src === "device" && e.kind === "up")?.t ?? -1;
-      const isSub = (e: { src: string; kind: string; topic?: unknown; t: number }) => e.src === "device" && e.kind === "subscribed" && e.topic === topic;
-      if (tl.last((e) => isSub(e) && e.t > since)) return;
+      // Confirmed since the client's latest connection (the agent renews it on every up);
+      // by order in the timeline, not by time: the two can share a millisecond.
+      const isSub = (e: TimelineEvent) => e.src === "device" && e.kind === "subscribed" && e.topic === topic;
+      const lastUp = tl.events.findLastIndex((e) => e.src === "device" && e.kind === "up");
+      if (tl.events.findLastIndex(isSub) > lastUp) return;
       const started = tl.now();
       const ev = await tl.next(isSub, within, signal);
       if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? `client confirms its subscription to ${topic}`, within, started);

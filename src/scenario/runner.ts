@@ -215,7 +215,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
   } catch (err) {
-    if (err instanceof ExpectationFailed) {
+    if (err instanceof ExpectationFailed && !lab.abort.signal.aborted) {
       timeline.record("lab", "expectation.failed", { what: err.what, withinMs: err.withinMs, since: err.since });
     } else {
       labError = lab.abort.signal.aborted ? "interrupted" : oneLine(err);

@@ -51,7 +51,9 @@ export function publishStream(opts: {
       const target = acked + n;
       const since = opts.timeline.now();
       return new Promise<void>((resolve, reject) => {
-        if (acked >= target) return resolve();
+        // After teardown began nothing will be acknowledged any more: return at once (an
+        // abort listener added now would never fire).
+        if (acked >= target || opts.signal.aborted) return resolve();
         const check = () => {
           if (acked >= target) {
             cleanup();

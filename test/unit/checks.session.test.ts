@@ -42,6 +42,19 @@ describe("sessionResumed", () => {
     expect(judge(reconnect(false, 3_000), v5).verdict).toBe("fail");
   });
 
+  it("takes Session Present from the broker's own CONNACK when the adapter does not report it", () => {
+    const events = [
+      ev(90, "broker", "connack", { client: "dev", cleanStart: false, sessionPresent: false }),
+      ev(100, "device", "up"),
+      ev(1000, "broker", "exit", { how: "SIGKILL" }),
+      ev(5000, "broker", "ready"),
+      ev(13_990, "broker", "connack", { client: "dev", cleanStart: false, sessionPresent: true }),
+      ev(14_000, "device", "up"),
+    ];
+    const r = judge(events);
+    expect(r.verdict).toBe("pass");
+  });
+
   it("cannot decide when not asked to keep a session, without a reconnect, or without session_present", () => {
     expect(judge(reconnect(true), clean).verdict).toBe("unknown");
     expect(judge(reconnect(true), client({ clean: false, protocol: "5", session_expiry: 0 })).verdict).toBe("unknown");
@@ -49,7 +62,7 @@ describe("sessionResumed", () => {
     expect(judge([ev(100, "device", "up", { session_present: false })]).verdict).toBe("unknown");
     const r = judge(reconnect(undefined));
     expect(r.verdict).toBe("unknown");
-    expect(r.summary).toContain("does not report session_present");
+    expect(r.summary).toContain("neither the client's adapter nor the broker reported Session Present");
   });
 });
 
