@@ -15,7 +15,7 @@ import { topicMatches } from "./subscriptionsSurvive.ts";
  * reported as failed obliges nothing; no subscribe ever answered ok is a failure (the
  * application was never able to subscribe).
  */
-export function subscriptionRequestedWorks(filter: string): Check {
+export function subscriptionRequestedWorks(filter = "#"): Check {
   return {
     name: "subscriptionRequestedWorks",
     guarantee: "a subscribe the client said succeeded routes the topic to it afterwards",
