@@ -1,8 +1,6 @@
 import { scenario } from "../../src/scenario/dsl.ts";
 import type { FaultTargets } from "../../src/faults/fault.ts";
 import { ExpectationFailed } from "../../src/scenario/expectation.ts";
-import type { CheckContext } from "../../src/scenario/dsl.ts";
-import type { Check } from "../../src/checks/check.ts";
 import { powerCycle } from "../../src/faults/powerCycle.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
@@ -62,14 +60,14 @@ export default scenario({
     });
     await Promise.all([again.stop(), downstream.stop()]);
   },
-  checks: (ctx) => [
+  checks: () => [
     noLostAcknowledged(),
     reconnectsWithin(),
     resumesPublishing(3),
     noUncaughtErrors(),
     subscriptionsSurvive(),
     noBusyLoop(),
-    ...sessionChecks(ctx, [sessionResumed()]),
+    sessionResumed(),
   ],
 });
 
@@ -90,14 +88,6 @@ async function upAfterBoot(targets: FaultTargets, within: number): Promise<void>
   if (!ev && !signal.aborted) throw new ExpectationFailed("client connects after the boot", within, started);
 }
 
-/**
- * Session Present is judged from the `up` event's session_present, which only the MQTT.js
- * reference's agent reports (the mqtt_as and aiomqttc adapters cannot see it): elsewhere the
- * check could only say `unknown`, so it is left out and the delivery checks speak instead.
- */
-function sessionChecks(ctx: CheckContext, checks: Check[]): Check[] {
-  return ctx.manifest.name === "mqttjs" ? checks : [];
-}
 
 /**
  * The client confirmed its subscription to `topic` since its latest `up`, in timeline order:

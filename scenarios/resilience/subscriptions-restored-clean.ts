@@ -1,7 +1,6 @@
 import type { FaultTargets } from "../../src/faults/fault.ts";
 import { ExpectationFailed } from "../../src/scenario/expectation.ts";
-import { scenario, type CheckContext, type ObserverHandle } from "../../src/scenario/dsl.ts";
-import type { Check } from "../../src/checks/check.ts";
+import { scenario, type ObserverHandle } from "../../src/scenario/dsl.ts";
 import { partition } from "../../src/faults/partition.ts";
 import { brokerRestart } from "../../src/faults/brokerRestart.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
@@ -59,7 +58,7 @@ export default scenario({
     await subscribedAgain(targets, topics.down, bounds.reconnectCycleMs, "client subscribes again after the restart");
     await observerBurst(observer, topics.down, "after-restart", burst, wait);
   },
-  checks: (ctx) => [noLostAcknowledged(), reconnectsWithin(), noUncaughtErrors(), subscriptionsSurvive(), ...sessionChecks(ctx, [sessionClean()])],
+  checks: () => [noLostAcknowledged(), reconnectsWithin(), noUncaughtErrors(), subscriptionsSurvive(), sessionClean()],
 });
 
 /** Numbered QoS 1 messages "<label>=N" from the observer, one every EVERY_MS after the previous PUBACK. */
@@ -70,14 +69,6 @@ async function observerBurst(observer: ObserverHandle, topic: string, label: str
   }
 }
 
-/**
- * Session Present is judged from the `up` event's session_present, which only the MQTT.js
- * reference's agent reports (the mqtt_as and aiomqttc adapters do not): elsewhere the check
- * could only say `unknown`, so it is left out and the delivery checks speak instead.
- */
-function sessionChecks(ctx: CheckContext, checks: Check[]): Check[] {
-  return ctx.manifest.name === "mqttjs" ? checks : [];
-}
 
 /**
  * The client came back after the latest fault: its own `down` (or the device's exit) after the

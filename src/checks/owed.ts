@@ -100,7 +100,7 @@ export function sessionLostByBroker(m: LedgerEntry, events: readonly TimelineEve
       e.client === ctx.client.client_id &&
       e.cleanStart === false &&
       e.sessionPresent === false &&
-      e.t > m.ackedAt!,
+      e.t >= m.ackedAt!,
   );
 }
 
