@@ -98,8 +98,12 @@ async def start(cfg, emit):
     _c.on_connect = _on_connect
     _c.on_disconnect = _on_disconnect
     _c.on_message = _on_message
-    # connect() catches its own errors and returns False.
-    if not await _c.connect(timeout_sec=cfg.get("response_time", 10)):
+    # connect() catches its own errors and returns False. Under the lock: a publish
+    # arriving meanwhile would make aiomqttc connect on its own, a second CONNECT
+    # under the same client id.
+    async with _lock:
+        ok = await _c.connect(timeout_sec=cfg.get("response_time", 10))
+    if not ok:
         return "connect() returned False: %s" % (_c.get_last_error() or "no connection")
     _c.clean_session = cfg.get("clean", True)
     _run = True
