@@ -1,5 +1,3 @@
-import type { FaultTargets } from "../../src/faults/fault.ts";
-import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 import { scenario } from "../../src/scenario/dsl.ts";
 import { brokerFreeze } from "../../src/faults/brokerFreeze.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
@@ -46,10 +44,10 @@ export default scenario({
     // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
     // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
     // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, "client reconnects after the heal");
+    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the heal" });
     // A clean session holds nothing: the application subscribes again, one response time for the SUBACK,
     // within one reconnect cycle.
-    await subscribedAgain(targets, topics.down, bounds.reconnectCycleMs, "client subscribes again");
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again" });
     // Resumed within one reconnect cycle (resumesPublishing's own bound).
     await upstream.acked(5, { within: bounds.reconnectCycleMs, what: "client resumes publishing" });
     // subscriptionsSurvive only judges observer publishes later than one response time after the
@@ -63,45 +61,3 @@ export default scenario({
   checks: () => [noLostAcknowledged(), reconnectsWithin(), resumesPublishing(3), noUncaughtErrors(), detectsOutageWithin(), subscriptionsSurvive(), noBusyLoop()],
 });
 
-/**
- * The client came back after the latest fault: its own `down` (or the device's exit) after the
- * fault began, then its own `up`. device.up() alone would take a stale `up` from before the
- * fault when the client has not noticed yet (a FIN it has not read, a restart it slept through),
- * and device.down() wants `down` to be the client's latest signal, which a client that already
- * reconnected no longer shows. Events are compared in timeline order, not by time stamp: a
- * device reports `down` and `up` within one millisecond.
- */
-async function reconnected(targets: FaultTargets, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const since = tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
-  const back = () => {
-    const i = tl.events.findIndex((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= since);
-    return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
-  };
-  if (back()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}
-
-/**
- * The client confirmed its subscription to `topic` since its latest `up`, in timeline order:
- * device.subscribed() compares time stamps (`t > up`), and a client that subscribes inside its
- * connect callback reports both within the same millisecond.
- */
-async function subscribedAgain(targets: FaultTargets, topic: string, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const done = () => {
-    let up = -1;
-    tl.events.forEach((e, i) => {
-      if (e.src === "device" && e.kind === "up") up = i;
-    });
-    return up >= 0 && tl.events.slice(up + 1).some((e) => e.src === "device" && e.kind === "subscribed" && e.topic === topic);
-  };
-  if (done()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "subscribed" && done(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}

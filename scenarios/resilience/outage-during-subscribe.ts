@@ -1,6 +1,4 @@
-import type { FaultTargets } from "../../src/faults/fault.ts";
-import { ExpectationFailed } from "../../src/scenario/expectation.ts";
-import { scenario, type ObserverHandle } from "../../src/scenario/dsl.ts";
+import { scenario } from "../../src/scenario/dsl.ts";
 import type { Ack } from "../../src/devices/channel.ts";
 import { partition } from "../../src/faults/partition.ts";
 import { subscriptionRequestedWorks } from "../../src/checks/subscriptionRequestedWorks.ts";
@@ -42,7 +40,7 @@ export default scenario({
     // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
     // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
     // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, "client reconnects after the partition");
+    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the partition" });
     // The subscribe's answer: completed on the new connection within one reconnect cycle, or failed long ago.
     const answer = await Promise.race([first, wait(bounds.reconnectCycleMs).then(() => undefined)]);
     if (answer && !(answer as Ack).ok) {
@@ -50,37 +48,8 @@ export default scenario({
       await Promise.race([device.subscribe(own, 1), wait(bounds.reconnectCycleMs)]);
     }
     // Publishes to the topic for one response time (the SUBACK may still be under way) + 1 s and more.
-    await observerBurst(observer, own, Math.ceil((client.response_time * 1000 + 2000) / EVERY_MS), wait);
+    await observer.burst(own, { count: Math.ceil((client.response_time * 1000 + 2000) / EVERY_MS), everyMs: EVERY_MS });
   },
   checks: (ctx) => [subscriptionRequestedWorks(`${ctx.topics.down}/own`), noLostAcknowledged(), reconnectsWithin(), noUncaughtErrors(), detectsOutageWithin()],
 });
 
-/** Numbered QoS 1 messages "own=N" from the observer, one every EVERY_MS after the previous PUBACK. */
-async function observerBurst(observer: ObserverHandle, topic: string, n: number, wait: (ms: number) => Promise<void>): Promise<void> {
-  for (let i = 1; i <= n; i++) {
-    await observer.publish(topic, `own=${i}`, { qos: 1 });
-    await wait(EVERY_MS);
-  }
-}
-
-/**
- * The client came back after the latest fault: its own `down` (or the device's exit) after the
- * fault began, then its own `up`. device.up() alone would take a stale `up` from before the
- * fault when the client has not noticed yet (a FIN it has not read, a restart it slept through),
- * and device.down() wants `down` to be the client's latest signal, which a client that already
- * reconnected no longer shows. Events are compared in timeline order, not by time stamp: a
- * device reports `down` and `up` within one millisecond.
- */
-async function reconnected(targets: FaultTargets, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const since = tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
-  const back = () => {
-    const i = tl.events.findIndex((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= since);
-    return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
-  };
-  if (back()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}

@@ -1,6 +1,4 @@
 import { scenario } from "../../src/scenario/dsl.ts";
-import type { FaultTargets } from "../../src/faults/fault.ts";
-import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 import { powerCycle } from "../../src/faults/powerCycle.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
@@ -47,8 +45,8 @@ export default scenario({
 
     // A booted board connects as on its first start: the first-connection bound (WiFi stability
     // wait + 2 response times + 2 s + slack); reconnectsWithin separately holds it to 2 cycles + slack.
-    await upAfterBoot(targets, bounds.connectMs);
-    await subscribedAgain(targets, topics.down, bounds.reconnectCycleMs, "client subscribes after the boot");
+    await device.up({ within: bounds.connectMs, what: "client connects after the boot" });
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes after the boot" });
     // The rebooted application's loop starts again (its numbering restarts, as a fresh boot's
     // would; the ledger tells the copies apart by time): 5 acknowledged within one reconnect cycle.
     const again = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
@@ -71,41 +69,3 @@ export default scenario({
   ],
 });
 
-/**
- * The booted client's own `up`. device.up() cannot say it yet: it looks at the client's latest
- * up/down signal, and the killed process's last word was `up` (a board without power sends no
- * `down`), so it would return before the new client has even started. The first `up` after the
- * lab powered the device on is the booted client's.
- */
-async function upAfterBoot(targets: FaultTargets, within: number): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const poweredOn = tl.last((e) => e.src === "lab" && e.kind === "device.power" && e.on === true)?.t ?? -1;
-  const isUp = (e: { src: string; kind: string; t: number }) => e.src === "device" && e.kind === "up" && e.t > poweredOn;
-  if (tl.last(isUp)) return;
-  const started = tl.now();
-  const ev = await tl.next(isUp, within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed("client connects after the boot", within, started);
-}
-
-
-/**
- * The client confirmed its subscription to `topic` since its latest `up`, in timeline order:
- * device.subscribed() compares time stamps (`t > up`), and a client that subscribes inside its
- * connect callback reports both within the same millisecond.
- */
-async function subscribedAgain(targets: FaultTargets, topic: string, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const done = () => {
-    let up = -1;
-    tl.events.forEach((e, i) => {
-      if (e.src === "device" && e.kind === "up") up = i;
-    });
-    return up >= 0 && tl.events.slice(up + 1).some((e) => e.src === "device" && e.kind === "subscribed" && e.topic === topic);
-  };
-  if (done()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "subscribed" && done(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}

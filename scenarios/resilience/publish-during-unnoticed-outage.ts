@@ -1,4 +1,3 @@
-import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 import { scenario, type ScenarioContext } from "../../src/scenario/dsl.ts";
 import type { Fault, FaultTargets } from "../../src/faults/fault.ts";
 import { partition } from "../../src/faults/partition.ts";
@@ -56,31 +55,10 @@ async function outageWithPublish(ctx: ScenarioContext, name: string, make: (t: F
   // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
   // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
   // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-  await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, `client reconnects after the ${name}`);
+  await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: `client reconnects after the ${name}` });
   // The marked publish's answer: a client that kept it resends it on the new connection and gets
   // its PUBACK within one reconnect cycle; one that gave up has answered long before. No expectation
   // fails here: unnoticedPublishAccounted judges what the answer was, or that there was none.
   await Promise.race([marked, wait(bounds.reconnectCycleMs)]);
 }
 
-/**
- * The client came back after the latest fault: its own `down` (or the device's exit) after the
- * fault began, then its own `up`. device.up() alone would take a stale `up` from before the
- * fault when the client has not noticed yet (a FIN it has not read, a restart it slept through),
- * and device.down() wants `down` to be the client's latest signal, which a client that already
- * reconnected no longer shows. Events are compared in timeline order, not by time stamp: a
- * device reports `down` and `up` within one millisecond.
- */
-async function reconnected(targets: FaultTargets, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const since = tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
-  const back = () => {
-    const i = tl.events.findIndex((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= since);
-    return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
-  };
-  if (back()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}

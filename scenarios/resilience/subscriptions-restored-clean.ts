@@ -1,6 +1,4 @@
-import type { FaultTargets } from "../../src/faults/fault.ts";
-import { ExpectationFailed } from "../../src/scenario/expectation.ts";
-import { scenario, type ObserverHandle } from "../../src/scenario/dsl.ts";
+import { scenario } from "../../src/scenario/dsl.ts";
 import { partition } from "../../src/faults/partition.ts";
 import { brokerRestart } from "../../src/faults/brokerRestart.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
@@ -33,7 +31,7 @@ export default scenario({
     const burst = Math.ceil((client.response_time * 1000 + 1000) / EVERY_MS);
     await device.up({ within: bounds.connectMs, what: "client connects" });
     await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
-    await observerBurst(observer, topics.down, "before", 5, wait);
+    await observer.burst(topics.down, { label: "before", count: 5, everyMs: EVERY_MS });
 
     const p = await inject(partition(targets));
     // The fault's own duration: 3 × keepalive (12 s) outlasts the detection bound (1.5 × keepalive + 2 s)
@@ -43,10 +41,10 @@ export default scenario({
     // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
     // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
     // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, "client reconnects after the partition");
+    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the partition" });
     // The renewed SUBACK: one response time, within one reconnect cycle.
-    await subscribedAgain(targets, topics.down, bounds.reconnectCycleMs, "client subscribes again after the partition");
-    await observerBurst(observer, topics.down, "after-partition", burst, wait);
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again after the partition" });
+    await observer.burst(topics.down, { label: "after-partition", count: burst, everyMs: EVERY_MS });
 
     // A clean restart: the broker closes every connection (FIN) and is back at once.
     const r = await inject(brokerRestart(targets, { signal: "SIGTERM" }));
@@ -54,61 +52,10 @@ export default scenario({
     // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
     // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
     // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await reconnected(targets, bounds.outageDetectionMs + bounds.reconnectAfterHealMs, "client reconnects after the restart");
-    await subscribedAgain(targets, topics.down, bounds.reconnectCycleMs, "client subscribes again after the restart");
-    await observerBurst(observer, topics.down, "after-restart", burst, wait);
+    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the restart" });
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again after the restart" });
+    await observer.burst(topics.down, { label: "after-restart", count: burst, everyMs: EVERY_MS });
   },
   checks: () => [noLostAcknowledged(), reconnectsWithin(), noUncaughtErrors(), subscriptionsSurvive(), sessionClean()],
 });
 
-/** Numbered QoS 1 messages "<label>=N" from the observer, one every EVERY_MS after the previous PUBACK. */
-async function observerBurst(observer: ObserverHandle, topic: string, label: string, n: number, wait: (ms: number) => Promise<void>): Promise<void> {
-  for (let i = 1; i <= n; i++) {
-    await observer.publish(topic, `${label}=${i}`, { qos: 1 });
-    await wait(EVERY_MS);
-  }
-}
-
-
-/**
- * The client came back after the latest fault: its own `down` (or the device's exit) after the
- * fault began, then its own `up`. device.up() alone would take a stale `up` from before the
- * fault when the client has not noticed yet (a FIN it has not read, a restart it slept through),
- * and device.down() wants `down` to be the client's latest signal, which a client that already
- * reconnected no longer shows. Events are compared in timeline order, not by time stamp: a
- * device reports `down` and `up` within one millisecond.
- */
-async function reconnected(targets: FaultTargets, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const since = tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
-  const back = () => {
-    const i = tl.events.findIndex((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= since);
-    return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
-  };
-  if (back()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}
-
-/**
- * The client confirmed its subscription to `topic` since its latest `up`, in timeline order:
- * device.subscribed() compares time stamps (`t > up`), and a client that subscribes inside its
- * connect callback reports both within the same millisecond.
- */
-async function subscribedAgain(targets: FaultTargets, topic: string, within: number, what: string): Promise<void> {
-  const tl = targets.lab.timeline;
-  const signal = targets.lab.abort.signal;
-  const done = () => {
-    let up = -1;
-    tl.events.forEach((e, i) => {
-      if (e.src === "device" && e.kind === "up") up = i;
-    });
-    return up >= 0 && tl.events.slice(up + 1).some((e) => e.src === "device" && e.kind === "subscribed" && e.topic === topic);
-  };
-  if (done()) return;
-  const started = tl.now();
-  const ev = await tl.next((e) => e.src === "device" && e.kind === "subscribed" && done(), within, signal);
-  if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
-}

@@ -75,6 +75,17 @@ export function buildContext(p: {
     name: device.name,
     up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
     down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
+    async reconnected({ within, what }) {
+      const since = lastFaultStart();
+      const back = () => {
+        const i = tl.events.findIndex((e) => e.t >= since && signalOf(e) === "down");
+        return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
+      };
+      if (back()) return;
+      const started = tl.now();
+      const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
+      if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? "client reconnects after the fault", within, started);
+    },
     async subscribed(topic, { within, what }) {
       // Confirmed since the client's latest connection (the agent renews it on every up);
       // by order in the timeline, not by time: the two can share a millisecond.
@@ -112,7 +123,25 @@ export function buildContext(p: {
     },
   };
 
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      signal.addEventListener("abort", done, { once: true });
+    });
+
   const observerHandle: ObserverHandle = {
+    async burst(topic, { count, everyMs, label = "after" }) {
+      for (let i = 1; i <= count && !signal.aborted; i++) {
+        await observer.publish(topic, `${label}=${i}`, 1);
+        await wait(everyMs);
+      }
+    },
     publish: (topic, payload, o = {}) => observer.publish(topic, payload, o.qos ?? 1, o.retain ?? false),
     publishEvery: (topic, { qos, everyMs }) =>
       publishStream({
@@ -136,17 +165,7 @@ export function buildContext(p: {
     inject: (fault) => nemesis.inject(fault),
     heal: (active) => nemesis.heal(active),
     random: p.random,
-    wait: (ms) =>
-      new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve();
-        const t = setTimeout(done, ms);
-        function done() {
-          clearTimeout(t);
-          signal.removeEventListener("abort", done);
-          resolve();
-        }
-        signal.addEventListener("abort", done, { once: true });
-      }),
+    wait,
     note: (text) => tl.record("lab", "note", { text }),
   };
 }

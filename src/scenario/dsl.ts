@@ -44,6 +44,12 @@ export interface DeviceHandle {
   up(opts: { within: number; what?: string }): Promise<void>;
   /** The client confirmed its subscription to `topic` since its latest connection. */
   subscribed(topic: string, opts: { within: number; what?: string }): Promise<void>;
+  /**
+   * The client came back after the latest fault: its own `down` (or the device's exit) after
+   * the fault began, then its own `up`, in timeline order. Unlike up(), never satisfied by an
+   * `up` from before the fault that the client has not noticed yet.
+   */
+  reconnected(opts: { within: number; what?: string }): Promise<void>;
   /** The client's own `down` signal since the last fault. */
   down(opts: { within: number; what?: string }): Promise<void>;
   publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;
@@ -66,6 +72,8 @@ export interface ObserverHandle {
   publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<boolean>;
   /** A numbered stream "seq=N" to the device. */
   publishEvery(topic: string, opts: { qos: 0 | 1 | 2; everyMs: number }): StreamHandle;
+  /** `count` QoS 1 messages "<label>=N" (default label "after"), each `everyMs` after the previous PUBACK. */
+  burst(topic: string, opts: { count: number; everyMs: number; label?: string }): Promise<void>;
 }
 
 export interface ScenarioContext {
