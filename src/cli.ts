@@ -152,7 +152,7 @@ async function run(args: string[]): Promise<number> {
   const specs: RunSpec[] = [];
   for (const e of scenarios)
     for (const b of brokers)
-      for (const p of protocols)
+      for (const p of protocols.filter((x) => !e.scenario.protocols || e.scenario.protocols.includes(x)))
         specs.push({
           scenario: e.scenario,
           client,
@@ -212,9 +212,9 @@ const placeholderCtx: CheckContext = {
   protocol: "3.1.1",
   client: {} as never,
   manifest: { name: "", protocols: [], unsupported: {} },
-  bounds: { connectMs: 0, reconnectCycleMs: 0, reconnectAfterHealMs: 0, outageDetectionMs: 0 },
+  bounds: { connectMs: 0, reconnectCycleMs: 0, reconnectAfterHealMs: 0, outageDetectionMs: 0, deliveryMs: 0 },
   broker: { kind: "", durable: true },
-  topics: { up: "", down: "" },
+  topics: { up: "", down: "", base: "" },
 };
 
 async function check(args: string[]): Promise<number> {

@@ -15,14 +15,52 @@ let client;
 let cfg;
 let connected = false;
 
-function ack(id, started, ok, err) {
-  emit("ack", { id, ok, dt: now() - started, ...(err ? { err: String(err) } : {}) });
+function ack(id, started, ok, err, extra = {}) {
+  emit("ack", { id, ok, dt: now() - started, ...(err ? { err: String(err) } : {}), ...extra });
 }
+
+// Bytes go on the wire protocol as text when they are UTF-8, else as {"hex": …}, the way
+// the MicroPython agent writes them; {"hex": …} from the host becomes bytes again.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+function wireBytes(b) {
+  try {
+    return utf8.decode(b);
+  } catch {
+    return { hex: Buffer.from(b).toString("hex") };
+  }
+}
+function toWire(v) {
+  if (v instanceof Uint8Array) return wireBytes(v);
+  if (Array.isArray(v)) return v.map(toWire);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, toWire(x)]));
+  return v;
+}
+function fromWire(v) {
+  if (Array.isArray(v)) return v.map(fromWire);
+  if (v && typeof v === "object") {
+    if (typeof v.hex === "string" && Object.keys(v).length === 1) return Buffer.from(v.hex, "hex");
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromWire(x)]));
+  }
+  return v;
+}
+const payloadOf = (p) => (p && typeof p === "object" ? fromWire(p) : (p ?? ""));
+const hasKeys = (o) => o && Object.keys(o).length > 0;
 
 const ops = {
   async start(o) {
     cfg = o.cfg;
+    if (client) {
+      // A new start after a disconnect: the old client is finished.
+      client.removeAllListeners();
+      client.end(true);
+      client = undefined;
+    }
     const v5 = cfg.protocol === "5";
+    const props = {
+      ...(v5 && cfg.session_expiry ? { sessionExpiryInterval: cfg.session_expiry } : {}),
+      ...(v5 && cfg.connect_props ? fromWire(cfg.connect_props) : {}),
+    };
+    const w = cfg.will;
     const base = {
       host: cfg.server,
       port: cfg.port,
@@ -30,7 +68,12 @@ const ops = {
       protocolVersion: v5 ? 5 : 4,
       keepalive: cfg.keepalive,
       connectTimeout: cfg.response_time * 1000,
-      ...(v5 && cfg.session_expiry ? { properties: { sessionExpiryInterval: cfg.session_expiry } } : {}),
+      ...(hasKeys(props) ? { properties: props } : {}),
+      ...(cfg.user !== undefined ? { username: cfg.user } : {}),
+      ...(cfg.password !== undefined ? { password: cfg.password } : {}),
+      ...(w
+        ? { will: { topic: w.topic, payload: Buffer.from(payloadOf(w.payload)), qos: w.qos ?? 0, retain: !!w.retain, ...(v5 && hasKeys(w.props) ? { properties: fromWire(w.props) } : {}) } }
+        : {}),
     };
     // clean_init with a kept session (mqtt_as's semantics): start from a clean slate, but
     // keep the session from then on. In v5 a clean start with a session expiry does both;
@@ -46,52 +89,86 @@ const ops = {
     client = mqtt.connect({
       ...base,
       clean: v5 ? cfg.clean_init : cfg.clean,
-      reconnectPeriod: 1000,
+      reconnectPeriod: cfg.reconnect === false ? 0 : 1000,
       resubscribe: false, // the application renews its own subscriptions, as devices do
     });
-    client.on("connect", (connack) => {
-      client.options.clean = cfg.clean; // reconnects keep the session unless asked otherwise
+    const c = client;
+    c.on("connect", (connack) => {
+      c.options.clean = cfg.clean; // reconnects keep the session unless asked otherwise
       connected = true;
-      emit("up", { session_present: !!connack.sessionPresent });
+      emit("up", {
+        session_present: !!connack.sessionPresent,
+        ...(connack.reasonCode !== undefined ? { reason: connack.reasonCode } : {}),
+        ...(hasKeys(connack.properties) ? { props: toWire(connack.properties) } : {}),
+      });
       for (const [topic, qos] of cfg.subs ?? [])
         client.subscribe(topic, { qos }, (err) => (err ? emit("error", { msg: `resubscribe ${topic}: ${err.message}`, tb: "" }) : emit("subscribed", { topic })));
       first = false;
     });
     // MQTT.js emits close for every failed reconnect attempt; the application's outage
     // signal (like mqtt_as's client.down) fires once per outage.
-    client.on("close", () => {
+    c.on("close", () => {
       if (connected) emit("down");
       connected = false;
     });
-    client.on("error", (e) => emit("log", { line: `mqtt.js error: ${e.message}` }));
-    client.on("message", (topic, payload, packet) => {
-      const ev = { topic, payload: payload.toString("utf8"), retained: packet.retain, qos: packet.qos };
-      if (packet.properties && Object.keys(packet.properties).length) ev.props = packet.properties;
+    c.on("packetreceive", (pkt) => {
+      if (pkt.cmd === "disconnect") emit("disconnected", { reason: pkt.reasonCode ?? 0, ...(hasKeys(pkt.properties) ? { props: toWire(pkt.properties) } : {}) });
+    });
+    c.on("error", (e) => emit("log", { line: `mqtt.js error: ${e.message}` }));
+    c.on("message", (topic, payload, packet) => {
+      const ev = { topic, payload: wireBytes(payload), retained: packet.retain, qos: packet.qos, dup: packet.dup };
+      if (hasKeys(packet.properties)) ev.props = toWire(packet.properties);
       emit("msg", ev);
     });
     await new Promise((resolve, reject) => {
-      client.once("connect", resolve);
-      client.once("error", (e) => first && reject(e));
+      c.once("connect", resolve);
+      c.once("error", (e) => first && reject(e));
+      if (cfg.reconnect === false) c.once("close", () => first && reject(new Error("connection closed before CONNACK")));
     });
   },
   publish(o) {
+    const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
-      client.publish(o.topic, o.payload, { qos: o.qos, retain: !!o.retain, properties: o.props }, (err) =>
-        err ? reject(err) : resolve(),
-      ),
+      client.publish(o.topic, payloadOf(o.payload), { qos: o.qos, retain: !!o.retain, ...(props ? { properties: props } : {}) }, (err, pkt) => {
+        if (err) return reject(err);
+        resolve(pkt?.reasonCode !== undefined ? { reason: pkt.reasonCode } : {});
+      }),
     );
   },
   subscribe(o) {
+    const opts = o.opts ?? {};
+    const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
-      client.subscribe(o.topic, { qos: o.qos, properties: o.props }, (err) => {
-        if (err) return reject(err);
-        emit("subscribed", { topic: o.topic });
-        resolve();
-      }),
+      client.subscribe(
+        o.topic,
+        {
+          qos: o.qos,
+          ...(opts.nl !== undefined ? { nl: opts.nl } : {}),
+          ...(opts.rap !== undefined ? { rap: opts.rap } : {}),
+          ...(opts.rh !== undefined ? { rh: opts.rh } : {}),
+          ...(props ? { properties: props } : {}),
+        },
+        (err, granted) => {
+          if (err) return reject(err);
+          const codes = (granted ?? []).map((g) => g.qos);
+          // A SUBACK failure code (0x80 and up) is a refusal, not a subscription.
+          if (codes.some((q) => q >= 0x80)) return reject(Object.assign(new Error(`SUBACK refused: ${codes.join(",")}`), { granted: codes }));
+          emit("subscribed", { topic: o.topic });
+          resolve({ granted: codes });
+        },
+      ),
     );
   },
   unsubscribe(o) {
     return new Promise((resolve, reject) => client.unsubscribe(o.topic, (err) => (err ? reject(err) : resolve())));
+  },
+  disconnect(o) {
+    // A clean DISCONNECT; the client stays off until a new start.
+    return new Promise((resolve) => {
+      client.options.reconnectPeriod = 0;
+      const opts = o.reason !== undefined || hasKeys(o.props) ? { reasonCode: o.reason ?? 0, ...(hasKeys(o.props) ? { properties: fromWire(o.props) } : {}) } : {};
+      client.end(false, opts, () => resolve());
+    });
   },
   wifi() {
     // A host process has no WLAN to switch; the proxy's blackhole is the whole outage here.
@@ -117,11 +194,14 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
   const fn = ops[o.op];
   if (!fn) return ack(o.id, started, false, `unknown op ${o.op}`);
   try {
-    await fn(o);
-    ack(o.id, started, true);
+    const extra = await fn(o);
+    ack(o.id, started, true, undefined, extra ?? {});
     if (o.op === "stop") process.exit(0);
   } catch (e) {
-    ack(o.id, started, false, e?.message ?? e);
+    ack(o.id, started, false, e?.message ?? e, {
+      ...(e?.granted ? { granted: e.granted } : {}),
+      ...(typeof e?.code === "number" ? { reason: e.code } : {}),
+    });
   }
 });
 

@@ -16,6 +16,10 @@ import { noBusyLoop } from "./noBusyLoop.ts";
 import { noMemoryError } from "./noMemoryError.ts";
 import { subscriptionRequestedWorks } from "./subscriptionRequestedWorks.ts";
 import { unnoticedPublishAccounted } from "./unnoticedPublishAccounted.ts";
+import { delivered } from "./delivered.ts";
+import { notDelivered } from "./notDelivered.ts";
+import { connackHas } from "./connackHas.ts";
+import { opAnswered } from "./opAnswered.ts";
 
 export interface CheckerInfo {
   /** Builds the check; every argument is optional (defaults come from the run's context). */
@@ -24,6 +28,8 @@ export interface CheckerInfo {
   guarantee: string;
   /** The bound it judges against, and where that bound comes from ("—" when none). */
   bound: string;
+  /** For checkers that need arguments (the compliance ones): one built with example arguments. */
+  example?: () => Check;
 }
 
 /** Every checker by name: for `faraday list` and the README's "What a verdict means". */
@@ -117,6 +123,30 @@ export const CHECKERS = {
     factory: unnoticedPublishAccounted,
     guarantee: "MQTT §4.3.2, §4.4: a QoS 1 publish issued during a silent outage the client has not noticed yet is delivered or reported as not sent",
     bound: "judged after the drain",
+  },
+  delivered: {
+    factory: delivered,
+    example: () => delivered({ to: "device", topic: "t" }),
+    guarantee: "compliance: a message reaches the named receiver with exactly the topic, payload, QoS, retain flag and properties wanted (optionally exactly N times)",
+    bound: "judged after the drain; the scenario waits for it with a bound from the response time",
+  },
+  notDelivered: {
+    factory: notDelivered,
+    example: () => notDelivered({ to: "device", topic: "t" }),
+    guarantee: "compliance: nothing on a topic reaches the named receiver during the whole run (will after clean DISCONNECT, No Local, $SYS through #); `unknown` on a run cut short",
+    bound: "the whole run, which waits at least one response time after the act",
+  },
+  connackHas: {
+    factory: connackHas,
+    example: () => connackHas({ who: "device" }),
+    guarantee: "compliance: the CONNACK a connection got carries the Session Present flag, reason code and properties the spec requires",
+    bound: "—",
+  },
+  opAnswered: {
+    factory: opAnswered,
+    example: () => opAnswered({ op: "publish" }),
+    guarantee: "compliance: the client answers a publish/subscribe/unsubscribe as the spec requires: accepted or refused, with the PUBACK reason code or SUBACK codes",
+    bound: "—",
   },
 } as const satisfies Record<string, CheckerInfo>;
 

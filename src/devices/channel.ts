@@ -6,6 +6,10 @@ export interface Ack {
   ok: boolean;
   dt?: number;
   err?: string;
+  /** PUBACK reason code of a publish, when the client exposes it. */
+  reason?: number;
+  /** SUBACK codes of a subscribe, when the client exposes them. */
+  granted?: number[];
 }
 
 /**
@@ -54,7 +58,14 @@ export class AgentChannel {
         const p = this.pending.get(id);
         if (p) {
           this.pending.delete(id);
-          p.resolve({ id, ok: rest.ok === true, dt: rest.dt as number, err: rest.err as string | undefined });
+          p.resolve({
+            id,
+            ok: rest.ok === true,
+            dt: rest.dt as number,
+            err: rest.err as string | undefined,
+            ...(typeof rest.reason === "number" ? { reason: rest.reason } : {}),
+            ...(Array.isArray(rest.granted) ? { granted: rest.granted as number[] } : {}),
+          });
         }
       }
       return;

@@ -24,6 +24,13 @@ export interface ClientConfig {
   /** Topics the application (re)subscribes each time the client is up: [topic, qos]. */
   subs: [string, number][];
   debug: boolean;
+  user?: string;
+  password?: string;
+  will?: { topic: string; payload: string; qos?: number; retain?: boolean; props?: Record<string, unknown> };
+  /** v5 CONNECT properties by MQTT.js name. */
+  connect_props?: Record<string, unknown>;
+  /** Whether the client reconnects by itself (default true). */
+  reconnect?: boolean;
 }
 
 /** What starts a device: the unix port, a serial board, the Node reference. */

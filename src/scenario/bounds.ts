@@ -23,5 +23,6 @@ export function deriveBounds(cfg: ClientConfig, manifest: ClientManifest): Bound
     reconnectCycleMs: cycle * 1000,
     reconnectAfterHealMs: (2 * cycle + SLACK_S) * 1000,
     outageDetectionMs: (detect * cfg.keepalive + SLACK_S) * 1000,
+    deliveryMs: (cfg.response_time + SLACK_S) * 1000,
   };
 }

@@ -8,7 +8,9 @@ import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
 import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
-import type { Bounds, BrokerHandle, DeviceHandle, ObserverHandle, ScenarioContext } from "./dsl.ts";
+import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
+import type { Ack } from "../devices/channel.ts";
+import { awaitReceipt, connectPeer, refusedConnect } from "./peer.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { publishStream } from "./stream.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
@@ -24,8 +26,10 @@ export function buildContext(p: {
   observer: Observer;
   client: ClientConfig;
   bounds: Bounds;
-  topics: { up: string; down: string };
+  topics: Topics;
   random: Random;
+  /** Connect the device's client again with changed settings (after a disconnect). */
+  restart: (overrides: Partial<ClientSettings>) => Promise<Ack>;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
@@ -106,7 +110,13 @@ export function buildContext(p: {
         stopGraceMs: client.response_time * 1000,
         publish: async (payload) => (await device.send("publish", { topic, payload, qos, retain: false, props: {} }).ack).ok,
       }),
-    subscribe: (topic, qos) => device.send("subscribe", { topic, qos, props: {} }).ack,
+    subscribe: (topic, qos, o = {}) => device.send("subscribe", { topic, qos, props: o.props ?? {}, ...(o.options ? { opts: o.options } : {}) }).ack,
+    unsubscribe: (topic) => device.send("unsubscribe", { topic }).ack,
+    disconnect: (o = {}) => device.send("disconnect", { ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.props ? { props: o.props } : {}) }).ack,
+    start: (overrides = {}) => p.restart(overrides),
+    powerOff: () => p.control.powerOff(),
+    received: (m, { within, what }) =>
+      awaitReceipt(tl, signal, { src: "device", kind: "msg" }, m, within, what ?? `client receives ${m.topic}${m.payload !== undefined ? ` "${m.payload}"` : ""}`),
     wifi: (up) => device.send("wifi", { up }).ack,
   };
 
@@ -165,6 +175,12 @@ export function buildContext(p: {
     inject: (fault) => nemesis.inject(fault),
     heal: (active) => nemesis.heal(active),
     random: p.random,
+    async peer(name: string, opts: PeerOptions = {}) {
+      const { handle, close } = await connectPeer({ tl, signal, port: broker.port, protocol: client.protocol, name, opts });
+      lab.defer(`close peer ${name}`, close);
+      return handle;
+    },
+    refusedPeer: (name: string, opts: PeerOptions = {}) => refusedConnect({ tl, port: broker.port, protocol: client.protocol, name, opts }),
     wait,
     note: (text) => tl.record("lab", "note", { text }),
   };

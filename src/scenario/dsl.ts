@@ -15,6 +15,65 @@ export interface ClientSettings {
   response_time?: number;
   /** Seconds (v5). */
   session_expiry?: number;
+  /** An explicit client id; "" asks the broker to assign one. Default: a fresh id per run. */
+  client_id?: string;
+  user?: string;
+  password?: string;
+  will?: WillSettings;
+  /** v5 CONNECT properties by MQTT.js name (receiveMaximum, topicAliasMaximum, userProperties…). */
+  connect_props?: Record<string, unknown>;
+  /** Whether the client reconnects by itself after a loss (default true). */
+  reconnect?: boolean;
+  /**
+   * Topics the application subscribes each time it is up: [topic, qos]. Default: the run's
+   * `down` topic at QoS 1. Compliance scenarios usually pass [] and subscribe themselves.
+   */
+  subs?: [string, number][];
+}
+
+export interface WillSettings {
+  topic: string;
+  payload: string;
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+  /** v5 will properties by MQTT.js name (willDelayInterval, contentType, userProperties…). */
+  props?: Record<string, unknown>;
+}
+
+/** MQTT v5 subscription options (spec 3.8.3.1). */
+export interface SubscriptionOptions {
+  /** No Local. */
+  nl?: boolean;
+  /** Retain As Published. */
+  rap?: boolean;
+  /** Retain Handling: 0 send retained, 1 only on a new subscription, 2 never. */
+  rh?: 0 | 1 | 2;
+}
+
+/** What a compliance scenario exercises: one feature of one protocol, with its spec section. */
+export interface Feature {
+  /** Stable id shown in the matrix, e.g. "v5.topic-alias.outgoing". */
+  id: string;
+  /** Section of the MQTT spec (3.1.1 or 5.0) that states the behaviour, e.g. "3.3.2.3.4". */
+  spec: string;
+  /** One line: what the spec requires that this scenario proves. */
+  claim: string;
+}
+
+/** What a message looked like when someone received it (device, peer, observer). */
+export interface Received {
+  t: number;
+  topic: string;
+  payload: string;
+  qos?: number;
+  retain?: boolean;
+  dup?: boolean;
+  props?: Record<string, unknown>;
+}
+
+export interface MatchSpec {
+  topic: string;
+  payload?: string;
 }
 
 /** Timing bounds derived from the client's own settings, all in milliseconds. */
@@ -27,6 +86,8 @@ export interface Bounds {
   reconnectAfterHealMs: number;
   /** The client's promise for noticing a dead link. */
   outageDetectionMs: number;
+  /** One exchange on a healthy link: a publish answered, a message passed on (response time + slack). */
+  deliveryMs: number;
 }
 
 export interface StreamHandle {
@@ -55,8 +116,50 @@ export interface DeviceHandle {
   publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;
   /** A numbered stream "seq=N", one publish at a time, like an application loop. */
   publishEvery(topic: string, opts: { qos: 0 | 1 | 2; everyMs: number }): StreamHandle;
-  subscribe(topic: string, qos: 0 | 1 | 2): Promise<Ack>;
+  subscribe(topic: string, qos: 0 | 1 | 2, opts?: { options?: SubscriptionOptions; props?: Record<string, unknown> }): Promise<Ack>;
+  unsubscribe(topic: string): Promise<Ack>;
+  /** A clean DISCONNECT (v5: with a reason code and properties); the client stays off. */
+  disconnect(opts?: { reason?: number; props?: Record<string, unknown> }): Promise<Ack>;
+  /** Connect again (after disconnect), with settings changed from the run's. */
+  start(overrides?: Partial<ClientSettings>): Promise<Ack>;
+  /** Abrupt loss: the device process dies without a DISCONNECT (power off). */
+  powerOff(): Promise<void>;
+  /** Resolves with the first message the device receives that matches (also one already received). */
+  received(match: MatchSpec, opts: { within: number; what?: string }): Promise<Received>;
   wifi(up: boolean): Promise<Ack>;
+}
+
+/**
+ * An independent MQTT peer talking straight to the broker (MQTT.js, the run's protocol unless
+ * told otherwise): the other end of a feature. Everything it sees is on the timeline (src "peer").
+ */
+export interface PeerHandle {
+  readonly name: string;
+  /** The broker's CONNACK: session present, reason code, properties. */
+  readonly connack: { sessionPresent: boolean; reasonCode?: number; props?: Record<string, unknown> };
+  subscribe(topic: string, opts?: { qos?: 0 | 1 | 2; options?: SubscriptionOptions; props?: Record<string, unknown> }): Promise<number[]>;
+  unsubscribe(topic: string): Promise<void>;
+  /** Resolves when acknowledged (QoS 1/2) or sent (QoS 0), with the PUBACK/PUBREC reason code when there is one. */
+  publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<{ reasonCode?: number }>;
+  received(match: MatchSpec, opts: { within: number; what?: string }): Promise<Received>;
+  /** Clean DISCONNECT. */
+  end(): Promise<void>;
+  /** Drop the socket without DISCONNECT (an abrupt loss: the broker must send the will). */
+  destroy(): Promise<void>;
+}
+
+export interface PeerOptions {
+  clientId?: string;
+  protocol?: Protocol;
+  clean?: boolean;
+  keepalive?: number;
+  username?: string;
+  password?: string;
+  /** v5 CONNECT properties (MQTT.js names). */
+  props?: Record<string, unknown>;
+  will?: WillSettings;
+  /** Reject rather than record when the broker refuses the connection (default: reject). */
+  expectRefusal?: boolean;
 }
 
 export interface BrokerHandle {
@@ -80,8 +183,8 @@ export interface ScenarioContext {
   device: DeviceHandle;
   broker: BrokerHandle;
   observer: ObserverHandle;
-  /** This run's own topics, so parallel runs never hear each other. */
-  topics: { up: string; down: string };
+  /** This run's own topics, so parallel runs never hear each other; `base` is their common prefix. */
+  topics: Topics;
   client: ClientConfig;
   bounds: Bounds;
   protocol: Protocol;
@@ -92,6 +195,13 @@ export interface ScenarioContext {
   heal(active: ActiveFault): Promise<void>;
   /** Seeded from --seed. */
   random: Random;
+  /** Connect an independent MQTT.js peer to the broker; torn down with the run. */
+  peer(name: string, opts?: PeerOptions): Promise<PeerHandle>;
+  /**
+   * Connect a peer the broker must refuse; resolves with the CONNACK reason code (v5) or
+   * return code (3.1.1), or undefined when the broker just closed the socket.
+   */
+  refusedPeer(name: string, opts?: PeerOptions): Promise<{ reasonCode?: number; closed: boolean }>;
   /** Sleep that ends early when the run is torn down. Prefer waiting on events. */
   wait(ms: number): Promise<void>;
   note(text: string): void;
@@ -105,7 +215,14 @@ export interface CheckContext {
   manifest: ClientManifest;
   bounds: Bounds;
   broker: { kind: string; durable: boolean };
-  topics: { up: string; down: string };
+  topics: Topics;
+}
+
+export interface Topics {
+  up: string;
+  down: string;
+  /** The run's own prefix: compliance scenarios build their topics under it. */
+  base: string;
 }
 
 export interface Scenario {
@@ -113,8 +230,16 @@ export interface Scenario {
   title: string;
   /** The faults (and profiles) it applies, for `faraday list` and the report. */
   faults?: string[];
-  /** Feature ids this scenario needs; a client that declares one unsupported is `unsupported`. */
+  /**
+   * Feature ids this scenario needs. A client that declares one unsupported is `unsupported`
+   * (a compliance scenario still runs as a probe, to find declared gaps that work); a broker
+   * that lacks one is `skip`.
+   */
   requires?: string[];
+  /** The feature a compliance scenario proves; it fills the compliance matrix. */
+  feature?: Feature;
+  /** Protocols the scenario is written for (default both). */
+  protocols?: Protocol[];
   client?: ClientSettings;
   /** The device itself: a small heap, a precompiled client (ignored by the Node reference). */
   device?: DeviceSettings;

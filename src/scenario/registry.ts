@@ -40,7 +40,8 @@ export async function loadScenarios(root = join(repoRoot, "scenarios")): Promise
 /** Resolve ids and --suite into scenarios, with a one-line error naming what exists. */
 export function select(all: Map<string, ScenarioEntry>, ids: string[], suite: string | undefined): ScenarioEntry[] {
   if (suite) {
-    const picked = suite === "default" ? [...all.values()].filter((e) => e.suite === "resilience") : [...all.values()].filter((e) => e.suite === suite);
+    // A suite is a folder under scenarios/: "compliance", or a sub-folder such as "compliance/v5".
+    const picked = suite === "default" ? [...all.values()].filter((e) => e.suite === "resilience") : [...all.values()].filter((e) => e.suite === suite || e.file.startsWith(`${suite}/`));
     if (picked.length === 0) {
       const suites = [...new Set([...all.values()].map((e) => e.suite))].join(", ");
       throw new InputError(`unknown suite "${suite}" (suites: default, ${suites})`);

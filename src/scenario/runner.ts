@@ -12,7 +12,7 @@ import { runChecks, type CheckResult } from "../checks/check.ts";
 import { expectationsMet } from "../checks/expectationsMet.ts";
 import { buildLedger } from "../checks/ledger.ts";
 import { mergeVerdict, type RunVerdict } from "../checks/verdict.ts";
-import type { CheckContext, Scenario } from "./dsl.ts";
+import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
@@ -49,6 +49,15 @@ export interface RunResult {
   seed: number;
   verdict: RunVerdict;
   reason?: string;
+  /** Compliance scenarios: the feature this run proves, for the matrix. */
+  feature?: { id: string; spec: string; claim: string };
+  /**
+   * A compliance run of a feature the client declares unsupported still runs, as a probe:
+   * the verdict stays `unsupported`, `declared` quotes the manifest and `probe` says what the
+   * lab found (a declared gap that works is a difference the report lists).
+   */
+  declared?: string;
+  probe?: RunVerdict;
   startedAt: string;
   durationMs: number;
   checks: CheckResult[];
@@ -58,14 +67,52 @@ export interface RunResult {
 /** The feature a protocol version stands for in a capability manifest. */
 const PROTOCOL_FEATURE: Record<Protocol, string> = { "3.1.1": "mqtt311", "5": "mqtt5" };
 
-/** A run that never started: the client declares it cannot do what the scenario needs. */
-function gated(spec: RunSpec): string | undefined {
+/**
+ * Whether a run happens, and what it stands for. A broker that cannot run here or lacks what
+ * the scenario needs makes the run `skip` (it says nothing about the client). A client that
+ * declares the protocol unsupported makes it `unsupported` without running. A client that
+ * declares a needed feature unsupported makes it `unsupported` too — but a compliance
+ * scenario still runs as a probe, so the report can show declared gaps that in fact work.
+ */
+export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsupported"; reason: string } | { probe?: string } > {
   const m = spec.client.manifest;
+  const s = spec.scenario;
+  const b = spec.broker;
+  if (!b.protocols.includes(spec.protocol)) return { verdict: "skip", reason: `broker ${b.kind} does not speak MQTT ${spec.protocol}` };
+  for (const f of s.requires ?? []) if (b.lacks?.[f]) return { verdict: "skip", reason: `broker ${b.kind} lacks "${f}": ${b.lacks[f]}` };
   if (!m.protocols.includes(spec.protocol))
-    return `${m.name} does not support MQTT ${spec.protocol}: ${m.unsupported[PROTOCOL_FEATURE[spec.protocol]] ?? `its manifest lists only ${m.protocols.join(", ")}`}`;
-  for (const f of spec.scenario.requires ?? []) if (m.unsupported[f]) return `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}`;
-  if (!spec.broker.protocols.includes(spec.protocol)) return `broker ${spec.broker.kind} does not speak MQTT ${spec.protocol}`;
-  return undefined;
+    return { verdict: "unsupported", reason: `${m.name} does not support MQTT ${spec.protocol}: ${m.unsupported[PROTOCOL_FEATURE[spec.protocol]] ?? `its manifest lists only ${m.protocols.join(", ")}`}` };
+  for (const f of s.requires ?? [])
+    if (m.unsupported[f]) {
+      const declared = `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}`;
+      if (s.feature) return { probe: declared };
+      return { verdict: "unsupported", reason: declared };
+    }
+  const why = await b.unavailable?.();
+  if (why) return { verdict: "skip", reason: `broker ${b.kind} cannot run here: ${why}` };
+  return {};
+}
+
+/** The client's MQTT settings for a run: the scenario's wishes over the lab's defaults. */
+export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string }): ClientConfig {
+  return {
+    client_id: settings.client_id ?? d.id,
+    server: "127.0.0.1",
+    port: d.port,
+    keepalive: settings.keepalive ?? 6,
+    clean: settings.clean ?? true,
+    clean_init: settings.clean_init ?? settings.clean ?? true,
+    protocol: d.protocol,
+    session_expiry: settings.session_expiry ?? (settings.clean === false ? 3600 : 0),
+    response_time: settings.response_time ?? 3,
+    subs: settings.subs ?? [[d.downTopic, 1]],
+    debug: true,
+    ...(settings.user !== undefined ? { user: settings.user } : {}),
+    ...(settings.password !== undefined ? { password: settings.password } : {}),
+    ...(settings.will ? { will: settings.will } : {}),
+    ...(settings.connect_props ? { connect_props: settings.connect_props } : {}),
+    ...(settings.reconnect !== undefined ? { reconnect: settings.reconnect } : {}),
+  };
 }
 
 /**
@@ -93,19 +140,22 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     seed: spec.seed,
     startedAt,
     dir: spec.dir,
+    ...(s.feature ? { feature: s.feature } : {}),
   };
 
-  const gate = gated(spec);
-  if (gate) {
-    const r: RunResult = { ...base, verdict: "unsupported", reason: gate, durationMs: 0, checks: [] };
+  const g = await gate(spec);
+  if ("verdict" in g) {
+    const r: RunResult = { ...base, verdict: g.verdict, reason: g.reason, durationMs: 0, checks: [] };
     writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [r] }, null, 2) + "\n");
     return r;
   }
+  const probe = g.probe;
 
   const timeline = new Timeline();
   timeline.writeTo(join(spec.dir, "timeline.jsonl"));
   const lab = new Lab(id, { timeline });
-  const topics = { up: `faraday/${lab.dir.split("-").pop()}/up`, down: `faraday/${lab.dir.split("-").pop()}/down` };
+  const tag = lab.dir.split("-").pop();
+  const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
   let labError: string | undefined;
   let checkCtx: CheckContext | undefined;
@@ -140,19 +190,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     lab.defer("close observer", () => observer.close());
 
-    const cfg: ClientConfig = {
-      client_id: `faraday-${lab.dir.split("-").pop()}`.slice(0, 23),
-      server: "127.0.0.1",
-      port: proxy.listenPort,
-      keepalive: settings.keepalive ?? 6,
-      clean: settings.clean ?? true,
-      clean_init: settings.clean_init ?? settings.clean ?? true,
-      protocol: spec.protocol,
-      session_expiry: settings.session_expiry ?? (settings.clean === false ? 3600 : 0),
-      response_time: settings.response_time ?? 3,
-      subs: [[topics.down, 1]],
-      debug: true,
-    };
+    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: proxy.listenPort, protocol: spec.protocol, downTopic: topics.down });
     const bounds = deriveBounds(cfg, spec.client.manifest);
     checkCtx = {
       scenario: s.id,
@@ -201,7 +239,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     lab.defer("stop heap sampling", stopSampling);
     if (timeline.last((e) => e.src === "device" && e.kind === "up")) void slot.current.send("stats");
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed) });
+    const restart = (overrides: Partial<ClientSettings>) => {
+      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: proxy.listenPort, protocol: spec.protocol, downTopic: topics.down });
+      return slot.current.send("start", { cfg: next }).ack;
+    };
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -233,9 +275,18 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // An interrupted run is judged by nobody: its timeline is kept, its verdict is error.
   const judged = driving && labError !== "interrupted";
   const checks = checkCtx && judged ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
-  const verdict = mergeVerdict(checks, labError);
+  const found = mergeVerdict(checks, labError);
+  // A probe of a declared gap is `unsupported` whatever it found — unless the lab broke.
+  const verdict = probe && found !== "error" ? "unsupported" : found;
   writeClientLog(spec.dir, timeline);
-  const result: RunResult = { ...base, verdict, ...(labError ? { reason: labError } : {}), durationMs: Date.now() - t0, checks };
+  const result: RunResult = {
+    ...base,
+    verdict,
+    ...(labError ? { reason: labError } : probe ? { reason: probe } : {}),
+    ...(probe ? { declared: probe, probe: found } : {}),
+    durationMs: Date.now() - t0,
+    checks,
+  };
   writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [result] }, null, 2) + "\n");
   return result;
 }

@@ -1,5 +1,5 @@
 /** Who recorded an event. Every event is stamped on one host monotonic clock. */
-export type Source = "device" | "broker" | "fault" | "observer" | "lab";
+export type Source = "device" | "broker" | "fault" | "observer" | "peer" | "lab";
 
 /**
  * One line of timeline.jsonl.

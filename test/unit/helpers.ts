@@ -21,9 +21,9 @@ export const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({
     debug: false,
   },
   manifest: { name: "hand", protocols: ["3.1.1"], unsupported: {} },
-  bounds: { connectMs: 10_000, reconnectCycleMs: 5_000, reconnectAfterHealMs: 12_000, outageDetectionMs: 11_000 },
+  bounds: { connectMs: 10_000, reconnectCycleMs: 5_000, reconnectAfterHealMs: 12_000, outageDetectionMs: 11_000, deliveryMs: 5_000 },
   broker: { kind: "mosquitto", durable: true },
-  topics: { up: "f/up", down: "f/down" },
+  topics: { up: "f/up", down: "f/down", base: "f" },
   ...over,
 });
 

@@ -1,0 +1,54 @@
+import { at, type TimelineEvent } from "../timeline/event.ts";
+import type { Check } from "./check.ts";
+import { sameWire } from "../scenario/wire.ts";
+
+/**
+ * The CONNACK a connection got says what the spec requires: Session Present, the reason code,
+ * properties (subset, exact values) — as the device reported it (`up`) or a peer recorded it.
+ * `nth` picks the connection (1 = first; default the last).
+ */
+export function connackHas(p: {
+  who: "device" | `peer:${string}`;
+  nth?: number;
+  sessionPresent?: boolean;
+  reason?: number;
+  props?: Record<string, unknown>;
+  /** Properties that must be there, whatever their value (e.g. assignedClientIdentifier). */
+  present?: string[];
+  guarantee?: string;
+  name?: string;
+}): Check {
+  const label = p.who === "device" ? "the device's" : `peer ${p.who.slice(5)}'s`;
+  return {
+    name: p.name ?? "connackHas",
+    guarantee: p.guarantee ?? "the CONNACK carries what the spec requires",
+    judge(events) {
+      const ups = events.filter((e: TimelineEvent) =>
+        p.who === "device" ? e.src === "device" && e.kind === "up" : e.src === "peer" && e.kind === "up" && e.peer === p.who.slice(5),
+      );
+      const e = p.nth ? ups[p.nth - 1] : ups[ups.length - 1];
+      const which = p.nth ? `connection ${p.nth}` : "the last connection";
+      if (!e) return { verdict: "fail", summary: `${label} ${which} never got a CONNACK (${ups.length} connection(s))`, evidence: [] };
+      const sp = e.session_present ?? e.sessionPresent;
+      const rc = e.reason ?? e.reasonCode;
+      const props = (e.props as Record<string, unknown> | undefined) ?? {};
+      const d: string[] = [];
+      if (p.sessionPresent !== undefined) {
+        if (typeof sp !== "boolean") d.push("Session Present not reported by the client");
+        else if (sp !== p.sessionPresent) d.push(`Session Present ${sp ? 1 : 0}, wanted ${p.sessionPresent ? 1 : 0}`);
+      }
+      if (p.reason !== undefined) {
+        if (typeof rc !== "number") d.push(`reason code not reported (wanted 0x${p.reason.toString(16)})`);
+        else if (rc !== p.reason) d.push(`reason code 0x${rc.toString(16)}, wanted 0x${p.reason.toString(16)}`);
+      }
+      for (const [k, v] of Object.entries(p.props ?? {})) {
+        if (!(k in props)) d.push(`property ${k} missing (wanted ${JSON.stringify(v)})`);
+        else if (!sameWire(props[k], v)) d.push(`property ${k} ${JSON.stringify(props[k])}, wanted ${JSON.stringify(v)}`);
+      }
+      for (const k of p.present ?? []) if (!(k in props)) d.push(`property ${k} missing`);
+      const seen = `at ${at(e.t)}: Session Present ${String(sp)}, reason ${String(rc)}, props ${JSON.stringify(props)}`;
+      if (d.length) return { verdict: "fail", summary: `${label} CONNACK of ${which}: ${d.join("; ")}`, evidence: [{ t: e.t, text: seen }] };
+      return { verdict: "pass", summary: `${label} CONNACK of ${which} as required`, evidence: [{ t: e.t, text: seen }] };
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { at, type TimelineEvent } from "../timeline/event.ts";
+import type { Check } from "./check.ts";
+
+/**
+ * A device operation on `topic` was answered as the spec requires: accepted or refused
+ * (`ok`), with a PUBACK reason code (`reason`) or SUBACK codes (`granted`) when given. The
+ * device's ack is the client's answer to the application.
+ */
+export function opAnswered(p: { op: "publish" | "subscribe" | "unsubscribe" | "disconnect" | "start"; topic?: string; ok?: boolean; reason?: number; granted?: number[]; guarantee?: string; name?: string }): Check {
+  return {
+    name: p.name ?? "opAnswered",
+    guarantee: p.guarantee ?? `the client answers ${p.op} as the spec requires`,
+    judge(events) {
+      const ops = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === p.op && (p.topic === undefined || e.topic === p.topic));
+      if (!ops.length) return { verdict: "unknown", summary: `no ${p.op}${p.topic ? ` on ${p.topic}` : ""} was issued`, evidence: [] };
+      const op = ops[ops.length - 1]!;
+      const ack = events.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device);
+      if (!ack) return { verdict: "fail", summary: `${p.op}${p.topic ? ` ${p.topic}` : ""} issued at ${at(op.t)} was never answered`, evidence: [{ t: op.t, text: `op ${String(op.id)} unanswered` }] };
+      const d: string[] = [];
+      if (p.ok !== undefined && ack.ok !== p.ok) d.push(`${ack.ok ? "accepted" : `refused (${String(ack.err ?? "")})`}, wanted ${p.ok ? "accepted" : "refused"}`);
+      if (p.reason !== undefined && ack.reason !== p.reason)
+        d.push(typeof ack.reason === "number" ? `reason code 0x${ack.reason.toString(16)}, wanted 0x${p.reason.toString(16)}` : `reason code not reported (wanted 0x${p.reason.toString(16)})`);
+      if (p.granted !== undefined && JSON.stringify(ack.granted) !== JSON.stringify(p.granted))
+        d.push(Array.isArray(ack.granted) ? `SUBACK ${JSON.stringify(ack.granted)}, wanted ${JSON.stringify(p.granted)}` : `SUBACK codes not reported (wanted ${JSON.stringify(p.granted)})`);
+      const seen = `${p.op}${p.topic ? ` ${p.topic}` : ""} at ${at(op.t)} answered at ${at(ack.t)}: ok ${String(ack.ok)}${ack.err ? ` (${String(ack.err)})` : ""}${typeof ack.reason === "number" ? `, reason 0x${ack.reason.toString(16)}` : ""}${Array.isArray(ack.granted) ? `, granted ${JSON.stringify(ack.granted)}` : ""}`;
+      if (d.length) return { verdict: "fail", summary: `${p.op}${p.topic ? ` ${p.topic}` : ""}: ${d.join("; ")}`, evidence: [{ t: ack.t, text: seen }] };
+      return { verdict: "pass", summary: `${p.op} answered as required`, evidence: [{ t: ack.t, text: seen }] };
+    },
+  };
+}
