@@ -71,12 +71,18 @@ async def _resubscribe():
     for s in _subs:
         try:
             r = await A.subscribe(s[0], s[1] if len(s) > 1 else 0, None)
-            if r:  # the client reported failure without raising
+            if not _ok(r):  # the client reported failure without raising
                 emit({"ev": "error", "msg": "resubscribe %s: %s" % (s[0], r), "tb": ""})
             else:  # from now on the broker owes this device what is published there
                 emit({"ev": "subscribed", "topic": s[0]})
         except Exception as e:
             emit({"ev": "error", "msg": "resubscribe %s: %r" % (s[0], e), "tb": _tb(e)})
+
+
+def _ok(r):
+    # An adapter returns None (or a dict of extra ack fields) on success, a
+    # string when the client reported a failure in its own way.
+    return not r or isinstance(r, dict)
 
 
 def _payload(p):
@@ -100,11 +106,22 @@ async def _op(o):
                 o["topic"], _payload(o.get("payload")), o.get("qos", 0), o.get("retain", False), o.get("props")
             )
         elif op == "subscribe":
-            r = await A.subscribe(o["topic"], o.get("qos", 0), o.get("props"))
-            if not r:
-                emit({"ev": "subscribed", "topic": o["topic"]})
+            t = o["topic"]
+            x = o.get("opts")
+            # Subscription options go to the adapter only when one differs from
+            # MQTT's default (nl 0, rap 0, rh 0), so adapters that know none
+            # keep their three-argument subscribe().
+            if x and (x.get("nl") or x.get("rap") or x.get("rh")):
+                r = await A.subscribe(t, o.get("qos", 0), o.get("props"), x)
+            else:
+                r = await A.subscribe(t, o.get("qos", 0), o.get("props"))
+            if _ok(r):
+                emit({"ev": "subscribed", "topic": t})
         elif op == "unsubscribe":
-            r = await A.unsubscribe(o["topic"])
+            t = o["topic"]
+            r = await A.unsubscribe(t)
+            if _ok(r):  # the application no longer renews it on `up`
+                _subs = [s for s in _subs if s[0] != t]
         elif op == "wifi":
             import network
 
@@ -114,7 +131,18 @@ async def _op(o):
         elif op == "start":
             cfg = o["cfg"]
             _subs = cfg.get("subs") or ()
+            w = cfg.get("will")
+            if w:  # adapters get the will's payload as bytes, like a publish's
+                w["payload"] = _payload(w.get("payload"))
             r = await A.start(cfg, emit)
+        elif op == "disconnect":
+            # A clean DISCONNECT; the agent stays, and a later `start` may
+            # build a new client.
+            f = getattr(A, "disconnect", None)
+            if f:
+                r = await f(o.get("reason"), o.get("props"))
+            else:
+                r = "unsupported: the %s adapter has no disconnect" % A.NAME
         elif op == "stop":
             r = await A.stop()
         else:
@@ -122,10 +150,13 @@ async def _op(o):
     except Exception as e:
         r = repr(e)
         emit({"ev": "error", "msg": r, "tb": _tb(e)})
-    # Adapters return None on success, or a string when the client reported
-    # a failure in its own way (e.g. a publish() that returned False).
-    a = {"ev": "ack", "id": o.get("id"), "ok": not r, "dt": ticks_diff(ticks_ms(), t0)}
-    if r:
+    # Adapters return None on success, a dict of extra ack fields on success
+    # (e.g. {"granted": [1]}), or a string when the client reported a failure
+    # in its own way (a publish() that returned False, "unsupported: ...").
+    a = {"ev": "ack", "id": o.get("id"), "ok": _ok(r), "dt": ticks_diff(ticks_ms(), t0)}
+    if isinstance(r, dict):
+        a.update(r)
+    elif r:
         a["err"] = r if isinstance(r, str) else repr(r)
     emit(a)
     if op == "stop":

@@ -50,6 +50,23 @@ export interface SubscriptionOptions {
   rh?: 0 | 1 | 2;
 }
 
+/**
+ * Broker configuration a compliance scenario needs (limits the broker announces and enforces).
+ * A broker kind that cannot be configured so makes the run `skip`, never `fail`.
+ */
+export interface BrokerSettings {
+  /** Only these users (name → password) may connect; anonymous clients are refused. */
+  users?: Record<string, string>;
+  /** Largest packet the broker accepts (v5 announces it as Maximum Packet Size). */
+  maxPacketSize?: number;
+  /** The broker caps the client's keepalive (v5: Server Keep Alive). */
+  maxKeepalive?: number;
+  /** v5 Receive Maximum the broker announces (QoS 1/2 publishes in flight towards it). */
+  receiveMaximum?: number;
+  /** v5 Topic Alias Maximum the broker announces. */
+  topicAliasMaximum?: number;
+}
+
 /** What a compliance scenario exercises: one feature of one protocol, with its spec section. */
 export interface Feature {
   /** Stable id shown in the matrix, e.g. "v5.topic-alias.outgoing". */
@@ -243,8 +260,8 @@ export interface Scenario {
   client?: ClientSettings;
   /** The device itself: a small heap, a precompiled client (ignored by the Node reference). */
   device?: DeviceSettings;
-  /** Whether the broker must keep sessions through a crash. */
-  broker?: { durable?: boolean };
+  /** Whether the broker must keep sessions through a crash, and how it must be configured. */
+  broker?: { durable?: boolean; settings?: BrokerSettings };
   /** Upper bound of the whole run, in ms (the lab's own timeout, not a client bound). */
   timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<void>;

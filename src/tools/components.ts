@@ -1,6 +1,7 @@
 // The lab's tool list, in the order setup installs and doctor reports them.
 import { clientComponents } from "./clients.ts";
 import { micropython } from "./micropython.ts";
+import { mochi } from "./mochi.ts";
 import { mosquitto } from "./mosquitto.ts";
 import { mpyCross } from "./mpyCross.ts";
 import { socat } from "./socat.ts";
@@ -8,5 +9,5 @@ import { toxiproxy } from "./toxiproxy.ts";
 import type { Component } from "./types.ts";
 
 export function components(): Component[] {
-  return [micropython, mosquitto, toxiproxy, mpyCross, ...clientComponents, socat];
+  return [micropython, mosquitto, toxiproxy, mochi, mpyCross, ...clientComponents, socat];
 }

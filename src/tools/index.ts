@@ -2,6 +2,7 @@
 // is missing. Also re-exports the CLI's setup and doctor commands.
 import { CLIENTS, clientComponents, type ClientName } from "./clients.ts";
 import { micropython, type MicroPythonFound, type MpyInfo } from "./micropython.ts";
+import { mochi } from "./mochi.ts";
 import { mosquitto } from "./mosquitto.ts";
 import { mpyCross } from "./mpyCross.ts";
 import { socat } from "./socat.ts";
@@ -19,6 +20,8 @@ export interface Toolchain {
   micropython: { argv: string[]; version: string; mpy: MpyInfo };
   mosquitto: { path: string; version: string };
   toxiproxy: { path: string; version: string };
+  /** The Mochi MQTT broker; absent when not built (the `mochi` broker kind is then unavailable). */
+  mochi?: { path: string; version: string };
   /** Absent when not installed; present only when its bytecode matches the runtime. */
   mpyCross?: { path: string; version: string; emits: string };
   socat?: { path: string; version: string };
@@ -45,7 +48,7 @@ export function requireTools(): Promise<Toolchain> {
 
 async function resolve(): Promise<Toolchain> {
   const required: Component[] = [micropython, mosquitto, toxiproxy, ...clientComponents];
-  const [req, mpyC, soc] = await Promise.all([Promise.all(required.map((c) => c.find())), mpyCross.find(), socat.find()]);
+  const [req, mpyC, soc, mo] = await Promise.all([Promise.all(required.map((c) => c.find())), mpyCross.find(), socat.find(), mochi.find()]);
   const missing: Array<{ name: string; fix: string }> = [];
   const by = new Map<string, Found>();
   req.forEach((f: FindResult, i) => {
@@ -73,5 +76,6 @@ async function resolve(): Promise<Toolchain> {
   // An mpy-cross for another bytecode version would produce files the runtime refuses: treat as absent.
   if (mpyC.ok && mpyC.emits === mp.mpy.version) tc.mpyCross = { path: mpyC.where, version: mpyC.version, emits: mpyC.emits };
   if (soc.ok) tc.socat = { path: soc.where, version: soc.version };
+  if (mo.ok) tc.mochi = { path: mo.where, version: mo.version };
   return tc;
 }

@@ -17,12 +17,14 @@ PROTOCOLS = ("3.1.1",)
 _c = None
 _emit = None
 _up = False  # the state last reported to the host
-_run = False
+_rc = True  # cfg["reconnect"]: the application's reconnect loop runs
+_off = "not started"  # why operations are refused; None while _c is in use
 RETRY_MS = 1000  # the app's reconnect pause (main.py uses 1..60 s backoff)
 # publish()/unsubscribe() connect on their own when offline; this lock keeps
 # the app's reconnect and theirs from running two connect()s at once (which
 # would open two sockets under one client id).
 _lock = asyncio.Lock()
+V311 = "unsupported: aiomqttc speaks MQTT 3.1.1 only"
 
 
 def _state(up):
@@ -34,6 +36,8 @@ def _state(up):
 
 
 async def _on_connect(client, rc):
+    # rc is always 0 here, and the CONNACK's session-present flag, which
+    # aiomqttc reads, is not passed on: `up` carries nothing more.
     _state(True)
 
 
@@ -43,23 +47,41 @@ async def _on_disconnect(client, rc):
 
 async def _on_message(proto, topic, payload, retain):
     # aiomqttc passes its protocol object, not the client, first; and the
-    # message's QoS is not passed at all.
+    # message's QoS and DUP flag are not passed at all.
     _emit({"ev": "msg", "topic": topic, "payload": payload, "retained": bool(retain)})
 
 
-async def _supervise():
-    # The application's reconnect loop. mark_disconnected() (server timeout,
-    # receive error) clears .connected without calling on_disconnect, so the
-    # flag is what tells us.
-    while _run:
+async def _supervise(c):
+    # The application's reconnect loop, for one client. mark_disconnected()
+    # (server timeout, receive error) clears .connected without calling
+    # on_disconnect, so the flag is what tells us.
+    while _off is None and _c is c:
         await asyncio.sleep_ms(200)
-        if _c.connected:
+        if c.connected or _off is not None or _c is not c:
             continue
         _state(False)
+        if not _rc:  # reconnect off: report the loss, never connect again
+            _stop_using("connection lost and reconnect is off")
+            return
         await asyncio.sleep_ms(RETRY_MS)
         async with _lock:
-            if _run and not _c.connected:
-                await _c.connect()  # False on failure; on_connect on success
+            if _off is None and _c is c and not c.connected:
+                await c.connect()  # False on failure; on_connect on success
+
+
+def _stop_using(why):
+    global _off
+    _off = why
+
+
+def _refuse():
+    # Why an operation must not reach the client now, or None. aiomqttc's
+    # publish() and unsubscribe() connect by themselves when offline: after a
+    # disconnect, or with reconnect off, that would be a reconnect.
+    if _off:
+        return "not connected: " + _off
+    if not _rc and not _c.connected:
+        return "not connected (reconnect is off)"
 
 
 def _quiet(*_):
@@ -72,14 +94,28 @@ def info():
 
 
 async def start(cfg, emit):
-    global _c, _emit, _run
+    global _c, _emit, _rc, _up
+    if _off is None:
+        return "already started: disconnect first"
+    if cfg.get("protocol") == "5":
+        return V311 + " (its CONNECT has protocol level 4)"
+    if len(cfg["client_id"]) < 2:
+        # MQTTClient.__init__ replaces it with generate_client_id()'s.
+        return "unsupported: aiomqttc sends its own random id instead of a client id shorter than 2 characters"
+    if cfg.get("connect_props"):
+        return V311 + ": no CONNECT properties"
+    w = cfg.get("will") or {}
+    if w.get("props"):
+        return V311 + ": no will properties"
+    if w and not w.get("payload"):
+        # _build_connect_packet() sets the will flag only `if will_topic and will_message`
+        return "unsupported: aiomqttc sends no will whose payload is empty"
     _emit = emit
     if not cfg.get("debug"):
         # aiomqttc prints every PUBACK/SUBACK through its module-level log();
         # silence it unless the host asked for the client's debug output.
         aiomqttc.log = _quiet
-    w = cfg.get("will") or {}
-    _c = MQTTClient(
+    c = MQTTClient(
         client_id=cfg["client_id"],
         server=cfg["server"],
         port=cfg["port"],
@@ -95,25 +131,39 @@ async def start(cfg, emit):
         will_retain=w.get("retain", False),
         verbose=0,
     )
-    _c.on_connect = _on_connect
-    _c.on_disconnect = _on_disconnect
-    _c.on_message = _on_message
+    c.on_connect = _on_connect
+    c.on_disconnect = _on_disconnect
+    c.on_message = _on_message
+    _c = c
+    _up = False
+    _rc = cfg.get("reconnect", True) is not False
     # connect() catches its own errors and returns False. Under the lock: a publish
     # arriving meanwhile would make aiomqttc connect on its own, a second CONNECT
     # under the same client id.
     async with _lock:
-        ok = await _c.connect(timeout_sec=cfg.get("response_time", 10))
+        ok = await c.connect(timeout_sec=cfg.get("response_time", 10))
     if not ok:
-        return "connect() returned False: %s" % (_c.get_last_error() or "no connection")
-    _c.clean_session = cfg.get("clean", True)
-    _run = True
-    asyncio.create_task(_supervise())
+        return "connect() returned False: %s" % (c.get_last_error() or "no connection")
+    c.clean_session = cfg.get("clean", True)
+    _stop_using(None)
+    asyncio.create_task(_supervise(c))
+
+
+def _check(qos, props):
+    if props:
+        return V311 + ": no properties"
+    if qos not in (0, 1):
+        return "unsupported: aiomqttc supports QoS 0 and 1 only (README)"
 
 
 async def publish(topic, payload, qos, retain, props):
     # publish() returns True once the PUBACK came (QoS 1) or the bytes were
     # written (QoS 0); False when no PUBACK came within its 5 s or it could
-    # not connect; None when the write raised. It never retries.
+    # not connect; None when the write raised. It never retries. The PUBACK
+    # is only awaited, its content not returned (3.1.1 has no reason code).
+    r = _check(qos, props) or _refuse()
+    if r:
+        return r
     if _c.connected:
         r = await _c.publish(topic, payload, qos, retain)
     else:
@@ -123,19 +173,42 @@ async def publish(topic, payload, qos, retain, props):
         return "publish returned %r" % (r,)
 
 
-async def subscribe(topic, qos, props):
+async def subscribe(topic, qos, props, opts=None):
     # Only sends SUBSCRIBE: it returns before the SUBACK (which the receive
     # loop merely logs) and raises if there is no connection.
+    if opts:  # MQTT 5 only; aiomqttc's SUBSCRIBE carries the QoS byte alone
+        return V311 + ": no subscription options (nl/rap/rh)"
+    r = _check(qos, props) or _refuse()
+    if r:
+        return r
     await _c.subscribe(topic, qos)
 
 
 async def unsubscribe(topic):
+    r = _refuse()
+    if r:
+        return r
     async with _lock:  # connects on its own when offline, see _lock
         await _c.unsubscribe(topic)  # returns before the UNSUBACK
 
 
+async def disconnect(reason=None, props=None):
+    # A clean DISCONNECT (it also reports `down` through on_disconnect). The
+    # lock waits out a reconnect under way.
+    if reason or props:
+        return V311 + ": DISCONNECT has no reason code or properties"
+    if _c is None:
+        return "not started"
+    if _off:  # already off (reconnect off after a loss): nothing left to do
+        return
+    _stop_using("disconnected")
+    async with _lock:
+        await _c.disconnect()  # does nothing when the connection is already gone
+    _state(False)
+
+
 async def stop():
-    global _run
-    _run = False
-    if _c:
+    # Not under the lock: the agent exits right after, whatever is under way.
+    if _c and not _off:
+        _stop_using("stopped")
         await _c.disconnect()

@@ -1,8 +1,9 @@
 # Faraday adapter for peterhinch's mqtt_as (V0.8.x), MQTT 3.1.1 and 5.
 # Drives the client only through its documented interface: the module-level
 # `config` dict, MQTTClient(config), connect(), publish(), subscribe(),
-# unsubscribe(), disconnect(), and the event interface (queue_len > 0:
-# client.up / client.down Events and the async client.queue).
+# unsubscribe(), disconnect(), isconnected(), and the event interface
+# (queue_len > 0: client.up / client.down Events and the async client.queue).
+# What mqtt_as cannot do is answered "unsupported: ...", never dropped.
 import asyncio
 from mqtt_as import MQTTClient, config, VERSION as _V
 
@@ -10,39 +11,59 @@ NAME = "mqtt_as"
 VERSION = "%d.%d.%d" % _V
 PROTOCOLS = ("3.1.1", "5")
 
-_c = None  # the one client
+_c = None  # the current client
 _v5 = False
+_rc = True  # cfg["reconnect"]
+_off = "not started"  # why operations are refused; None while _c is in use
+_t = []  # the tasks that report _c's events; cancelled at the next start
 
-# v5 property ids <-> the names MQTT.js uses, so the host can compare like
-# with like. A tuple, not a dict: a few dozen bytes, scanned rarely.
-_P = (
-    (0x01, "payloadFormatIndicator"),
-    (0x02, "messageExpiryInterval"),
-    (0x03, "contentType"),
-    (0x08, "responseTopic"),
-    (0x09, "correlationData"),
-    (0x0B, "subscriptionIdentifier"),
-    (0x11, "sessionExpiryInterval"),
-    (0x23, "topicAlias"),
-    (0x26, "userProperties"),
+# v5 property ids (_I) and the names MQTT.js uses (_N, the k-th word for the
+# k-th id), so the host compares like with like: the ids mqtt_as can encode
+# (mqtt_v5_properties.ENCODE_TABLE), which include all a PUBLISH brings in.
+# One bytes and one str rather than a dict: a few hundred bytes, scanned rarely.
+_I = b"\x01\x02\x03\x08\x09\x0b\x11\x15\x16\x17\x18\x19\x1c\x1f\x21\x22\x23\x26\x27"
+_N = (
+    " payloadFormatIndicator messageExpiryInterval contentType responseTopic"
+    " correlationData subscriptionIdentifier sessionExpiryInterval"
+    " authenticationMethod authenticationData requestProblemInformation"
+    " willDelayInterval requestResponseInformation serverReference reasonString"
+    " receiveMaximum topicAliasMaximum topicAlias userProperties maximumPacketSize "
 )
 
 
 def _props_in(p):
-    # JSON (names) -> mqtt_as (ids and the value types its encoder expects).
-    if not (_v5 and p):
+    # JSON (names) -> mqtt_as's {id: value}, in the types its encoder takes.
+    # Returns a str (the ack's err) for what mqtt_as cannot send.
+    if not p:
         return None
+    if not _v5:
+        return "unsupported: properties need MQTT 5 (this connection is 3.1.1)"
     out = {}
-    for i, n in _P:
-        if n in p:
-            v = p[n]
-            if i == 0x01:
-                # mqtt_as's encode_byte() returns the value untouched and the
-                # encoder then takes len() of it: a 1-byte bytes is what works.
-                v = bytes((1 if v else 0,))
-            elif i == 0x09 and isinstance(v, str):
+    for n in p:
+        k = _N.find(" %s " % n)
+        if k < 0:
+            return "unsupported: mqtt_as cannot send the property %s" % n
+        i = _I[_N.count(" ", 0, k)]
+        v = p[n]
+        if i in (0x01, 0x17, 0x19):
+            # encode_byte() returns the value untouched and the encoder then
+            # takes len() of it: a 1-byte bytes is what works.
+            v = bytes((1 if v else 0,))
+        elif i in (0x09, 0x16):  # binary: text or {"hex": ...}
+            if isinstance(v, dict):
+                import binascii
+
+                v = binascii.unhexlify(v["hex"])
+            else:
                 v = v.encode()
-            out[i] = v  # 0x26: mqtt_as sends only the first pair of the dict
+        elif i == 0x26:
+            # encode_string_pair() sends the first pair only (README §3.6.3 (3)).
+            kv = list(v.items())
+            if len(kv) != 1 or (isinstance(kv[0][1], list) and len(kv[0][1]) != 1):
+                return "unsupported: mqtt_as sends one user property only (README 3.6.3 (3))"
+            kv = kv[0]
+            v = {kv[0]: kv[1][0] if isinstance(kv[1], list) else kv[1]}
+        out[i] = v
     return out
 
 
@@ -50,90 +71,180 @@ def _props_out(p):
     # mqtt_as (ids) -> JSON (names); ids we have no name for stay numeric.
     out = {}
     for i in p:
-        n = str(i)
-        for j, m in _P:
-            if j == i:
-                n = m
-                break
+        k = _I.find(bytes((i,)))
+        if k < 0:
+            n = str(i)
+        else:
+            s = 0
+            for _ in range(k):
+                s = _N.find(" ", s + 1)
+            n = _N[s + 1 : _N.find(" ", s + 1)]
         v = p[i]
         out[n] = bool(v) if i == 0x01 else v
     return out
 
 
-async def _ups(emit):
+async def _ups(c, emit):
     while True:
-        await _c.up.wait()
-        _c.up.clear()
-        emit({"ev": "up"})
+        await c.up.wait()
+        c.up.clear()
+        d = {"ev": "up"}
+        # mqtt_as exposes no CONNACK field (README §3.6.3 (5)): a non-zero
+        # flags byte or reason code makes _connect() raise, and of the CONNACK
+        # properties it keeps only Topic Alias Maximum, in this public but
+        # undocumented attribute. Reported so the host sees what it kept.
+        if _v5 and c.topic_alias_maximum:
+            d["props"] = {"topicAliasMaximum": c.topic_alias_maximum}
+        emit(d)
 
 
-async def _downs(emit):
+async def _downs(c, emit):
     while True:
-        await _c.down.wait()
-        _c.down.clear()
+        await c.down.wait()
+        c.down.clear()
         emit({"ev": "down"})
+        if not _rc and _off is None and _c is c:
+            _stop_using("connection lost and reconnect is off")
+            # mqtt_as reconnects by itself, forever; its documented way out is
+            # the terminal disconnect(): _keep_connected() checks for it before
+            # each new connect(). Wait first for the task that closes the socket
+            # (started with this event) so no DISCONNECT reaches the broker: that
+            # would discard the will.
+            await asyncio.sleep_ms(100)
+            await c.disconnect()
 
 
-async def _msgs(emit):
+async def _msgs(c, emit):
     # V5 queues (topic, msg, retained, properties); 3.1.1 leaves props out.
-    async for m in _c.queue:
+    # mqtt_as does not tell a message's QoS or DUP flag.
+    async for m in c.queue:
         d = {"ev": "msg", "topic": m[0], "payload": m[1], "retained": m[2]}
         if len(m) > 3 and m[3]:
             d["props"] = _props_out(m[3])
         emit(d)
 
 
+def _stop_using(why):
+    global _off
+    _off = why
+
+
 def info():
     # Counters the client keeps itself: republications and queue overflows.
-    return {"repubs": MQTTClient.REPUB_COUNT, "discards": _c.queue.discards if _c else 0}
+    # MQTT_base.publish() counts with `self.REPUB_COUNT += 1`, which makes an
+    # instance attribute: the class attribute stays 0, so read the instance.
+    return {"repubs": _c.REPUB_COUNT if _c else 0, "discards": _c.queue.discards if _c else 0}
+
+
+def _check_qos(q):
+    if q not in (0, 1):  # qos_check() would raise ValueError
+        return "unsupported: mqtt_as supports QoS 0 and 1 only (README 1; qos_check())"
 
 
 async def start(cfg, emit):
-    global _c, _v5
+    global _c, _v5, _rc
+    if _off is None:
+        return "already started: disconnect first"
     _v5 = cfg.get("protocol") == "5"
-    config["client_id"] = cfg["client_id"].encode()  # README: must be bytes
+    w = cfg.get("will")
+    if w:
+        if w.get("props"):
+            return "unsupported: mqtt_as sends no will properties (README 3.6.3 (2))"
+        r = _check_qos(w.get("qos", 0))
+        if r:
+            return r
+    u = cfg.get("user")
+    if cfg.get("password") and not u:
+        # _connect() sets the user and password flags together, from the user.
+        return "unsupported: mqtt_as sends a password only with a user name"
+    p = _props_in(cfg.get("connect_props"))
+    if isinstance(p, str):
+        return p
+    if _v5 and 0x11 not in (p or {}):
+        p = p or {}
+        p[0x11] = cfg.get("session_expiry", 0)
+    for t in _t:  # a new client after a disconnect: the old one's reporters end
+        t.cancel()
+    config["client_id"] = cfg["client_id"].encode()  # README: must be bytes; b"": the broker assigns one
     config["server"] = cfg["server"]
     config["port"] = cfg["port"]
     config["keepalive"] = cfg.get("keepalive", 60)
     config["clean"] = cfg.get("clean", True)
     config["clean_init"] = cfg.get("clean_init", True)
     config["response_time"] = cfg.get("response_time", 10)
-    if cfg.get("user"):
-        config["user"] = cfg["user"]
-        config["password"] = cfg.get("password") or ""
-    w = cfg.get("will")
-    if w:
-        config["will"] = (w["topic"], w.get("payload", ""), w.get("retain", False), w.get("qos", 0))
+    # Every key set each time: `config` is one dict for the process's life, and
+    # a will or user of an earlier start must not carry over.
+    config["user"] = u or ""
+    config["password"] = cfg.get("password") or ""
+    config["will"] = (w["topic"].encode(), w["payload"], w.get("retain", False), w.get("qos", 0)) if w else None
     # queue_len > 0 selects the event interface. The queue drops its oldest
     # entry on overflow (counted in .discards), so keep a little headroom.
     config["queue_len"] = cfg.get("queue_len", 4)
     config["mqttv5"] = _v5
-    if _v5:
-        config["mqttv5_con_props"] = {0x11: cfg.get("session_expiry", 0)}
+    config["mqttv5_con_props"] = p if _v5 else None
     MQTTClient.DEBUG = bool(cfg.get("debug"))  # its dprint() goes to stdout
-    _c = MQTTClient(config)
-    asyncio.create_task(_ups(emit))
-    asyncio.create_task(_downs(emit))
-    asyncio.create_task(_msgs(emit))
+    _c = c = MQTTClient(config)
+    _rc = cfg.get("reconnect", True) is not False
+    _t[:] = [asyncio.create_task(_ups(c, emit)), asyncio.create_task(_downs(c, emit)), asyncio.create_task(_msgs(c, emit))]
     # quick=True skips mqtt_as's 5 s Wi-Fi "integrity" check on the first
-    # connection only (later ones always do it).
-    await _c.connect(quick=bool(cfg.get("quick")))
+    # connection only (later ones always do it). connect() raises if it fails.
+    await c.connect(quick=bool(cfg.get("quick")))
+    _stop_using(None)
 
 
 async def publish(topic, payload, qos, retain, props):
     # Returns only once a QoS 1 PUBACK came back: mqtt_as waits out outages
     # and republishes itself, so this can block for as long as the outage.
-    await _c.publish(topic, payload, retain, qos, _props_in(props))
+    # It reads the PUBACK's reason code but does not return it.
+    if _off:
+        return "not connected: " + _off  # mqtt_as would wait for a connection forever
+    r = _check_qos(qos) or _props_in(props)
+    if isinstance(r, str):
+        return r
+    await _c.publish(topic.encode(), payload, retain, qos, r)
 
 
-async def subscribe(topic, qos, props):
-    await _c.subscribe(topic, qos, _props_in(props))
+async def subscribe(topic, qos, props, opts=None):
+    # Returns after the SUBACK; a failure code there makes mqtt_as reconnect
+    # and subscribe again. The granted QoS is not returned.
+    if _off:
+        return "not connected: " + _off
+    if opts:  # _usub() writes the QoS byte alone
+        return "unsupported: mqtt_as cannot set subscription options nl/rap/rh (README 3.6.3 (4))"
+    r = _check_qos(qos) or _props_in(props)
+    if isinstance(r, str):
+        return r
+    await _c.subscribe(topic.encode(), qos, r)
 
 
 async def unsubscribe(topic):
-    await _c.unsubscribe(topic)
+    # Returns after the UNSUBACK (README §3.2.4).
+    if _off:
+        return "not connected: " + _off
+    await _c.unsubscribe(topic.encode())
+
+
+async def disconnect(reason=None, props=None):
+    if reason or props:  # disconnect() writes a bare b"\xe0\0"
+        return "unsupported: mqtt_as sends DISCONNECT without reason code or properties"
+    c = _c
+    if c is None:
+        return "not started"
+    if _off:  # already off (reconnect off after a loss): nothing left to do
+        return
+    _stop_using("disconnected")
+    await c.disconnect()
+    # disconnect() leaves the client's connected state alone; its message task
+    # finds the closed socket within a few ms and raises `down`
+    # (_handle_msg() -> _reconnect()). Let that come before the ack.
+    for _ in range(20):
+        if not c.isconnected():
+            break
+        await asyncio.sleep_ms(50)
+    await asyncio.sleep_ms(0)
 
 
 async def stop():
-    if _c:
+    if _c and not _off:
+        _stop_using("stopped")
         await _c.disconnect()
