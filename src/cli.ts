@@ -36,7 +36,9 @@ Options of run
                          peterhinch/micropython-mqtt for mqtt_as (or FARADAY_CLIENT_PATH,
                          or faraday.config.json {"clientPaths": {"mqtt_as": "<dir>"}})
   --protocol <p>         3.1.1 | 5 | all (default all)
-  --broker <kind>        mosquitto | all (default mosquitto)
+  --broker <kind>        mosquitto (default) | mochi | aedes | emqx | hivemq |
+                         mosquitto-container | all; the last three need a Docker engine
+                         and are skipped without one (faraday doctor says which can run)
   --device <kind>        unix (MicroPython unix port, default) | node (MQTT.js reference)
   --parallel <n>         runs at once, each in its own sandbox (default 1)
   --seed <n>             seed of every random choice (default: time based, recorded)

