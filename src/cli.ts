@@ -11,6 +11,7 @@ import { unixPort } from "./devices/unix.ts";
 import { nodeReference } from "./devices/node.ts";
 import type { DeviceKind } from "./devices/device.ts";
 import { brokerKinds, brokerFactory } from "./brokers/index.ts";
+import { declaredVsFound } from "./report/compliance.ts";
 import type { Protocol } from "./brokers/broker.ts";
 import { exitCode, type RunVerdict } from "./checks/verdict.ts";
 import type { CheckContext } from "./scenario/dsl.ts";
@@ -192,6 +193,11 @@ async function run(args: string[]): Promise<number> {
   const counts = new Map<string, number>();
   for (const r of done) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
+  const diffs = declaredVsFound(done);
+  if (diffs.length) {
+    console.log(`faraday: declared vs found — ${diffs.length} difference(s):`);
+    for (const d of diffs) console.log(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`);
+  }
   console.log(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`);
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));

@@ -5,6 +5,7 @@ import type { RunVerdict } from "../checks/verdict.ts";
 import type { CheckResult, Evidence } from "../checks/check.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
+import { cellsByVerdict, declaredVsFound, type Difference } from "./compliance.ts";
 import { buildLedger, type LedgerEntry } from "../checks/ledger.ts";
 import { brokerDownIntervals, faultSpans } from "../checks/history.ts";
 
@@ -125,6 +126,7 @@ export function reportHtml(invocation: ReportInvocation, timelines: Map<string, 
 <main>
 ${head}
 ${matrix(runs, ids)}
+${differencesHtml(runs, ids)}
 <section class="runs">
 <h2 class="runs-h">Runs</h2>
 ${LEGEND}
@@ -135,6 +137,28 @@ ${runs.map((r) => runSection(r, ids.get(r)!, timelines.get(r.id))).join("\n")}
 </body>
 </html>
 `;
+}
+
+/** Declared vs found, both ways: what a maintainer should change in the manifest or the client. */
+function differencesHtml(runs: RunResult[], ids: Map<RunResult, string>): string {
+  if (!runs.some((r) => r.feature)) return "";
+  const diffs = declaredVsFound(runs);
+  const byVerdict = cellsByVerdict(runs);
+  const tally = Object.entries(byVerdict).map(([v, n]) => chip(v, `${n} ${v}`)).join(" ");
+  const row = (d: Difference) => {
+    const r = runs.find((x) => x.id === d.run);
+    return `<li><a href="#${r ? ids.get(r) : ""}">${esc(d.feature)}</a> <span class="spec">§${esc(d.spec)}</span> — ${esc(d.text)}</li>`;
+  };
+  const works = diffs.filter((d) => d.kind === "declared-unsupported-but-works");
+  const gaps = diffs.filter((d) => d.kind === "undeclared-gap");
+  return `<section class="declared">
+<h2>Declared vs found</h2>
+<p>${runs.filter((r) => r.feature).length} compliance cells: ${tally}</p>
+<h3>Declared unsupported, but the probe passed (${works.length})</h3>
+${works.length ? `<ul>${works.map(row).join("")}</ul>` : `<p class="empty">None.</p>`}
+<h3>Not declared, but failed (${gaps.length})</h3>
+${gaps.length ? `<ul>${gaps.map(row).join("")}</ul>` : `<p class="empty">None.</p>`}
+</section>`;
 }
 
 function matrix(runs: RunResult[], ids: Map<RunResult, string>): string {
@@ -150,8 +174,8 @@ function matrix(runs: RunResult[], ids: Map<RunResult, string>): string {
     const [cb, pb, bb, db] = b.key.split("\u0000") as [string, string, string, string];
     return ca.localeCompare(cb) || ba.localeCompare(bb) || da.localeCompare(db) || proto(pa) - proto(pb);
   });
-  const scenarios: { id: string; title: string }[] = [];
-  for (const r of runs) if (!scenarios.some((s) => s.id === r.scenario)) scenarios.push({ id: r.scenario, title: r.title });
+  const scenarios: { id: string; title: string; feature?: RunResult["feature"] }[] = [];
+  for (const r of runs) if (!scenarios.some((s) => s.id === r.scenario)) scenarios.push({ id: r.scenario, title: r.title, ...(r.feature ? { feature: r.feature } : {}) });
 
   const th = columns.map((c) => `<th scope="col"><span class="cl">${esc(c.client)}</span><span class="sub">${esc(c.sub)}</span></th>`).join("");
   const rows = scenarios.map((s) => {
@@ -162,11 +186,13 @@ function matrix(runs: RunResult[], ids: Map<RunResult, string>): string {
         .map((r) => {
           const bad = (r.checks ?? []).filter((k) => k.verdict !== "pass").map((k) => `${k.verdict}: ${k.name} — ${k.summary}`);
           const tip = [`${r.verdict}: ${r.id}`, ...(r.reason ? [r.reason] : []), ...bad].join("\n");
-          return `<a class="cell ${verdictClass(r.verdict)}" href="#${ids.get(r)}" title="${esc(tip)}"><b>${esc(r.verdict)}</b><small>${esc(checkTally(r))}</small></a>`;
+          const small = r.probe ? `probe: ${r.probe}` : checkTally(r);
+          return `<a class="cell ${verdictClass(r.verdict)}${r.probe === "pass" ? " surprise" : ""}" href="#${ids.get(r)}" title="${esc(tip)}"><b>${esc(r.verdict)}</b><small>${esc(small)}</small></a>`;
         })
         .join("")}</td>`;
     });
-    return `<tr><th scope="row"><a href="#${ids.get(runs.find((r) => r.scenario === s.id)!)}">${esc(s.id)}</a><span class="sub">${esc(s.title)}</span></th>${cells.join("")}</tr>`;
+    const label = s.feature ? `${esc(s.feature.id)} <span class="spec">§${esc(s.feature.spec)}</span>` : esc(s.id);
+    return `<tr><th scope="row"><a href="#${ids.get(runs.find((r) => r.scenario === s.id)!)}">${label}</a><span class="sub">${esc(s.feature?.claim ?? s.title)}</span></th>${cells.join("")}</tr>`;
   });
   return `<section class="matrix-wrap"><table class="matrix">
 <thead><tr><th class="corner">scenario</th>${th}</tr></thead>
@@ -580,6 +606,10 @@ const LEGEND = `<div class="legend">
 </div>`;
 
 const CSS = `
+.spec { font-weight: normal; color: #667; font-size: 0.85em; }
+.cell.surprise { outline: 2px dashed #b58900; }
+.declared { margin: 1.5em 0; }
+.declared li { margin: 0.2em 0; }
 :root{--pass:#1e8449;--pass-bg:#e4f4ea;--fail:#c62828;--fail-bg:#fdeaea;--warn:#b9770e;--warn-bg:#fdf2dc;--skip:#6b7785;--skip-bg:#edf0f3;--ink:#1d232b;--mute:#5d6773;--line:#dde2e8;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}
 *{box-sizing:border-box}
 body{margin:0;background:#f5f7f9;color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}

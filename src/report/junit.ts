@@ -14,16 +14,19 @@ export function junitXml(runs: RunResult[], name = "faraday"): string {
   const count = (v: string[]) => runs.filter((r) => v.includes(r.verdict)).length;
   const cases = runs.map((r) => {
     const attrs = `classname="${esc(`${r.scenario}`)}" name="${esc(`${r.client} v${r.protocol} ${r.broker} (${r.device})`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
-    let body = "";
+    // Compliance cells carry their feature and spec section, so a dashboard can group by them.
+    let body = r.feature
+      ? `<properties><property name="feature" value="${esc(r.feature.id)}"/><property name="spec" value="${esc(r.feature.spec)}"/>${r.probe ? `<property name="probe" value="${esc(r.probe)}"/>` : ""}</properties>`
+      : "";
     if (r.verdict === "fail") {
       const failed = r.checks.filter((c) => c.verdict === "fail");
       const text = failed.map((c) => `${c.name}: ${c.summary}\n${c.evidence.map((e) => `  ${e.text}`).join("\n")}`).join("\n");
-      body = `<failure message="${esc(failed.map((c) => c.name).join(", "))}">${esc(text)}</failure>`;
+      body += `<failure message="${esc(failed.map((c) => c.name).join(", "))}">${esc(text)}</failure>`;
     } else if (r.verdict === "error" || r.verdict === "unknown") {
       const undecided = r.checks.filter((c) => c.verdict === "unknown").map((c) => `${c.name}: ${c.summary}`);
-      body = `<error message="${esc(r.reason ?? `${r.verdict}: ${undecided[0] ?? ""}`)}">${esc(undecided.join("\n"))}</error>`;
+      body += `<error message="${esc(r.reason ?? `${r.verdict}: ${undecided[0] ?? ""}`)}">${esc(undecided.join("\n"))}</error>`;
     } else if (r.verdict === "unsupported" || r.verdict === "skip") {
-      body = `<skipped message="${esc(`${r.verdict}: ${r.reason ?? ""}`)}"/>`;
+      body += `<skipped message="${esc(`${r.verdict}: ${r.reason ?? ""}`)}"/>`;
     }
     return `    <testcase ${attrs}>${body}</testcase>`;
   });

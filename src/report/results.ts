@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSy
 import { basename, join } from "node:path";
 import type { RunResult } from "../scenario/runner.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
+import { complianceSummary } from "./compliance.ts";
 
 export interface ResultsFile {
   faraday: string;
@@ -9,10 +10,14 @@ export interface ResultsFile {
   seed: number;
   startedAt: string;
   runs: RunResult[];
+  /** Present when compliance scenarios ran: cells per verdict and declared-vs-found differences. */
+  compliance?: ReturnType<typeof complianceSummary>;
 }
 
 export function writeResults(dir: string, file: ResultsFile): void {
-  writeFileSync(join(dir, "results.json"), JSON.stringify(file, null, 2) + "\n");
+  const compliance = complianceSummary(file.runs);
+  const { compliance: _old, ...rest } = file;
+  writeFileSync(join(dir, "results.json"), JSON.stringify({ ...rest, ...(compliance ? { compliance } : {}) }, null, 2) + "\n");
 }
 
 /** reports/latest → the newest invocation, as Jepsen's store keeps it. */
@@ -38,6 +43,7 @@ const MARK: Record<RunVerdict, string> = {
 /** One line per run for the terminal; failing checks add their first pieces of evidence. */
 export function summaryLines(r: RunResult): string[] {
   const head = `${MARK[r.verdict].padEnd(11)} ${r.scenario}  ${r.client} v${r.protocol} ${r.broker} (${r.device})  ${(r.durationMs / 1000).toFixed(1)} s`;
+  if (r.verdict === "unsupported" && r.probe) return [`${head} — declared: ${r.declared ?? ""}; probe: ${r.probe}`];
   if (r.verdict === "unsupported" || r.verdict === "skip" || r.verdict === "error") return [`${head} — ${r.reason ?? ""}`];
   const bad = r.checks.filter((c) => c.verdict !== "pass");
   const lines = [`${head} — ${r.checks.length - bad.length}/${r.checks.length} checks pass${r.reason ? `; ${r.reason}` : ""}`];

@@ -80,6 +80,8 @@ export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsuppor
   const b = spec.broker;
   if (!b.protocols.includes(spec.protocol)) return { verdict: "skip", reason: `broker ${b.kind} does not speak MQTT ${spec.protocol}` };
   for (const f of s.requires ?? []) if (b.lacks?.[f]) return { verdict: "skip", reason: `broker ${b.kind} lacks "${f}": ${b.lacks[f]}` };
+  const why = await b.unavailable?.();
+  if (why) return { verdict: "skip", reason: `broker ${b.kind} cannot run here: ${why}` };
   if (!m.protocols.includes(spec.protocol))
     return { verdict: "unsupported", reason: `${m.name} does not support MQTT ${spec.protocol}: ${m.unsupported[PROTOCOL_FEATURE[spec.protocol]] ?? `its manifest lists only ${m.protocols.join(", ")}`}` };
   for (const f of s.requires ?? [])
@@ -88,8 +90,6 @@ export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsuppor
       if (s.feature) return { probe: declared };
       return { verdict: "unsupported", reason: declared };
     }
-  const why = await b.unavailable?.();
-  if (why) return { verdict: "skip", reason: `broker ${b.kind} cannot run here: ${why}` };
   return {};
 }
 
