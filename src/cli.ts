@@ -160,7 +160,7 @@ async function run(args: string[]): Promise<number> {
           scenario: e.scenario,
           client,
           device,
-          broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true }),
+          broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true, settings: e.scenario.broker?.settings }),
           protocol: p,
           dir: join(invocation, `${e.scenario.id}.${client.name}.v${p}.${b}`),
           seed,

@@ -98,7 +98,7 @@ const ops = {
       connected = true;
       emit("up", {
         session_present: !!connack.sessionPresent,
-        ...(connack.reasonCode !== undefined ? { reason: connack.reasonCode } : {}),
+        ...((connack.reasonCode ?? connack.returnCode) !== undefined ? { reason: connack.reasonCode ?? connack.returnCode } : {}),
         ...(hasKeys(connack.properties) ? { props: toWire(connack.properties) } : {}),
       });
       for (const [topic, qos] of cfg.subs ?? [])

@@ -1,6 +1,6 @@
 import type { Protocol } from "../../src/brokers/broker.ts";
 import type { Check } from "../../src/checks/check.ts";
-import type { CheckContext, ClientSettings, Feature, Scenario, ScenarioContext } from "../../src/scenario/dsl.ts";
+import type { BrokerSettings, CheckContext, ClientSettings, Feature, Scenario, ScenarioContext } from "../../src/scenario/dsl.ts";
 import { scenario } from "../../src/scenario/dsl.ts";
 
 /**
@@ -17,6 +17,8 @@ export function feature(f: {
   /** Manifest / broker feature ids the scenario needs (a client's declared gap, a broker's lack). */
   requires?: string[];
   client?: ClientSettings;
+  /** Broker configuration the feature needs (users, limits); a broker that cannot apply it is `skip`. */
+  broker?: { settings: BrokerSettings };
   timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<void>;
   checks(ctx: CheckContext): Check[];
@@ -30,6 +32,7 @@ export function feature(f: {
     protocols: [f.protocol],
     ...(f.requires ? { requires: f.requires } : {}),
     client: { subs: [], ...f.client },
+    ...(f.broker ? { broker: f.broker } : {}),
     timeoutMs: f.timeoutMs ?? 60_000,
     run: f.run,
     checks: f.checks,

@@ -28,6 +28,8 @@ export interface BrokerSpec {
    * this broker `skip` with it.
    */
   unavailable?(): Promise<string | undefined>;
+  /** The BrokerSettings keys this kind can apply (users, maxPacketSize…); a scenario needing another one is `skip`. */
+  settings?: readonly string[];
 }
 
 /** A broker this lab started. One shape for every kind: faults only use this. */
@@ -53,7 +55,7 @@ export interface BrokerFactory extends BrokerSpec {
 }
 
 /** Readiness by a real MQTT CONNECT/CONNACK, not by an open port. */
-export function mqttConnects(port: number, protocol: Protocol, timeoutMs = 1000): Promise<boolean> {
+export function mqttConnects(port: number, protocol: Protocol, timeoutMs = 1000, auth?: { username: string; password: string }): Promise<boolean> {
   return new Promise((resolve) => {
     const c = mqtt.connect({
       host: "127.0.0.1",
@@ -62,6 +64,7 @@ export function mqttConnects(port: number, protocol: Protocol, timeoutMs = 1000)
       reconnectPeriod: 0,
       connectTimeout: timeoutMs,
       clientId: `faraday-probe-${Math.random().toString(16).slice(2, 10)}`,
+      ...(auth ?? {}),
     });
     const done = (ok: boolean) => {
       c.end(true);

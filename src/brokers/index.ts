@@ -1,6 +1,7 @@
 import { InputError } from "../lab/errors.ts";
 import { aedes } from "./aedes.ts";
 import type { BrokerFactory } from "./broker.ts";
+import type { BrokerSettings } from "../scenario/dsl.ts";
 import { emqx } from "./emqx.ts";
 import { hivemq } from "./hivemq.ts";
 import { mochi } from "./mochi.ts";
@@ -20,6 +21,8 @@ export interface BrokerChoice {
   port?: number | undefined;
   /** Whether the broker must keep sessions and queued messages through a crash (the scenario says). */
   durable: boolean;
+  /** Configuration the scenario needs (compliance: users, limits). */
+  settings?: BrokerSettings | undefined;
 }
 
 interface Kind {
@@ -33,7 +36,7 @@ interface Kind {
 const port = (c: BrokerChoice) => (c.port ? { port: c.port } : {});
 
 const KINDS: Record<string, Kind> = {
-  mosquitto: { local: true, tool: "mosquitto", make: (t, c) => mosquitto({ bin: t.mosquitto.path, durable: c.durable, ...port(c) }) },
+  mosquitto: { local: true, tool: "mosquitto", make: (t, c) => mosquitto({ bin: t.mosquitto.path, durable: c.durable, ...port(c), ...(c.settings ? { settings: c.settings } : {}) }) },
   mochi: { local: true, tool: "mochi-mqtt", make: (t, c) => mochi({ bin: t.mochi?.path, ...port(c) }) },
   aedes: { local: true, make: (_t, c) => aedes({ ...port(c) }) },
   emqx: { local: false, make: (_t, c) => emqx({ ...port(c) }) },

@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import type { BrokerSettings } from "../scenario/dsl.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { OwnedProcess } from "../lab/process.ts";
 import { assertPortFree } from "../lab/ports.ts";
@@ -20,6 +22,32 @@ export interface MosquittoOptions {
   port?: number;
   /** Milliseconds to wait for the first CONNACK. */
   readyWithinMs?: number;
+  /** What a compliance scenario needs configured: users, limits. */
+  settings?: BrokerSettings;
+}
+
+/** The settings mosquitto 2.0 can apply, each to its own config line (mosquitto.conf(5)). */
+const SETTINGS = ["users", "maxPacketSize", "maxKeepalive", "receiveMaximum", "topicAliasMaximum"] as const;
+
+/**
+ * A password file line in mosquitto's salted SHA-512 form (`$6$`), which 2.0 still reads:
+ * base64(salt) and base64(sha512(password ‖ salt)) — so no mosquitto_passwd binary is needed.
+ */
+export function passwordLine(user: string, password: string, salt = randomBytes(12)): string {
+  const hash = createHash("sha512").update(password, "utf8").update(salt).digest("base64");
+  return `${user}:$6$${salt.toString("base64")}$${hash}`;
+}
+
+/** Config lines for the settings (what the broker announces in CONNACK and enforces). */
+export function settingsLines(s: BrokerSettings, passwordFile: string): string[] {
+  const out: string[] = [];
+  if (s.users) out.push("allow_anonymous false", `password_file ${passwordFile}`);
+  if (s.maxPacketSize !== undefined) out.push(`max_packet_size ${s.maxPacketSize}`);
+  if (s.maxKeepalive !== undefined) out.push(`max_keepalive ${s.maxKeepalive}`);
+  // For v5 clients max_inflight_messages is the Receive Maximum the broker announces.
+  if (s.receiveMaximum !== undefined) out.push(`max_inflight_messages ${s.receiveMaximum}`);
+  if (s.topicAliasMaximum !== undefined) out.push(`max_topic_alias ${s.topicAliasMaximum}`);
+  return out;
 }
 
 export function mosquitto(opts: MosquittoOptions): BrokerFactory {
@@ -28,17 +56,21 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
     kind: "mosquitto",
     protocols: ["3.1.1", "5"],
     durable,
+    settings: SETTINGS,
     async start(lab: Lab, { protocol }: { protocol: Protocol }): Promise<RunningBroker> {
       const port = opts.port ?? (await lab.port());
       await assertPortFree(port, "mosquitto");
       const dir = join(lab.dir, "mosquitto");
       mkdirSync(dir, { recursive: true });
       const conf = join(dir, "mosquitto.conf");
+      if (opts.settings?.users)
+        writeFileSync(join(dir, "passwd"), Object.entries(opts.settings.users).map(([u, p]) => passwordLine(u, p)).join("\n") + "\n", { mode: 0o600 });
       writeFileSync(
         conf,
         [
           `listener ${port} 127.0.0.1`,
-          "allow_anonymous true",
+          ...(opts.settings?.users ? [] : ["allow_anonymous true"]),
+          ...settingsLines(opts.settings ?? {}, join(dir, "passwd")),
           "persistence true",
           `persistence_location ${dir}/`,
           durable ? "autosave_interval 1\nautosave_on_changes true" : "autosave_interval 1800",
@@ -55,6 +87,9 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           "",
         ].join("\n"),
       );
+      // With users configured, anonymous clients are refused: the readiness probe logs in.
+      const firstUser = Object.entries(opts.settings?.users ?? {})[0];
+      const probeAuth = firstUser ? { username: firstUser[0], password: firstUser[1] } : undefined;
       const tl = lab.timeline;
       const connacks = connackReader();
       let proc: OwnedProcess | undefined;
@@ -71,7 +106,7 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
           },
         });
         const p = proc;
-        await until(`mosquitto on port ${port} answering CONNECT`, () => mqttConnects(port, protocol), {
+        await until(`mosquitto on port ${port} answering CONNECT`, () => mqttConnects(port, protocol, 1000, probeAuth), {
           withinMs: opts.readyWithinMs ?? 5000,
           proc: p,
         });

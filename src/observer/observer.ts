@@ -22,6 +22,8 @@ export class Observer {
     clientId: string;
     timeline: Timeline;
     subscribe: string[];
+    /** When the broker refuses anonymous clients. */
+    auth?: { username: string; password: string } | undefined;
   }): Promise<Observer> {
     const tl = opts.timeline;
     const v5 = opts.protocol === "5";
@@ -37,6 +39,7 @@ export class Observer {
       reconnectPeriod: 200,
       connectTimeout: 2000,
       resubscribe: true,
+      ...(opts.auth ?? {}),
     });
     const obs = new Observer(client, tl);
     client.on("connect", (connack) => {

@@ -80,6 +80,8 @@ export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsuppor
   const b = spec.broker;
   if (!b.protocols.includes(spec.protocol)) return { verdict: "skip", reason: `broker ${b.kind} does not speak MQTT ${spec.protocol}` };
   for (const f of s.requires ?? []) if (b.lacks?.[f]) return { verdict: "skip", reason: `broker ${b.kind} lacks "${f}": ${b.lacks[f]}` };
+  for (const k of Object.keys(s.broker?.settings ?? {}))
+    if (!b.settings?.includes(k)) return { verdict: "skip", reason: `broker ${b.kind} cannot be configured with "${k}" here` };
   const why = await b.unavailable?.();
   if (why) return { verdict: "skip", reason: `broker ${b.kind} cannot run here: ${why}` };
   if (!m.protocols.includes(spec.protocol))
@@ -91,6 +93,12 @@ export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsuppor
       return { verdict: "unsupported", reason: declared };
     }
   return {};
+}
+
+/** A broker configured with users refuses anonymous clients: the observer logs in as the first. */
+function observerAuth(s: Scenario): { username: string; password: string } | undefined {
+  const u = Object.entries(s.broker?.settings?.users ?? {})[0];
+  return u ? { username: u[0], password: u[1] } : undefined;
 }
 
 /** The client's MQTT settings for a run: the scenario's wishes over the lab's defaults. */
@@ -187,6 +195,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       clientId: `faraday-observer-${lab.dir.split("-").pop()}`,
       timeline,
       subscribe: [topics.up],
+      auth: observerAuth(s),
     });
     lab.defer("close observer", () => observer.close());
 
