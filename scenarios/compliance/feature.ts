@@ -31,7 +31,7 @@ export function feature(f: {
     feature: feat,
     protocols: [f.protocol],
     ...(f.requires ? { requires: f.requires } : {}),
-    client: { subs: [], ...f.client },
+    client: { subs: [], quick: true, ...f.client },
     ...(f.broker ? { broker: f.broker } : {}),
     timeoutMs: f.timeoutMs ?? 60_000,
     run: f.run,

@@ -31,6 +31,8 @@ export interface ClientConfig {
   connect_props?: Record<string, unknown>;
   /** Whether the client reconnects by itself (default true). */
   reconnect?: boolean;
+  /** Skip the WiFi-stability wait on the first connection (mqtt_as: connect(quick=True)). */
+  quick?: boolean;
 }
 
 /** What starts a device: the unix port, a serial board, the Node reference. */

@@ -25,6 +25,11 @@ export interface ClientSettings {
   /** Whether the client reconnects by itself after a loss (default true). */
   reconnect?: boolean;
   /**
+   * Skip the client's own WiFi-stability wait on the first connection (mqtt_as's
+   * connect(quick=True)): compliance scenarios test MQTT, not the radio.
+   */
+  quick?: boolean;
+  /**
    * Topics the application subscribes each time it is up: [topic, qos]. Default: the run's
    * `down` topic at QoS 1. Compliance scenarios usually pass [] and subscribe themselves.
    */

@@ -120,6 +120,7 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
     ...(settings.will ? { will: settings.will } : {}),
     ...(settings.connect_props ? { connect_props: settings.connect_props } : {}),
     ...(settings.reconnect !== undefined ? { reconnect: settings.reconnect } : {}),
+    ...(settings.quick ? { quick: true } : {}),
   };
 }
 
@@ -262,7 +263,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       }),
     ]).finally(() => clearTimeout(limitTimer));
     if (lab.abort.signal.aborted) throw new LabError("interrupted");
-    await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal);
+    await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
   } catch (err) {
@@ -304,8 +305,13 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
  * Let in-flight messages land before judging: wait until every acknowledged message has been
  * delivered, or `maxMs` passes (then the checkers see what is missing).
  */
-async function drain(tl: Timeline, maxMs: number, signal: AbortSignal): Promise<void> {
-  const settled = () => buildLedger(tl.events).every((m) => m.qos === 0 || m.ackedAt === undefined || m.deliveries.length > 0);
+async function drain(tl: Timeline, maxMs: number, signal: AbortSignal, watched: string[]): Promise<void> {
+  // Only the run's own up/down topics have a witness that records deliveries; a compliance
+  // scenario's other topics are judged on what its peers saw, and it waited for them itself.
+  const settled = () =>
+    buildLedger(tl.events)
+      .filter((m) => watched.some((w) => m.topic === w || m.topic.startsWith(`${w}/`)))
+      .every((m) => m.qos === 0 || m.ackedAt === undefined || m.deliveries.length > 0);
   const deadline = Date.now() + maxMs;
   while (!settled() && Date.now() < deadline && !signal.aborted) {
     await tl.next((e) => e.kind === "recv" || e.kind === "msg", deadline - Date.now(), signal);
