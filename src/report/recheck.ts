@@ -5,7 +5,7 @@ import { runChecks } from "../checks/check.ts";
 import { expectationsMet } from "../checks/expectationsMet.ts";
 import { mergeVerdict } from "../checks/verdict.ts";
 import type { CheckContext, Scenario } from "../scenario/dsl.ts";
-import type { RunResult } from "../scenario/runner.ts";
+import { declaredGap, probeVerdict, type RunResult } from "../scenario/runner.ts";
 import { InputError } from "../lab/errors.ts";
 
 /**
@@ -49,6 +49,15 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Scena
     checks,
   };
   if (labError) result.reason = labError;
+  // A compliance probe of a declared gap stays `unsupported`; what it found is re-judged.
+  const declared = entry.scenario.feature ? (previous?.declared ?? declaredGap(entry.scenario, ctx.manifest)) : undefined;
+  if (entry.scenario.feature) result.feature = entry.scenario.feature;
+  if (declared) {
+    result.declared = declared;
+    result.probe = result.verdict;
+    result.verdict = probeVerdict(result.verdict, declared);
+    if (!labError) result.reason = declared;
+  }
   writeFileSync(resultsFile, JSON.stringify({ runs: [result] }, null, 2) + "\n");
   return result;
 }

@@ -5,7 +5,7 @@ import { LabError, oneLine } from "../lab/errors.ts";
 import type { BrokerFactory, Protocol, RunningBroker } from "../brokers/broker.ts";
 import { startLink } from "../lab/link.ts";
 import { Observer } from "../observer/observer.ts";
-import type { ClientConfig, DeviceKind, ResolvedClient } from "../devices/device.ts";
+import type { ClientConfig, ClientManifest, DeviceKind, ResolvedClient } from "../devices/device.ts";
 import { Timeline } from "../timeline/timeline.ts";
 import { at } from "../timeline/event.ts";
 import { runChecks, type CheckResult } from "../checks/check.ts";
@@ -67,6 +67,17 @@ export interface RunResult {
 /** The feature a protocol version stands for in a capability manifest. */
 const PROTOCOL_FEATURE: Record<Protocol, string> = { "3.1.1": "mqtt311", "5": "mqtt5" };
 
+/** The first feature the scenario needs that the client's manifest declares unsupported, quoted. */
+export function declaredGap(s: Scenario, m: ClientManifest): string | undefined {
+  const f = (s.requires ?? []).find((x) => m.unsupported[x]);
+  return f ? `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}` : undefined;
+}
+
+/** A probe of a declared gap is `unsupported` whatever it found — unless the lab broke. */
+export function probeVerdict(found: RunVerdict, declared: string | undefined): RunVerdict {
+  return declared && found !== "error" ? "unsupported" : found;
+}
+
 /**
  * Whether a run happens, and what it stands for. A broker that cannot run here or lacks what
  * the scenario needs makes the run `skip` (it says nothing about the client). A client that
@@ -86,12 +97,8 @@ export async function gate(spec: RunSpec): Promise<{ verdict: "skip" | "unsuppor
   if (why) return { verdict: "skip", reason: `broker ${b.kind} cannot run here: ${why}` };
   if (!m.protocols.includes(spec.protocol))
     return { verdict: "unsupported", reason: `${m.name} does not support MQTT ${spec.protocol}: ${m.unsupported[PROTOCOL_FEATURE[spec.protocol]] ?? `its manifest lists only ${m.protocols.join(", ")}`}` };
-  for (const f of s.requires ?? [])
-    if (m.unsupported[f]) {
-      const declared = `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}`;
-      if (s.feature) return { probe: declared };
-      return { verdict: "unsupported", reason: declared };
-    }
+  const declared = declaredGap(s, m);
+  if (declared) return s.feature ? { probe: declared } : { verdict: "unsupported", reason: declared };
   return {};
 }
 
@@ -286,8 +293,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const judged = driving && labError !== "interrupted";
   const checks = checkCtx && judged ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
   const found = mergeVerdict(checks, labError);
-  // A probe of a declared gap is `unsupported` whatever it found — unless the lab broke.
-  const verdict = probe && found !== "error" ? "unsupported" : found;
+  const verdict = probeVerdict(found, probe);
   writeClientLog(spec.dir, timeline);
   const result: RunResult = {
     ...base,

@@ -6,6 +6,7 @@ export default feature({
   id: "retain-set",
   spec: "3.3.1.3",
   claim: "a retained message the device publishes is sent to a later subscriber with RETAIN set",
+  requires: ["retain"],
   async run({ device, peer, topics, bounds }) {
     await device.up({ within: bounds.connectMs });
     const ack = await device.publish(`${topics.base}/state`, "on", { qos: 1, retain: true });
