@@ -100,7 +100,7 @@ export const mochi: Component = {
   name: "mochi-mqtt",
   wanted: WANTED,
   optional: true,
-  method: "go install (a few seconds with a warm Go cache)",
+  method: "go install (about 25 s cold, 1–2 s with a warm Go cache)",
   find,
   install,
 };
