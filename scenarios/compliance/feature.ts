@@ -2,6 +2,7 @@ import type { Protocol } from "../../src/brokers/broker.ts";
 import type { Check } from "../../src/checks/check.ts";
 import type { BrokerSettings, CheckContext, ClientSettings, Feature, Scenario, ScenarioContext } from "../../src/scenario/dsl.ts";
 import { scenario } from "../../src/scenario/dsl.ts";
+import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 
 /**
  * A compliance scenario: one feature of one protocol, exercised end to end between the device
@@ -34,7 +35,37 @@ export function feature(f: {
     client: { subs: [], quick: true, ...f.client },
     ...(f.broker ? { broker: f.broker } : {}),
     timeoutMs: f.timeoutMs ?? 60_000,
-    run: f.run,
+    run: (ctx) => f.run(answeredWithin(ctx)),
     checks: f.checks,
   });
+}
+
+/**
+ * On a healthy link every operation is answered within one exchange: a publish PUBACKed, a
+ * subscribe SUBACKed. A client that never answers (stuck on a packet it rejected, say) is then
+ * an expectation that failed — a verdict with evidence — instead of a run that hangs until the
+ * lab's own time limit and ends as a lab error.
+ */
+function answeredWithin(ctx: ScenarioContext): ScenarioContext {
+  const d = ctx.device;
+  const limit = ctx.bounds.connectMs;
+  const bounded = <T>(what: string, p: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const since = ctx.targets.lab.timeline.now();
+    return Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ExpectationFailed(what, limit, since)), limit);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+  const device: ScenarioContext["device"] = Object.create(d) as ScenarioContext["device"];
+  Object.assign(device, {
+    publish: (topic: string, payload: string, o?: Parameters<typeof d.publish>[2]) => bounded(`client answers its publish to ${topic}`, d.publish(topic, payload, o)),
+    subscribe: (topic: string, qos: 0 | 1 | 2, o?: Parameters<typeof d.subscribe>[2]) => bounded(`client answers its subscribe to ${topic}`, d.subscribe(topic, qos, o)),
+    unsubscribe: (topic: string) => bounded(`client answers its unsubscribe from ${topic}`, d.unsubscribe(topic)),
+    disconnect: (o?: Parameters<typeof d.disconnect>[0]) => bounded("client disconnects", d.disconnect(o)),
+    start: (o?: Parameters<typeof d.start>[0]) => bounded("client connects again", d.start(o)),
+  });
+  return { ...ctx, device };
 }

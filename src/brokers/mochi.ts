@@ -18,6 +18,8 @@ export const MOCHI_LACKS: Readonly<Record<string, string>> = {
     "the stock cmd (cmd/main.go, v2.7.9) adds no storage hook (hooks/storage: bolt, badger, pebble, redis exist, but only a program of one's own can add them): sessions and queued messages live in memory and a crash loses them",
   "enhanced-auth":
     "MQTT 5 enhanced authentication (§4.12) needs a hook providing OnAuthPacket (server.go processAuth hands AUTH packets to hooks); the stock cmd adds only auth.AllowHook, which provides OnConnectAuthenticate/OnACLCheck, so AUTH exchanges go unanswered",
+  "qos1-user-properties":
+    "Mochi 2.7.9 answers an MQTT 5 QoS 1 PUBLISH that carries User Properties with a PUBACK whose reason code is 0x01 (Granted QoS 1, a SUBACK code; §3.4.2.1 allows 0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99): server.go processPublish builds the ack with packets.QosCodes[qos] and inherits the PUBLISH's properties, and the encoder writes the code whenever properties follow. MQTT.js rejects it (\"Invalid puback reason code\") and the publish is never answered — measured here, docs/findings.md",
   "tls-client-cert":
     "cmd/main.go builds its tls.Config from -tls-cert-file/-tls-key-file alone (no ClientCAs, no ClientAuth): client certificates are never asked for",
 };

@@ -8,6 +8,7 @@ export default feature({
   id: "user-property-one",
   spec: "3.3.2.3.7",
   claim: "a User Property the device publishes reaches a subscriber unchanged",
+  requires: ["qos1-user-properties"],
   async run({ device, peer, topics, bounds }) {
     await device.up({ within: bounds.connectMs });
     const sub = await peer("sub");
