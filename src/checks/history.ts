@@ -16,9 +16,12 @@ export function brokerDownIntervals(events: readonly TimelineEvent[]): Interval[
   const out: Interval[] = [];
   let open: number | undefined;
   for (const e of events) {
-    if (e.src !== "broker") continue;
-    if (e.kind === "exit" && open === undefined) open = e.t;
-    if (e.kind === "ready" && open !== undefined) {
+    // The broker is back at the first proof that it answers: its own `ready` (the lab's probe
+    // got a CONNACK), or any client's CONNACK after the exit — a client retrying every second
+    // can beat the lab's probe, and the broker it reached can only be the new process.
+    const answered = e.kind === "ready" || e.kind === "connack" || (e.kind === "up" && (e.src === "device" || e.src === "observer" || e.src === "peer"));
+    if (e.src === "broker" && e.kind === "exit" && open === undefined) open = e.t;
+    else if (answered && open !== undefined && (e.src === "broker" || e.kind === "up")) {
       out.push({ from: open, to: e.t });
       open = undefined;
     }
