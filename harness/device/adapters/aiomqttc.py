@@ -24,7 +24,8 @@ RETRY_MS = 1000  # the app's reconnect pause (main.py uses 1..60 s backoff)
 # the app's reconnect and theirs from running two connect()s at once (which
 # would open two sockets under one client id).
 _lock = asyncio.Lock()
-V311 = "unsupported: aiomqttc speaks MQTT 3.1.1 only"
+_U = "unsupported: "  # prefix of what aiomqttc cannot do
+V311 = _U + "MQTT 3.1.1 only, no "  # aiomqttc speaks nothing else
 
 
 def _state(up):
@@ -52,6 +53,7 @@ async def _on_message(proto, topic, payload, retain):
 
 
 async def _supervise(c):
+    global _off
     # The application's reconnect loop, for one client. mark_disconnected()
     # (server timeout, receive error) clears .connected without calling
     # on_disconnect, so the flag is what tells us.
@@ -61,17 +63,12 @@ async def _supervise(c):
             continue
         _state(False)
         if not _rc:  # reconnect off: report the loss, never connect again
-            _stop_using("connection lost and reconnect is off")
+            _off = "connection lost and reconnect is off"
             return
         await asyncio.sleep_ms(RETRY_MS)
         async with _lock:
             if _off is None and _c is c and not c.connected:
                 await c.connect()  # False on failure; on_connect on success
-
-
-def _stop_using(why):
-    global _off
-    _off = why
 
 
 def _refuse():
@@ -94,22 +91,22 @@ def info():
 
 
 async def start(cfg, emit):
-    global _c, _emit, _rc, _up
+    global _c, _emit, _rc, _up, _off
     if _off is None:
         return "already started: disconnect first"
     if cfg.get("protocol") == "5":
-        return V311 + " (its CONNECT has protocol level 4)"
+        return V311 + "MQTT 5"  # its CONNECT has protocol level 4
     if len(cfg["client_id"]) < 2:
         # MQTTClient.__init__ replaces it with generate_client_id()'s.
-        return "unsupported: aiomqttc sends its own random id instead of a client id shorter than 2 characters"
+        return _U + "client id under 2 characters (aiomqttc sends a random one)"
     if cfg.get("connect_props"):
-        return V311 + ": no CONNECT properties"
+        return V311 + "CONNECT properties"
     w = cfg.get("will") or {}
     if w.get("props"):
-        return V311 + ": no will properties"
+        return V311 + "will properties"
     if w and not w.get("payload"):
         # _build_connect_packet() sets the will flag only `if will_topic and will_message`
-        return "unsupported: aiomqttc sends no will whose payload is empty"
+        return _U + "will with an empty payload"
     _emit = emit
     if not cfg.get("debug"):
         # aiomqttc prints every PUBACK/SUBACK through its module-level log();
@@ -145,15 +142,15 @@ async def start(cfg, emit):
     if not ok:
         return "connect() returned False: %s" % (c.get_last_error() or "no connection")
     c.clean_session = cfg.get("clean", True)
-    _stop_using(None)
+    _off = None
     asyncio.create_task(_supervise(c))
 
 
 def _check(qos, props):
     if props:
-        return V311 + ": no properties"
+        return V311 + "properties"
     if qos not in (0, 1):
-        return "unsupported: aiomqttc supports QoS 0 and 1 only (README)"
+        return _U + "QoS %r" % qos  # README: QoS 0 and 1
 
 
 async def publish(topic, payload, qos, retain, props):
@@ -177,7 +174,7 @@ async def subscribe(topic, qos, props, opts=None):
     # Only sends SUBSCRIBE: it returns before the SUBACK (which the receive
     # loop merely logs) and raises if there is no connection.
     if opts:  # MQTT 5 only; aiomqttc's SUBSCRIBE carries the QoS byte alone
-        return V311 + ": no subscription options (nl/rap/rh)"
+        return V311 + "subscription options"
     r = _check(qos, props) or _refuse()
     if r:
         return r
@@ -195,13 +192,14 @@ async def unsubscribe(topic):
 async def disconnect(reason=None, props=None):
     # A clean DISCONNECT (it also reports `down` through on_disconnect). The
     # lock waits out a reconnect under way.
+    global _off
     if reason or props:
-        return V311 + ": DISCONNECT has no reason code or properties"
+        return V311 + "DISCONNECT reason code or properties"
     if _c is None:
         return "not started"
     if _off:  # already off (reconnect off after a loss): nothing left to do
         return
-    _stop_using("disconnected")
+    _off = "disconnected"
     async with _lock:
         await _c.disconnect()  # does nothing when the connection is already gone
     _state(False)
@@ -209,6 +207,7 @@ async def disconnect(reason=None, props=None):
 
 async def stop():
     # Not under the lock: the agent exits right after, whatever is under way.
+    global _off
     if _c and not _off:
-        _stop_using("stopped")
+        _off = "stopped"
         await _c.disconnect()

@@ -12,6 +12,7 @@ VERSION = "%d.%d.%d" % _V
 PROTOCOLS = ("3.1.1", "5")
 
 _c = None  # the current client
+_U = "unsupported: "  # prefix of what mqtt_as cannot do
 _v5 = False
 _rc = True  # cfg["reconnect"]
 _off = "not started"  # why operations are refused; None while _c is in use
@@ -19,15 +20,17 @@ _t = []  # the tasks that report _c's events; cancelled at the next start
 
 # v5 property ids (_I) and the names MQTT.js uses (_N, the k-th word for the
 # k-th id), so the host compares like with like: the ids mqtt_as can encode
-# (mqtt_v5_properties.ENCODE_TABLE), which include all a PUBLISH brings in.
+# (mqtt_v5_properties.ENCODE_TABLE) in a CONNECT, PUBLISH or SUBSCRIBE, which
+# include all a PUBLISH brings in. (Its table also has Will Delay Interval,
+# Server Reference and Reason String, which none of those may carry.)
 # One bytes and one str rather than a dict: a few hundred bytes, scanned rarely.
-_I = b"\x01\x02\x03\x08\x09\x0b\x11\x15\x16\x17\x18\x19\x1c\x1f\x21\x22\x23\x26\x27"
+_I = b"\x01\x02\x03\x08\x09\x0b\x11\x15\x16\x17\x19\x21\x22\x23\x26\x27"
 _N = (
     " payloadFormatIndicator messageExpiryInterval contentType responseTopic"
     " correlationData subscriptionIdentifier sessionExpiryInterval"
     " authenticationMethod authenticationData requestProblemInformation"
-    " willDelayInterval requestResponseInformation serverReference reasonString"
-    " receiveMaximum topicAliasMaximum topicAlias userProperties maximumPacketSize "
+    " requestResponseInformation receiveMaximum topicAliasMaximum topicAlias"
+    " userProperties maximumPacketSize "
 )
 
 
@@ -37,12 +40,12 @@ def _props_in(p):
     if not p:
         return None
     if not _v5:
-        return "unsupported: properties need MQTT 5 (this connection is 3.1.1)"
+        return _U + "properties need MQTT 5"
     out = {}
     for n in p:
         k = _N.find(" %s " % n)
         if k < 0:
-            return "unsupported: mqtt_as cannot send the property %s" % n
+            return _U + "property " + n
         i = _I[_N.count(" ", 0, k)]
         v = p[n]
         if i in (0x01, 0x17, 0x19):
@@ -56,13 +59,9 @@ def _props_in(p):
                 v = binascii.unhexlify(v["hex"])
             else:
                 v = v.encode()
-        elif i == 0x26:
-            # encode_string_pair() sends the first pair only (README §3.6.3 (3)).
-            kv = list(v.items())
-            if len(kv) != 1 or (isinstance(kv[0][1], list) and len(kv[0][1]) != 1):
-                return "unsupported: mqtt_as sends one user property only (README 3.6.3 (3))"
-            kv = kv[0]
-            v = {kv[0]: kv[1][0] if isinstance(kv[1], list) else kv[1]}
+        elif i == 0x26 and (len(v) != 1 or not isinstance(list(v.values())[0], str)):
+            # encode_string_pair() sends the first pair only (README §3.6.3 (3))
+            return _U + "user properties beyond one name/value pair"
         out[i] = v
     return out
 
@@ -99,19 +98,24 @@ async def _ups(c, emit):
 
 
 async def _downs(c, emit):
+    global _off
     while True:
         await c.down.wait()
         c.down.clear()
         emit({"ev": "down"})
         if not _rc and _off is None and _c is c:
-            _stop_using("connection lost and reconnect is off")
-            # mqtt_as reconnects by itself, forever; its documented way out is
-            # the terminal disconnect(): _keep_connected() checks for it before
-            # each new connect(). Wait first for the task that closes the socket
-            # (started with this event) so no DISCONNECT reaches the broker: that
-            # would discard the will.
-            await asyncio.sleep_ms(100)
-            await c.disconnect()
+            _off = "connection lost and reconnect is off"
+            asyncio.create_task(_end(c))  # its own task: a new start cancels this one
+
+
+async def _end(c):
+    # reconnect=false. mqtt_as reconnects by itself, forever; its documented
+    # way out is the terminal disconnect(): _keep_connected() checks for it
+    # before each new connect(). Wait first for the task that closes the
+    # socket (started with the `down` event) so that no DISCONNECT reaches
+    # the broker: that would discard the will.
+    await asyncio.sleep_ms(100)
+    await c.disconnect()
 
 
 async def _msgs(c, emit):
@@ -124,11 +128,6 @@ async def _msgs(c, emit):
         emit(d)
 
 
-def _stop_using(why):
-    global _off
-    _off = why
-
-
 def info():
     # Counters the client keeps itself: republications and queue overflows.
     # MQTT_base.publish() counts with `self.REPUB_COUNT += 1`, which makes an
@@ -136,36 +135,45 @@ def info():
     return {"repubs": _c.REPUB_COUNT if _c else 0, "discards": _c.queue.discards if _c else 0}
 
 
-def _check_qos(q):
-    if q not in (0, 1):  # qos_check() would raise ValueError
-        return "unsupported: mqtt_as supports QoS 0 and 1 only (README 1; qos_check())"
+def _no():
+    # Why operations are refused: mqtt_as's own would wait for a connection
+    # that will not come (after a disconnect, or a loss with reconnect off).
+    if _off:
+        return "not connected: " + _off
+
+
+def _qos(q):
+    if q not in (0, 1):  # qos_check() would raise ValueError (README §1: no QoS 2)
+        return _U + "QoS %r" % q
 
 
 async def start(cfg, emit):
-    global _c, _v5, _rc
+    global _c, _v5, _rc, _off
     if _off is None:
         return "already started: disconnect first"
     _v5 = cfg.get("protocol") == "5"
     w = cfg.get("will")
     if w:
-        if w.get("props"):
-            return "unsupported: mqtt_as sends no will properties (README 3.6.3 (2))"
-        r = _check_qos(w.get("qos", 0))
+        if w.get("props"):  # README §3.6.3 (2)
+            return _U + "will properties"
+        r = _qos(w.get("qos", 0))
         if r:
             return r
     u = cfg.get("user")
     if cfg.get("password") and not u:
         # _connect() sets the user and password flags together, from the user.
-        return "unsupported: mqtt_as sends a password only with a user name"
+        return _U + "password without user"
     p = _props_in(cfg.get("connect_props"))
     if isinstance(p, str):
         return p
-    if _v5 and 0x11 not in (p or {}):
+    if _v5:
         p = p or {}
-        p[0x11] = cfg.get("session_expiry", 0)
+        if 0x11 not in p:
+            p[0x11] = cfg.get("session_expiry", 0)
     for t in _t:  # a new client after a disconnect: the old one's reporters end
         t.cancel()
-    config["client_id"] = cfg["client_id"].encode()  # README: must be bytes; b"": the broker assigns one
+    # README: must be bytes. b"" asks the broker to assign one.
+    config["client_id"] = cfg["client_id"].encode()
     config["server"] = cfg["server"]
     config["port"] = cfg["port"]
     config["keepalive"] = cfg.get("keepalive", 60)
@@ -185,20 +193,18 @@ async def start(cfg, emit):
     MQTTClient.DEBUG = bool(cfg.get("debug"))  # its dprint() goes to stdout
     _c = c = MQTTClient(config)
     _rc = cfg.get("reconnect", True) is not False
-    _t[:] = [asyncio.create_task(_ups(c, emit)), asyncio.create_task(_downs(c, emit)), asyncio.create_task(_msgs(c, emit))]
+    _t[:] = [asyncio.create_task(f(c, emit)) for f in (_ups, _downs, _msgs)]
     # quick=True skips mqtt_as's 5 s Wi-Fi "integrity" check on the first
     # connection only (later ones always do it). connect() raises if it fails.
     await c.connect(quick=bool(cfg.get("quick")))
-    _stop_using(None)
+    _off = None
 
 
 async def publish(topic, payload, qos, retain, props):
     # Returns only once a QoS 1 PUBACK came back: mqtt_as waits out outages
     # and republishes itself, so this can block for as long as the outage.
     # It reads the PUBACK's reason code but does not return it.
-    if _off:
-        return "not connected: " + _off  # mqtt_as would wait for a connection forever
-    r = _check_qos(qos) or _props_in(props)
+    r = _no() or _qos(qos) or _props_in(props)
     if isinstance(r, str):
         return r
     await _c.publish(topic.encode(), payload, retain, qos, r)
@@ -207,11 +213,9 @@ async def publish(topic, payload, qos, retain, props):
 async def subscribe(topic, qos, props, opts=None):
     # Returns after the SUBACK; a failure code there makes mqtt_as reconnect
     # and subscribe again. The granted QoS is not returned.
-    if _off:
-        return "not connected: " + _off
-    if opts:  # _usub() writes the QoS byte alone
-        return "unsupported: mqtt_as cannot set subscription options nl/rap/rh (README 3.6.3 (4))"
-    r = _check_qos(qos) or _props_in(props)
+    if opts:  # _usub() writes the QoS byte alone (README §3.6.3 (4))
+        return _U + "subscription options"
+    r = _no() or _qos(qos) or _props_in(props)
     if isinstance(r, str):
         return r
     await _c.subscribe(topic.encode(), qos, r)
@@ -219,20 +223,22 @@ async def subscribe(topic, qos, props, opts=None):
 
 async def unsubscribe(topic):
     # Returns after the UNSUBACK (README §3.2.4).
-    if _off:
-        return "not connected: " + _off
+    r = _no()
+    if r:
+        return r
     await _c.unsubscribe(topic.encode())
 
 
 async def disconnect(reason=None, props=None):
+    global _off
     if reason or props:  # disconnect() writes a bare b"\xe0\0"
-        return "unsupported: mqtt_as sends DISCONNECT without reason code or properties"
+        return _U + "DISCONNECT reason code or properties"
     c = _c
     if c is None:
         return "not started"
     if _off:  # already off (reconnect off after a loss): nothing left to do
         return
-    _stop_using("disconnected")
+    _off = "disconnected"
     await c.disconnect()
     # disconnect() leaves the client's connected state alone; its message task
     # finds the closed socket within a few ms and raises `down`
@@ -245,6 +251,7 @@ async def disconnect(reason=None, props=None):
 
 
 async def stop():
+    global _off
     if _c and not _off:
-        _stop_using("stopped")
+        _off = "stopped"
         await _c.disconnect()
