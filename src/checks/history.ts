@@ -87,6 +87,13 @@ export interface Reconnects {
   device: number[];
   observer: number[];
   broker: number[];
+  /**
+   * When the device's connection ended (its own `down`, or its process gone). A copy that
+   * arrives after that came on a later connection, even when the device's report of that
+   * connection (`up`) reaches the host a moment after the copy does: a client resends its
+   * unacknowledged publishes as soon as the CONNACK arrives, before it tells the application.
+   */
+  deviceEnds?: number[];
 }
 
 export function reconnects(events: readonly TimelineEvent[]): Reconnects {
@@ -95,7 +102,12 @@ export function reconnects(events: readonly TimelineEvent[]): Reconnects {
       .filter((e) => e.src === src && e.kind === kind)
       .slice(1)
       .map((e) => e.t);
-  return { device: after("device", "up"), observer: after("observer", "up"), broker: after("broker", "ready") };
+  return {
+    device: after("device", "up"),
+    observer: after("observer", "up"),
+    broker: after("broker", "ready"),
+    deviceEnds: events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit")).map((e) => e.t),
+  };
 }
 
 /** Periods between the client's own `down` and its next `up` (Infinity while still down). */

@@ -209,6 +209,9 @@ export function redeliveryCause(
   if (b !== undefined) return `the broker restarted at ${at(b)}`;
   const c = within(r[receiver], prevAt);
   if (c !== undefined) return `the ${receiver} (receiver) reconnected at ${at(c)}`;
+  const ended = within(r.deviceEnds ?? [], sender === "device" ? m.sentAt : prevAt);
+  if (ended !== undefined) return `the device's connection ended at ${at(ended)}, so the copy came on its next one`;
+
   if (v311 && m.dir === "up") {
     const answeredAt = m.ackedAt ?? m.failedAt ?? Infinity;
     // The resent copy travels with the PUBACK that answers it: allow it one response time.

@@ -43,7 +43,7 @@ export function judgeAcknowledged(
   const all = buildLedger(events).filter((m) => scope.qos(m.qos) && m.ackedAt !== undefined);
   const notOwed = all.filter((m) => !owedToDevice(m, events, ctx).owed);
   const acked = all.filter((m) => !notOwed.includes(m));
-  const excused = notOwed.length ? `; ${notOwed.length} observer message(s) not owed to the device (${(owedToDevice(notOwed[0]!, events, ctx) as { why: string }).why}${notOwed.length > 1 ? ", …" : ""})` : "";
+  const excused = notOwed.length ? `; ${notOwed.length} message(s) not owed to their receiver (${(owedToDevice(notOwed[0]!, events, ctx) as { why: string }).why}${notOwed.length > 1 ? ", …" : ""})` : "";
   if (acked.length === 0) {
     return {
       verdict: "unknown",

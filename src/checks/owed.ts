@@ -12,6 +12,7 @@ import { faultSpans } from "./history.ts";
 export type Owed = { owed: true } | { owed: false; why: string };
 
 export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], ctx: CheckContext): Owed {
+  if (m.dir === "up") return owedToObserver(m, events);
   if (m.dir !== "down") return { owed: true };
   const subs = events.filter((e) => e.src === "device" && e.kind === "subscribed" && e.topic === m.topic);
   const first = subs[0];
@@ -62,6 +63,26 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
     }
   }
   return { owed: true };
+}
+
+/**
+ * The same rule for device→observer messages. The observer keeps a persistent session, but a
+ * broker that does not persist loses it in a crash: the observer's next CONNACK then says
+ * Session Present 0 and it subscribes again. A device message the broker took in between had
+ * no subscriber to go to (§3.3.4) — the broker's loss of the session, never the client's.
+ */
+export function owedToObserver(m: LedgerEntry, events: readonly TimelineEvent[]): Owed {
+  const exit = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.t <= m.sentAt).pop();
+  if (!exit) return { owed: true };
+  const up = events.find((e) => e.src === "observer" && e.kind === "up" && e.t > exit.t);
+  if (!up || up.sessionPresent !== false) return { owed: true }; // the broker kept its session
+  const resub = events.find((e) => e.src === "observer" && e.kind === "subscribed" && e.t > up.t);
+  // Taken by the broker after its exit and before the observer's subscription was back.
+  if (resub && resub.t <= m.sentAt) return { owed: true };
+  return {
+    owed: false,
+    why: `published at ${at(m.sentAt)}, after the broker's exit (${at(exit.t)}) lost the observer's session (its reconnect at ${at(up.t)} got Session Present 0) and before the observer subscribed again${resub ? ` (${at(resub.t)})` : ""}: the broker had no subscriber for it`,
+  };
 }
 
 /**

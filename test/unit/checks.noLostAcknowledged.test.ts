@@ -70,7 +70,7 @@ describe("noLostAcknowledged", () => {
     ];
     const r = judge(events);
     expect(r.verdict).toBe("pass");
-    expect(r.summary).toContain("1 observer message(s) not owed to the device (published at 0.100 s, before the device's subscription to f/down was confirmed (0.150 s))");
+    expect(r.summary).toContain("1 message(s) not owed to their receiver (published at 0.100 s, before the device's subscription to f/down was confirmed (0.150 s))");
   });
 
   it("does not owe a device without a kept session what was published while it was away", () => {

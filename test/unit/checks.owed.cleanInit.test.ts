@@ -35,7 +35,7 @@ describe("owed: a power-on whose first connection starts clean wipes what was qu
     }
     const r = noLostAcknowledged().judge(events, ctx());
     expect(r.verdict).toBe("unknown"); // nothing left to judge, and it says why
-    expect(r.summary).toContain("not owed to the device");
+    expect(r.summary).toContain("not owed to their receiver");
   });
 
   it("still owes them when the power-on resumes the session (clean_init false): losing them is the client's", () => {
