@@ -23,7 +23,12 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   }
   // The broker's word, where it logs CONNACKs: a CONNACK with session present 0 starts a
   // new, empty session; only a subscription confirmed since then routes the message.
-  const birth = events.filter((e) => isDeviceConnack(e, ctx) && e.sessionPresent === false && e.t <= m.sentAt).pop();
+  // A broker that logs nothing per connection (mochi) leaves the client's own report of the
+  // CONNACK: an `up` with session_present false is the same fact, seen from the device.
+  const hasBrokerWord = events.some((e) => isDeviceConnack(e, ctx));
+  const birth = events
+    .filter((e) => (hasBrokerWord ? isDeviceConnack(e, ctx) && e.sessionPresent === false : e.src === "device" && e.kind === "up" && e.session_present === false) && e.t <= m.sentAt)
+    .pop();
   if (birth && !subs.some((s) => s.t > birth.t && s.t <= m.sentAt)) {
     const renewed = subs.find((s) => s.t > birth.t);
     return {

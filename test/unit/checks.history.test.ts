@@ -75,3 +75,21 @@ describe("noDuplicatesBeyondDup and a resend reported before the reconnect", () 
     expect(noDuplicatesBeyondDup().judge(tl, ctx({ protocol: "5" })).verdict).toBe("fail");
   });
 });
+
+import { owedToDevice } from "../../src/checks/owed.ts";
+
+describe("owedToDevice on a broker that logs no CONNACKs", () => {
+  it("takes the device's own session_present 0 as the start of a new, empty session", () => {
+    const m = { dir: "down", topic: "f/down", payload: "seq=7", qos: 1, sentAt: 11_500, ackedAt: 11_536, deliveries: [] } as unknown as LedgerEntry;
+    const tl = [
+      e(0, "device", "up", { session_present: false }),
+      e(10, "device", "subscribed", { topic: "f/down" }),
+      e(1000, "broker", "exit"),
+      e(11_400, "device", "up", { session_present: false }),
+      e(11_900, "device", "subscribed", { topic: "f/down" }),
+    ];
+    const o = owedToDevice(m, tl, ctx({ client: { ...ctx().client, clean: false } }));
+    expect(o.owed).toBe(false);
+    expect((o as { why: string }).why).toMatch(/new session for the device/);
+  });
+});
