@@ -1,0 +1,63 @@
+/**
+ * Shared steps of the MQTT 3.1.1 feature scenarios (not a scenario: no default export, so the
+ * registry passes over it). Every wait here is bounded and, when it runs out, ends the
+ * scenario with an ExpectationFailed that names what the client did not do — a verdict on
+ * the client (expectationsMet), never a lab error.
+ */
+import type { Ack } from "../../../src/devices/channel.ts";
+import type { ScenarioContext } from "../../../src/scenario/dsl.ts";
+import { ExpectationFailed } from "../../../src/scenario/expectation.ts";
+import type { TimelineEvent } from "../../../src/timeline/event.ts";
+
+/** The run's clock (timeline offset in ms), for the evidence of a failed expectation. */
+function now(ctx: ScenarioContext): number {
+  return ctx.targets.lab.timeline.now();
+}
+
+/**
+ * A device operation the scenario cannot go on without: answered within `within` ms and
+ * accepted. Neither → the expectation fails with the client's own answer quoted.
+ * (DeviceHandle ops have no bound of their own: an mqtt_as publish waits out outages forever.)
+ */
+export async function must(ctx: ScenarioContext, op: Promise<Ack>, within: number, what: string): Promise<Ack> {
+  const since = now(ctx);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), within)));
+  const ack = await Promise.race([op, late]).finally(() => clearTimeout(timer));
+  if (!ack) throw new ExpectationFailed(`${what} (no answer from the client)`, within, since);
+  if (!ack.ok) throw new ExpectationFailed(`${what} (the client answered: ${ack.err ?? "failed"})`, within, since);
+  return ack;
+}
+
+/** An operation whose answer is itself the subject of a check: its ack, or undefined after `within`. */
+export async function answer(op: Promise<Ack>, within: number): Promise<Ack | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), within)));
+  return Promise.race([op, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Wait for an event on the run's timeline (one already there counts when `past` is set).
+ * For what the DSL's received() cannot express — a receipt with a given RETAIN flag.
+ */
+export async function event(ctx: ScenarioContext, pred: (e: TimelineEvent) => boolean, within: number, what: string, past = true): Promise<TimelineEvent> {
+  const tl = ctx.targets.lab.timeline;
+  const since = now(ctx);
+  const seen = past ? tl.events.find(pred) : undefined;
+  if (seen) return seen;
+  const e = await tl.next(pred, within, ctx.targets.lab.abort.signal);
+  if (!e) throw new ExpectationFailed(what, within, since);
+  return e;
+}
+
+/** Seconds of the broker's keepalive grace: it closes a silent connection after 1.5 × keepalive (MQTT-3.1.2-24). */
+export const BROKER_KEEPALIVE_FACTOR = 1.5;
+
+/**
+ * How long the broker may take to notice a connection that ended without DISCONNECT and
+ * publish its will: at once when the socket closes, at the latest 1.5 × keepalive after the
+ * client's last packet (MQTT-3.1.2-24) — plus one exchange to reach a subscriber.
+ */
+export function willBound(ctx: ScenarioContext): number {
+  return BROKER_KEEPALIVE_FACTOR * ctx.client.keepalive * 1000 + ctx.bounds.deliveryMs;
+}

@@ -1,0 +1,62 @@
+import { at, type TimelineEvent } from "../timeline/event.ts";
+import type { Check, Evidence } from "./check.ts";
+import { firstN } from "./check.ts";
+import { connectionSpan } from "./staysConnected.ts";
+
+const RECEIVED = /^\d+: Received ([A-Z]+) from (\S+)/;
+
+/**
+ * MQTT 3.1.1 §3.1.2.10: the client keeps its connection alive on its own — it never lets more
+ * than Keep Alive seconds pass without sending a control packet (PINGREQ when it has nothing
+ * else to send) [MQTT-3.1.2-23], so the broker, which closes a connection silent for
+ * 1.5 × Keep Alive [MQTT-3.1.2-24], never has reason to. Judged from the device's first `up`
+ * to the end of the scenario (`device.stopping`): no `down`, no second `up`, the broker never
+ * closed it (connectionSpan); and, from the broker's log of what it received from
+ * the client, no silence longer than the keepalive (+ `toleranceMs`: log lines are stamped when
+ * the host reads them). A broker that does not log packets leaves the second half unjudged.
+ */
+export function keepsConnectionAlive(p: { toleranceMs?: number; guarantee?: string; name?: string } = {}): Check {
+  const tol = p.toleranceMs ?? 500;
+  return {
+    name: p.name ?? "keepsConnectionAlive",
+    guarantee: p.guarantee ?? "an idle client sends PINGREQ within its keepalive and keeps its connection (MQTT-3.1.2-23)",
+    judge(events, ctx) {
+      const id = ctx.client.client_id;
+      const ka = ctx.client.keepalive * 1000;
+      const span = connectionSpan(events, id);
+      if (!span) return { verdict: "fail", summary: "the client never came up", evidence: [] };
+      if (span.broken.length) return { verdict: "fail", summary: `the connection did not last: ${span.broken[0]!.text}`, evidence: firstN(span.broken) };
+      if (!span.ended) return { verdict: "unknown", summary: "the scenario did not get to its end", evidence: [] };
+      const { first, end } = span;
+      const upT = events[first]!.t;
+      const endT = events[end]!.t;
+
+      const logsPackets = events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && RECEIVED.test(e.line));
+      const spanText = `connected from ${at(upT)} to ${at(endT)} (${((endT - upT) / 1000).toFixed(1)} s, keepalive ${ctx.client.keepalive} s)`;
+      if (!logsPackets) return { verdict: "unknown", summary: `${spanText}; the broker's log does not show what the client sent`, evidence: [] };
+      // From the client's CONNECT (the broker's CONNACK to it, else its up) to the end.
+      const connack = events.slice(0, first + 1).findLast((e) => e.src === "broker" && e.kind === "connack" && e.client === id);
+      let last = connack?.t ?? upT;
+      let longest = { from: last, to: last };
+      const pings: TimelineEvent[] = [];
+      for (const e of events.slice(first, end)) {
+        if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
+        const m = RECEIVED.exec(e.line);
+        if (!m || m[2] !== id) continue;
+        if (m[1] === "PINGREQ") pings.push(e);
+        if (e.t - last > longest.to - longest.from) longest = { from: last, to: e.t };
+        last = e.t;
+      }
+      const tail = endT - last > longest.to - longest.from;
+      if (tail) longest = { from: last, to: endT };
+      const gap = longest.to - longest.from;
+      const evidence: Evidence[] = [
+        { t: upT, text: spanText },
+        { text: `${pings.length} PINGREQ(s) from the client: ${pings.slice(0, 8).map((e) => at(e.t)).join(", ")}${pings.length > 8 ? ", …" : ""}` },
+        { t: longest.from, text: `longest silence ${gap.toFixed(0)} ms, from ${at(longest.from)} to ${at(longest.to)}${tail ? " (the end)" : ""}` },
+      ];
+      if (gap > ka + tol) return { verdict: "fail", summary: `the client sent nothing for ${(gap / 1000).toFixed(1)} s, more than its keepalive of ${ctx.client.keepalive} s (MQTT-3.1.2-23)`, evidence };
+      return { verdict: "pass", summary: `${spanText}; never silent longer than its keepalive (${pings.length} PINGREQ)`, evidence };
+    },
+  };
+}
