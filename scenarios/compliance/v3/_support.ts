@@ -50,6 +50,38 @@ export async function event(ctx: ScenarioContext, pred: (e: TimelineEvent) => bo
   return e;
 }
 
+/**
+ * Subscribe the device and wait until the broker has granted it (its own SUBACK, from its log)
+ * — not only until the client says so. A client that reports a subscribe before the SUBACK
+ * (aiomqttc) would otherwise race the peer's next publish and fail whatever feature the
+ * scenario is about; that race is a feature of its own (subscribe-acknowledged). Without a
+ * broker log line within one exchange the scenario goes on (noted).
+ */
+export async function subscribeGranted(ctx: ScenarioContext, topic: string, qos: 0 | 1 | 2, what?: string): Promise<Ack> {
+  const from = ctx.targets.lab.timeline.events.length;
+  const ack = await must(ctx, ctx.device.subscribe(topic, qos), ctx.bounds.deliveryMs, what ?? `the device subscribes to ${topic}`);
+  await brokerSaid(ctx, "SUBACK", from);
+  return ack;
+}
+
+/** The same for UNSUBSCRIBE: the broker's UNSUBACK, not only the client's word. */
+export async function unsubscribeGranted(ctx: ScenarioContext, topic: string, what?: string): Promise<Ack> {
+  const from = ctx.targets.lab.timeline.events.length;
+  const ack = await must(ctx, ctx.device.unsubscribe(topic), ctx.bounds.deliveryMs, what ?? `the device unsubscribes from ${topic}`);
+  await brokerSaid(ctx, "UNSUBACK", from);
+  return ack;
+}
+
+/** Wait (one exchange at most) for the broker's log to say it sent `packet` to the device after event index `from`. */
+async function brokerSaid(ctx: ScenarioContext, packet: "SUBACK" | "UNSUBACK", from: number): Promise<void> {
+  const tl = ctx.targets.lab.timeline;
+  const tail = `: Sending ${packet} to ${ctx.client.client_id}`;
+  const pred = (e: TimelineEvent) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && e.line.endsWith(tail);
+  if (tl.events.slice(from).some(pred)) return;
+  const e = await tl.next(pred, ctx.bounds.deliveryMs, ctx.targets.lab.abort.signal);
+  if (!e) ctx.note(`the broker's log showed no ${packet} to ${ctx.client.client_id} within ${ctx.bounds.deliveryMs} ms; going on`);
+}
+
 /** Seconds of the broker's keepalive grace: it closes a silent connection after 1.5 × keepalive (MQTT-3.1.2-24). */
 export const BROKER_KEEPALIVE_FACTOR = 1.5;
 

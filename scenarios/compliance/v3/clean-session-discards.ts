@@ -2,7 +2,7 @@ import { connackReceived } from "../../../src/checks/connackReceived.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * Clean Session 1 discards what the broker kept [MQTT-3.1.2-6]. The device makes a persistent
@@ -23,12 +23,12 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/queue`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes");
     await must(ctx, device.disconnect(), bounds.deliveryMs, "the device disconnects cleanly");
     const pub = await peer("pub");
     await pub.publish(topic, "queued", { qos: 1 });
     await must(ctx, device.start({ clean: true, clean_init: true }), bounds.connectMs, "the device connects with Clean Session 1");
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes in its new session");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes in its new session");
     await pub.publish(topic, "sentinel", { qos: 1 });
     await device.received({ topic, payload: "sentinel" }, { within: bounds.deliveryMs, what: "the new session receives the sentinel" });
   },

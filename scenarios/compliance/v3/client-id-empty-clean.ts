@@ -7,7 +7,9 @@ import { must } from "./_support.ts";
  * unique id and treats the connection as if it had sent it [MQTT-3.1.3-6]. The device connects
  * with client id "" (the broker's CONNACK cannot be matched to an id the lab does not know, so
  * the proof is that the connection works both ways): it subscribes and receives a peer's
- * message, and publishes to the peer.
+ * message, and publishes to the peer. (The broker knows the device by an id the lab does not,
+ * so the scenario cannot wait for the broker's SUBACK to it: a client that reports a subscribe
+ * before its SUBACK may lose the race with the peer's publish here.)
  */
 export default feature({
   protocol: "3.1.1",

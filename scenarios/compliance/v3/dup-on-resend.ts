@@ -3,7 +3,7 @@ import { connackReceived } from "../../../src/checks/connackReceived.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { partition } from "../../../src/faults/partition.ts";
 import { feature } from "../feature.ts";
-import { event, must } from "./_support.ts";
+import { event, subscribeGranted } from "./_support.ts";
 
 /**
  * A QoS 1 PUBLISH the broker sent but the device never acknowledged is sent again, with DUP 1,
@@ -26,7 +26,7 @@ export default feature({
     const topic = `${topics.base}/cmd`;
     const id = ctx.client.client_id;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes at QoS 1");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes at QoS 1");
     const pub = await peer("pub");
     const f = await inject(partition(targets));
     await pub.publish(topic, "in-flight", { qos: 1 });

@@ -1,7 +1,7 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { keepsConnectionAlive } from "../../../src/checks/keepsConnectionAlive.ts";
 import { feature } from "../feature.ts";
-import { BROKER_KEEPALIVE_FACTOR, must } from "./_support.ts";
+import { BROKER_KEEPALIVE_FACTOR, subscribeGranted } from "./_support.ts";
 
 /** Keepalive in seconds: short, to compress time. */
 const KEEPALIVE_S = 4;
@@ -26,7 +26,7 @@ export default feature({
     const { device, peer, topics, bounds, client, wait } = ctx;
     const topic = `${topics.base}/wake`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes");
     const pub = await peer("pub");
     // The idle span is the feature itself, not a wait for an event: nothing may happen in it.
     await wait(IDLE_KEEPALIVES * client.keepalive * 1000);

@@ -1,6 +1,6 @@
 import { deliveredIntact } from "../../../src/checks/deliveredIntact.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * Payload size in bytes: 64 KiB + 64. Past 65 535, so a client that keeps a message length in
@@ -34,7 +34,7 @@ export default feature({
     const down = `${topics.base}/blob/down`;
     const up = `${topics.base}/blob/up`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(down, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, down, 1, "the device subscribes");
     const other = await peer("other");
     await other.subscribe(up, { qos: 1 });
     await other.publish(down, payload("D"), { qos: 1 });

@@ -1,7 +1,7 @@
 import { brokerSent } from "../../../src/checks/brokerSent.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * QoS 0 to the device — at most once: no acknowledgement, never a duplicate (MQTT-4.3.1-1).
@@ -19,7 +19,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/q0`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 0), bounds.deliveryMs, "the device subscribes at QoS 0");
+    await subscribeGranted(ctx, topic, 0, "the device subscribes at QoS 0");
     const pub = await peer("pub");
     await pub.publish(topic, "command-q0", { qos: 0 });
     await device.received({ topic }, { within: bounds.deliveryMs, what: "the device receives the peer's QoS 0 message" });

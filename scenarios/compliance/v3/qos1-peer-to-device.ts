@@ -1,7 +1,7 @@
 import { brokerSent } from "../../../src/checks/brokerSent.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * QoS 1 to the device — at least once: the receiver answers each PUBLISH with a PUBACK
@@ -19,7 +19,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/q1`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes at QoS 1");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes at QoS 1");
     const pub = await peer("pub");
     await pub.publish(topic, "command-q1", { qos: 1 });
     await device.received({ topic }, { within: bounds.deliveryMs, what: "the device receives the peer's QoS 1 message" });

@@ -1,7 +1,7 @@
 import { brokerSent } from "../../../src/checks/brokerSent.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * QoS 2 to the device — exactly once: PUBLISH, PUBREC, PUBREL, PUBCOMP (MQTT-4.3.3-1,
@@ -20,7 +20,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/q2`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 2), bounds.deliveryMs, "the device subscribes at QoS 2");
+    await subscribeGranted(ctx, topic, 2, "the device subscribes at QoS 2");
     const pub = await peer("pub");
     await pub.publish(topic, "command-q2", { qos: 2 });
     await device.received({ topic }, { within: bounds.deliveryMs, what: "the device receives the peer's QoS 2 message" });

@@ -1,7 +1,7 @@
 import { connackReceived } from "../../../src/checks/connackReceived.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * The point of a persistent session: QoS 1 messages published while the device is away are
@@ -20,7 +20,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/inbox`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes at QoS 1");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes at QoS 1");
     await must(ctx, device.disconnect(), bounds.deliveryMs, "the device disconnects cleanly");
     const pub = await peer("pub");
     await pub.publish(topic, "while-away-1", { qos: 1 });

@@ -1,7 +1,7 @@
 import { brokerSent } from "../../../src/checks/brokerSent.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * A retained message reaches a new subscriber — the device — with RETAIN 1 [MQTT-3.3.1-6,
@@ -20,7 +20,7 @@ export default feature({
     await device.up({ within: bounds.connectMs });
     const pub = await peer("pub");
     await pub.publish(topic, "interval=60", { qos: 1, retain: true });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes");
     await device.received({ topic }, { within: bounds.deliveryMs, what: "the device gets the retained message" });
   },
   checks: ({ topics }) => [

@@ -1,7 +1,7 @@
 import { connackReceived } from "../../../src/checks/connackReceived.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * A persistent session (Clean Session 0 on every connection, clean_init included): the first
@@ -21,7 +21,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/kept`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes");
     await must(ctx, device.disconnect(), bounds.deliveryMs, "the device disconnects cleanly");
     await must(ctx, device.start(), bounds.connectMs, "the device connects again with Clean Session 0");
     const pub = await peer("pub");

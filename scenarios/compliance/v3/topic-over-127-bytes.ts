@@ -1,6 +1,6 @@
 import { deliveredIntact } from "../../../src/checks/deliveredIntact.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /** Topic length in bytes: past 127, so SUBSCRIBE and PUBLISH need a two-byte Remaining Length. */
 const TOPIC_BYTES = 200;
@@ -23,7 +23,7 @@ export default feature({
     const head = `${topics.base}/long/`;
     const topic = head + "x".repeat(TOPIC_BYTES - head.length);
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes to the long topic");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes to the long topic");
     const other = await peer("other");
     await other.subscribe(topic, { qos: 1 });
     await other.publish(topic, "to-device", { qos: 1 });

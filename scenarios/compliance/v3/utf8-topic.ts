@@ -1,6 +1,6 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * Topic names are UTF-8 (§1.5.3, §4.7.3): a topic with two-, three- and four-byte characters —
@@ -18,7 +18,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const topic = `${topics.base}/température/北京/😀`;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(topic, 1), bounds.deliveryMs, "the device subscribes to the UTF-8 topic");
+    await subscribeGranted(ctx, topic, 1, "the device subscribes to the UTF-8 topic");
     const other = await peer("other");
     await other.subscribe(topic, { qos: 1 });
     await other.publish(topic, "to-device", { qos: 1 });

@@ -1,6 +1,6 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * `#` also matches its parent level (§4.7.1.2: "sport/tennis/player1/#" receives messages
@@ -15,7 +15,7 @@ export default feature({
   async run(ctx) {
     const { device, peer, topics, bounds } = ctx;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(`${topics.base}/p/#`, 1), bounds.deliveryMs, "the device subscribes to a `#` filter");
+    await subscribeGranted(ctx, `${topics.base}/p/#`, 1, "the device subscribes to a `#` filter");
     const pub = await peer("pub");
     await pub.publish(`${topics.base}/p`, "parent", { qos: 1 });
     await device.received({ topic: `${topics.base}/p` }, { within: bounds.deliveryMs, what: "the device receives the parent's message" });

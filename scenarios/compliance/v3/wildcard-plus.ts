@@ -1,7 +1,7 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { subscribeGranted } from "./_support.ts";
 
 /**
  * The single-level wildcard `+` matches exactly one topic level, an empty one included
@@ -20,7 +20,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const b = topics.base;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(`${b}/+/temp`, 1), bounds.deliveryMs, "the device subscribes to a `+` filter");
+    await subscribeGranted(ctx, `${b}/+/temp`, 1, "the device subscribes to a `+` filter");
     const pub = await peer("pub");
     await pub.publish(`${b}/kitchen/temp`, "one-level", { qos: 1 });
     await pub.publish(`${b}//temp`, "empty-level", { qos: 1 });
