@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { firstN } from "./check.ts";
+import { tapped } from "./wire.ts";
 
 /** A PUBLISH the broker says it sent, and what the receiving client answered, from its log. */
 export interface WirePublish {
@@ -28,6 +29,7 @@ const ANSWER = /^\d+: Received (PUBACK|PUBREC|PUBCOMP) from (\S+) \(Mid: (\d+)/;
 
 /** The PUBLISH packets the broker logged sending to `client`, with the client's answers. */
 export function wirePublishes(events: readonly TimelineEvent[], client: string): WirePublish[] {
+  if (tapped(events)) return tappedPublishes(events, client);
   const out: WirePublish[] = [];
   for (const e of events) {
     if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
@@ -46,6 +48,28 @@ export function wirePublishes(events: readonly TimelineEvent[], client: string):
       if (a[1] === "PUBREC") {
         if (w.qos === 2 && w.recAt === undefined) w.recAt = e.t;
       } else if (w.completedAt === undefined && (a[1] === "PUBACK" ? w.qos === 1 : w.qos === 2)) w.completedAt = e.t;
+      break;
+    }
+  }
+  return out;
+}
+
+/** The same, from the lab's wire tap on the device's socket: exact, and for any broker. */
+function tappedPublishes(events: readonly TimelineEvent[], client: string): WirePublish[] {
+  const out: WirePublish[] = [];
+  for (const e of events) {
+    if (e.src !== "wire" || e.kind !== "packet") continue;
+    if (e.dir === "down" && e.cmd === "publish") {
+      out.push({ t: e.t, client, dup: e.dup === true, qos: Number(e.qos ?? 0), retain: e.retain === true, mid: Number(e.messageId ?? 0), topic: String(e.topic), bytes: Number(e.payloadBytes ?? 0) });
+      continue;
+    }
+    if (e.dir !== "up" || !["puback", "pubrec", "pubcomp"].includes(String(e.cmd))) continue;
+    for (let i = out.length - 1; i >= 0; i--) {
+      const w = out[i]!;
+      if (w.mid !== e.messageId || w.qos === 0) continue;
+      if (e.cmd === "pubrec") {
+        if (w.qos === 2 && w.recAt === undefined) w.recAt = e.t;
+      } else if (w.completedAt === undefined && (e.cmd === "puback" ? w.qos === 1 : w.qos === 2)) w.completedAt = e.t;
       break;
     }
   }
@@ -73,8 +97,8 @@ export function brokerSent(want: { topic: string; dup?: boolean; qos?: number; r
     guarantee: want.guarantee ?? `the broker sends the device ${want.topic}${flags ? ` with ${flags}` : ""}${want.completed ? " and the client completes the QoS exchange" : ""}`,
     judge(events, ctx) {
       const id = ctx.client.client_id;
-      const logsPackets = events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
-      if (!logsPackets) return { verdict: "unknown", summary: "the broker's log does not show packets: the wire cannot be judged", evidence: [] };
+      const logsPackets = tapped(events) || events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
+      if (!logsPackets) return { verdict: "unknown", summary: "neither a wire tap nor the broker's log shows packets: the wire cannot be judged", evidence: [] };
       const all = wirePublishes(events, id).filter((w) => w.topic === want.topic);
       const diff = (w: WirePublish): string[] => {
         const d: string[] = [];

@@ -1,4 +1,5 @@
-import { at, type TimelineEvent } from "../timeline/event.ts";
+import { at } from "../timeline/event.ts";
+import { sentByClient } from "./wire.ts";
 import type { Check, Evidence } from "./check.ts";
 import { firstN } from "./check.ts";
 import { connectionSpan } from "./staysConnected.ts";
@@ -31,21 +32,19 @@ export function keepsConnectionAlive(p: { toleranceMs?: number; guarantee?: stri
       const upT = events[first]!.t;
       const endT = events[end]!.t;
 
-      const logsPackets = events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && RECEIVED.test(e.line));
+      const sent = sentByClient(events, id);
       const spanText = `connected from ${at(upT)} to ${at(endT)} (${((endT - upT) / 1000).toFixed(1)} s, keepalive ${ctx.client.keepalive} s)`;
-      if (!logsPackets) return { verdict: "unknown", summary: `${spanText}; the broker's log does not show what the client sent`, evidence: [] };
+      if (!sent) return { verdict: "unknown", summary: `${spanText}; neither a wire tap nor the broker's log shows what the client sent`, evidence: [] };
       // From the client's CONNECT (the broker's CONNACK to it, else its up) to the end.
       const connack = events.slice(0, first + 1).findLast((e) => e.src === "broker" && e.kind === "connack" && e.client === id);
       let last = connack?.t ?? upT;
       let longest = { from: last, to: last };
-      const pings: TimelineEvent[] = [];
-      for (const e of events.slice(first, end)) {
-        if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
-        const m = RECEIVED.exec(e.line);
-        if (!m || m[2] !== id) continue;
-        if (m[1] === "PINGREQ") pings.push(e);
-        if (e.t - last > longest.to - longest.from) longest = { from: last, to: e.t };
-        last = e.t;
+      const pings: { t: number }[] = [];
+      for (const p of sent) {
+        if (p.t < upT || p.t > endT) continue;
+        if (p.cmd === "PINGREQ") pings.push(p);
+        if (p.t - last > longest.to - longest.from) longest = { from: last, to: p.t };
+        last = p.t;
       }
       const tail = endT - last > longest.to - longest.from;
       if (tail) longest = { from: last, to: endT };

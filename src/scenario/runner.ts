@@ -4,6 +4,7 @@ import { Lab } from "../lab/lab.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
 import type { BrokerFactory, Protocol, RunningBroker } from "../brokers/broker.ts";
 import { startLink } from "../lab/link.ts";
+import { startWireTap } from "../lab/wiretap.ts";
 import { Observer } from "../observer/observer.ts";
 import type { ClientConfig, ClientManifest, DeviceKind, ResolvedClient } from "../devices/device.ts";
 import { Timeline } from "../timeline/timeline.ts";
@@ -207,7 +208,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     lab.defer("close observer", () => observer.close());
 
-    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: proxy.listenPort, protocol: spec.protocol, downTopic: topics.down });
+    // Compliance runs judge what went over the device's own wire: a passive tap in front of
+    // the proxy records every MQTT packet both ways, whatever the broker logs.
+    const devicePort = s.feature ? (await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol })).listenPort : proxy.listenPort;
+    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down });
     const bounds = deriveBounds(cfg, spec.client.manifest);
     checkCtx = {
       scenario: s.id,
@@ -257,7 +261,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     lab.defer("stop heap sampling", stopSampling);
     if (timeline.last((e) => e.src === "device" && e.kind === "up")) void slot.current.send("stats");
     const restart = (overrides: Partial<ClientSettings>) => {
-      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: proxy.listenPort, protocol: spec.protocol, downTopic: topics.down });
+      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down });
       return slot.current.send("start", { cfg: next }).ack;
     };
     const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });

@@ -1,5 +1,5 @@
 /** Who recorded an event. Every event is stamped on one host monotonic clock. */
-export type Source = "device" | "broker" | "fault" | "observer" | "peer" | "lab";
+export type Source = "device" | "broker" | "fault" | "observer" | "peer" | "wire" | "lab";
 
 /**
  * One line of timeline.jsonl.

@@ -1,0 +1,89 @@
+import net from "node:net";
+import mqttPacket, { type Packet } from "mqtt-packet";
+import type { Lab } from "./lab.ts";
+import type { Protocol } from "../brokers/broker.ts";
+import { toWire } from "../scenario/wire.ts";
+
+/**
+ * A passive MQTT tap on the device's own socket: the device connects here, the tap connects
+ * on to the fault proxy and copies bytes both ways untouched, parsing each direction into MQTT
+ * packets on the side. What the device put on the wire (its DUP flags, its PINGREQs, the
+ * properties it encoded) and what reached it are then facts on the timeline, from any broker
+ * — not only from brokers that log their packets. It sits in front of the proxy, so a silent
+ * wire stays silent here too.
+ *
+ * Events: src "wire", kind "packet", dir "up" (device → broker) or "down", conn (1, 2, … per
+ * TCP connection), cmd, and the packet's fields that checkers judge.
+ */
+export async function startWireTap(lab: Lab, opts: { upstreamPort: number; protocol: Protocol }): Promise<{ listenPort: number }> {
+  const tl = lab.timeline;
+  const listenPort = await lab.port();
+  const sockets = new Set<net.Socket>();
+  let conns = 0;
+  const server = net.createServer((device) => {
+    const conn = ++conns;
+    const broker = net.connect(opts.upstreamPort, "127.0.0.1");
+    sockets.add(device).add(broker);
+    const version = opts.protocol === "5" ? 5 : 4;
+    const parse = (dir: "up" | "down") => {
+      const p = mqttPacket.parser({ protocolVersion: version });
+      p.on("packet", (pkt: Packet) => tl.record("wire", "packet", { dir, conn, ...describe(pkt) }));
+      // A stream the parser cannot read is still copied; say so once, keep the bytes flowing.
+      p.on("error", (e: Error) => tl.record("wire", "unparsable", { dir, conn, msg: e.message }));
+      return p;
+    };
+    const up = parse("up");
+    const down = parse("down");
+    device.on("data", (b) => {
+      up.parse(b);
+      broker.write(b);
+    });
+    broker.on("data", (b) => {
+      down.parse(b);
+      device.write(b);
+    });
+    const end = (who: string) => () => {
+      tl.record("wire", "close", { conn, by: who });
+      device.destroy();
+      broker.destroy();
+      sockets.delete(device);
+      sockets.delete(broker);
+    };
+    device.once("close", end("device"));
+    broker.once("close", end("broker"));
+    device.on("error", () => {});
+    broker.on("error", () => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listenPort, "127.0.0.1", () => resolve());
+  });
+  lab.defer("close wire tap", () => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return { listenPort };
+}
+
+/** The fields of a packet worth judging; payloads longer than 256 bytes by their length only. */
+function describe(pkt: Packet): Record<string, unknown> {
+  const p = pkt as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { cmd: pkt.cmd };
+  // The fixed header's flags mean something only on PUBLISH; elsewhere they are noise.
+  const header = pkt.cmd === "publish" ? ["qos", "dup", "retain", "topic"] : [];
+  for (const k of ["messageId", ...header, "reasonCode", "returnCode", "sessionPresent", "clean", "keepalive", "clientId", "protocolVersion", "granted", "unsubscriptions"])
+    if (p[k] !== undefined && p[k] !== null) out[k] = p[k];
+  if (pkt.cmd === "subscribe") out.subscriptions = p.subscriptions;
+  if (Buffer.isBuffer(p.payload)) {
+    out.payloadBytes = p.payload.length;
+    if (p.payload.length <= 256) out.payload = toWire(p.payload);
+  }
+  if (p.properties && Object.keys(p.properties as object).length) out.props = toWire(p.properties);
+  if (pkt.cmd === "connect") {
+    const c = p as { username?: string; password?: Buffer; will?: Record<string, unknown> };
+    if (c.username !== undefined) out.username = c.username;
+    if (c.password !== undefined) out.passwordBytes = c.password.length;
+    if (c.will) out.will = toWire({ topic: c.will.topic, payload: c.will.payload, qos: c.will.qos, retain: c.will.retain, props: c.will.properties });
+  }
+  return out;
+}
