@@ -14,6 +14,12 @@ const emit = (ev, fields = {}) => process.stdout.write(JSON.stringify({ ev, t: n
 let client;
 let cfg;
 let connected = false;
+/**
+ * PUBACK/PUBREC reason codes by message id: MQTT.js hands a successful publish's callback the
+ * stored PUBLISH, not the acknowledgement, so a success code such as 0x10 (No matching
+ * subscribers) would be lost; the application sees it here.
+ */
+const ackCodes = new Map();
 
 function ack(id, started, ok, err, extra = {}) {
   emit("ack", { id, ok, dt: now() - started, ...(err ? { err: String(err) } : {}), ...extra });
@@ -112,6 +118,7 @@ const ops = {
       connected = false;
     });
     c.on("packetreceive", (pkt) => {
+      if (v5 && (pkt.cmd === "puback" || pkt.cmd === "pubrec") && pkt.messageId !== undefined) ackCodes.set(pkt.messageId, pkt.reasonCode ?? 0);
       if (pkt.cmd === "disconnect") emit("disconnected", { reason: pkt.reasonCode ?? 0, ...(hasKeys(pkt.properties) ? { props: toWire(pkt.properties) } : {}) });
     });
     c.on("error", (e) => emit("log", { line: `mqtt.js error: ${e.message}` }));
@@ -131,7 +138,15 @@ const ops = {
     return new Promise((resolve, reject) =>
       client.publish(o.topic, payloadOf(o.payload), { qos: o.qos, retain: !!o.retain, ...(props ? { properties: props } : {}) }, (err, pkt) => {
         if (err) return reject(err);
-        resolve(pkt?.reasonCode !== undefined ? { reason: pkt.reasonCode } : {});
+        if (pkt?.reasonCode !== undefined) return resolve({ reason: pkt.reasonCode });
+        // v5 QoS 1/2: the reason code of the PUBACK/PUBREC that answered this message id.
+        const id = pkt?.messageId;
+        if (cfg.protocol === "5" && o.qos > 0 && id !== undefined && ackCodes.has(id)) {
+          const reason = ackCodes.get(id);
+          ackCodes.delete(id);
+          return resolve({ reason });
+        }
+        resolve({});
       }),
     );
   },

@@ -10,7 +10,7 @@ import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
 import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
 import type { Ack } from "../devices/channel.ts";
-import { awaitReceipt, connectPeer, refusedConnect } from "./peer.ts";
+import { awaitReceipt, connectPeer, refusedConnect, runMosquittoPub, startMosquittoSub } from "./peer.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { publishStream } from "./stream.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
@@ -183,5 +183,12 @@ export function buildContext(p: {
     refusedPeer: (name: string, opts: PeerOptions = {}) => refusedConnect({ tl, port: broker.port, protocol: client.protocol, name, opts }),
     wait,
     note: (text) => tl.record("lab", "note", { text }),
+    now: () => tl.now(),
+    async mosquittoSub(name, topic, opts = {}) {
+      const h = await startMosquittoSub({ lab, port: broker.port, protocol: client.protocol, name, topic, opts, withinMs: bounds.deliveryMs });
+      lab.defer(`stop mosquitto_sub ${name}`, () => h.stop());
+      return h;
+    },
+    mosquittoPub: (name, topic, payload, opts = {}) => runMosquittoPub({ lab, port: broker.port, protocol: client.protocol, name, topic, payload, opts, withinMs: bounds.deliveryMs }),
   };
 }

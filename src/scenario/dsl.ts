@@ -70,6 +70,8 @@ export interface BrokerSettings {
   receiveMaximum?: number;
   /** v5 Topic Alias Maximum the broker announces. */
   topicAliasMaximum?: number;
+  /** Highest QoS the broker grants a subscription (mosquitto `max_qos`): SUBACK grants less than asked. */
+  maxQos?: 0 | 1 | 2;
 }
 
 /** What a compliance scenario exercises: one feature of one protocol, with its spec section. */
@@ -135,7 +137,8 @@ export interface DeviceHandle {
   reconnected(opts: { within: number; what?: string }): Promise<void>;
   /** The client's own `down` signal since the last fault. */
   down(opts: { within: number; what?: string }): Promise<void>;
-  publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;
+  /** `payload` as text, or bytes as {"hex": …} (the agent protocol's form for binary). */
+  publish(topic: string, payload: string | { hex: string }, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;
   /** A numbered stream "seq=N", one publish at a time, like an application loop. */
   publishEvery(topic: string, opts: { qos: 0 | 1 | 2; everyMs: number }): StreamHandle;
   subscribe(topic: string, qos: 0 | 1 | 2, opts?: { options?: SubscriptionOptions; props?: Record<string, unknown> }): Promise<Ack>;
@@ -227,6 +230,47 @@ export interface ScenarioContext {
   /** Sleep that ends early when the run is torn down. Prefer waiting on events. */
   wait(ms: number): Promise<void>;
   note(text: string): void;
+  /** The timeline's clock (ms since the run started), e.g. for an ExpectationFailed's `since`. */
+  now(): number;
+  /**
+   * mosquitto's own `mosquitto_sub` (Debian mosquitto-clients) against the run's broker, a
+   * lab-owned child process: resolves once its SUBACK came. Every message it prints becomes a
+   * `peer recv` event of peer `name` with the v5 properties it shows (MQTT.js names), so
+   * delivered({to: "peer:<name>"}) judges it like any peer. The run's protocol unless told.
+   */
+  mosquittoSub(name: string, topic: string, opts?: MosquittoSubOptions): Promise<MosquittoSubHandle>;
+  /** mosquitto's own `mosquitto_pub`: resolves when it exited (QoS 1/2: after the PUBACK/PUBCOMP). */
+  mosquittoPub(name: string, topic: string, payload: string | { hex: string }, opts?: MosquittoPubOptions): Promise<{ code: number | null; output: string[] }>;
+}
+
+export interface MosquittoSubOptions {
+  qos?: 0 | 1 | 2;
+  /** Exit after this many messages (-C). */
+  count?: number;
+  /** v5 Subscription Identifier of its SUBSCRIBE (-D subscribe subscription-identifier). */
+  subscriptionIdentifier?: number;
+  protocol?: Protocol;
+}
+
+export interface MosquittoSubHandle {
+  readonly name: string;
+  /** The QoS its SUBACK granted. */
+  readonly granted: number | undefined;
+  received(match: MatchSpec, opts: { within: number; what?: string }): Promise<Received>;
+  /** Stop it (it is stopped at teardown anyway). */
+  stop(): Promise<void>;
+}
+
+export interface MosquittoPubOptions {
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+  /**
+   * v5 PUBLISH properties by MQTT.js name, sent with -D publish: payloadFormatIndicator,
+   * messageExpiryInterval, contentType, responseTopic, correlationData (text only: a command
+   * line cannot carry a 00 byte or bytes that are not UTF-8), userProperties (repeated names as arrays).
+   */
+  props?: Record<string, unknown>;
+  protocol?: Protocol;
 }
 
 /** What a checker gets besides the timeline: enough to re-judge a saved run. */

@@ -1,0 +1,35 @@
+import { at, type TimelineEvent } from "../timeline/event.ts";
+import type { Check } from "./check.ts";
+import { firstN } from "./check.ts";
+
+/**
+ * MQTT 5 §3.14: the Server sent the device a DISCONNECT with this reason code (0x8E Session
+ * taken over, 0x95 Packet too large …), and the client told the application (the agent's
+ * `disconnected` event with the reason). A client that only noticed a closed socket fails:
+ * the reason is what the application needs to act on.
+ */
+export function serverDisconnected(p: { reason: number; guarantee?: string; name?: string }): Check {
+  const hex = `0x${p.reason.toString(16).toUpperCase().padStart(2, "0")}`;
+  return {
+    name: p.name ?? "serverDisconnected",
+    guarantee: p.guarantee ?? `MQTT 5 §3.14.2.1: the client reports the server's DISCONNECT with reason ${hex}`,
+    judge(events) {
+      // Until the lab stops the device: its own stop is no disconnection.
+      const stopping = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
+      const dis = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "disconnected" && e.t < stopping);
+      const downs = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "down" && e.t < stopping);
+      const ev = firstN([
+        ...dis.map((e) => ({ t: e.t, text: `device reported DISCONNECT reason ${typeof e.reason === "number" ? `0x${e.reason.toString(16)}` : String(e.reason)}${e.props ? ` props ${JSON.stringify(e.props)}` : ""} at ${at(e.t)}` })),
+        ...downs.map((e) => ({ t: e.t, text: `device down at ${at(e.t)}` })),
+      ]);
+      const hit = dis.find((e) => e.reason === p.reason);
+      if (hit) return { verdict: "pass", summary: `the client reported the server's DISCONNECT ${hex}`, evidence: ev };
+      if (dis.length) return { verdict: "fail", summary: `the client reported DISCONNECT with reason ${dis.map((e) => String(e.reason)).join(", ")}, wanted ${hex}`, evidence: ev };
+      return {
+        verdict: "fail",
+        summary: downs.length ? `the client went down but reported no DISCONNECT from the server (wanted ${hex})` : `the client reported no DISCONNECT from the server (wanted ${hex})`,
+        evidence: ev,
+      };
+    },
+  };
+}
