@@ -1,4 +1,5 @@
 import { connackHas } from "../../../src/checks/connackHas.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -20,6 +21,7 @@ export default feature({
     await device.received({ topic: t, payload: "hello" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { clientId: "" }, what: "CONNECT with a zero-length client id", name: "emptyIdOnWire" }),
     connackHas({ who: "device", nth: 1, reason: 0, present: ["assignedClientIdentifier"], guarantee: "MQTT 5 §3.2.2.3.7 (MQTT-3.2.2-16): a zero-length client id is answered with an Assigned Client Identifier; the client exposes it" }),
     delivered({ to: "device", topic: `${topics.base}/anon`, payload: "hello" }),
   ],

@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { opAnswered } from "../../../src/checks/opAnswered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -24,6 +25,7 @@ export default feature({
   },
   checks: ({ topics }) => [
     opAnswered({ op: "disconnect", ok: true, guarantee: "the client sends DISCONNECT with reason code 0x04 when asked" }),
+    onWire({ dir: "up", cmd: "disconnect", where: { reasonCode: 0x04 }, what: "DISCONNECT with reason code 0x04", name: "reasonOnWire" }),
     delivered({ to: "peer:will", topic: `${topics.base}/will`, payload: "gone", guarantee: "MQTT 5 §3.14.2.1, §3.1.2.5: after DISCONNECT 0x04 the broker publishes the will" }),
   ],
 });

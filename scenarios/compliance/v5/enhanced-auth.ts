@@ -1,4 +1,5 @@
 import { opAnswered } from "../../../src/checks/opAnswered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -16,6 +17,7 @@ export default feature({
     await device.start({ connect_props: { authenticationMethod: "FARADAY-NO-SUCH-METHOD", authenticationData: { hex: "00ff" } }, reconnect: false });
   },
   checks: () => [
+    onWire({ dir: "up", cmd: "connect", where: { props: { authenticationMethod: "FARADAY-NO-SUCH-METHOD" } }, what: "CONNECT carries the Authentication Method", name: "methodOnWire" }),
     opAnswered({ op: "start", ok: false, reason: 0x8c, guarantee: "MQTT 5 §3.1.2.11.9, §4.12 (MQTT-4.12.0-1): an unsupported Authentication Method gets CONNACK 0x8C; the client reports the refusal with its reason" }),
   ],
 });

@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
 import { bytes, mustOk } from "./_steps.ts";
@@ -26,6 +27,7 @@ export default feature({
     await device.received({ topic: t, payload: "small" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { props: { maximumPacketSize: MAX } }, what: `CONNECT announces Maximum Packet Size ${MAX}`, name: "announced" }),
     notDelivered({ to: "device", topic: `${topics.base}/sized`, payload: BIG, guarantee: `MQTT 5 §3.1.2.11.4 (MQTT-3.1.2-24/25): the broker discards, never sends, a ${BIG.length}-byte message to a client that allows ${MAX}-byte packets` }),
     delivered({ to: "device", topic: `${topics.base}/sized`, payload: "small" }),
   ],

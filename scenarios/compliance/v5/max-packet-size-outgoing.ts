@@ -1,4 +1,5 @@
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { opAnswered } from "../../../src/checks/opAnswered.ts";
 import { staysConnected } from "../../../src/checks/staysConnected.ts";
 import { feature } from "../feature.ts";
@@ -29,6 +30,7 @@ export default {
     checks: ({ topics }) => [
       opAnswered({ op: "publish", topic: `${topics.base}/toolarge`, ok: false, guarantee: `MQTT 5 §3.2.2.3.6 (MQTT-3.2.2-15): the client does not send a packet over the broker's ${MAX}-byte Maximum Packet Size; it tells the application the publish failed` }),
       staysConnected({ guarantee: "MQTT 5 §3.2.2.3.6: a client that kept to the limit gave the broker no reason to close its connection (a packet over it is a protocol error, §4.13)" }),
+      onWire({ dir: "up", cmd: "publish", where: { topic: `${topics.base}/toolarge`, payloadBytes: BIG.length }, absent: true, what: `a ${BIG.length}-byte PUBLISH over the broker's ${MAX}-byte limit`, name: "neverSent" }),
       notDelivered({ to: "peer:sub", topic: `${topics.base}/toolarge`, payload: BIG }),
     ],
   }),

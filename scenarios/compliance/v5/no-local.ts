@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -21,6 +22,7 @@ export default feature({
     await device.received({ topic: t, payload: "other" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { subscriptions: [{ topic: `${topics.base}/chat`, ...{ qos: 1, nl: true, rap: false, rh: 0 } }] }, what: "SUBSCRIBE carries the option (No Local)", name: "optionOnWire" }),
     notDelivered({ to: "device", topic: `${topics.base}/chat`, payload: "own", guarantee: "MQTT 5 §3.8.3.1 (MQTT-3.8.3-3): with No Local the broker does not forward a client's own publishes to it" }),
     delivered({ to: "device", topic: `${topics.base}/chat`, payload: "other" }),
   ],

@@ -1,4 +1,5 @@
 import { connackAgrees } from "../../../src/checks/connackAgrees.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -24,6 +25,7 @@ export default feature({
   },
   checks: ({ topics }) => [
     connackAgrees({ like: "peer:ref", props: ["topicAliasMaximum"], guarantee: "MQTT 5 §2.2.2.2 Two Byte Integer, §3.2.2.3.8: the device reads the CONNACK's Topic Alias Maximum as the peer does" }),
+    onWire({ dir: "up", cmd: "publish", where: { topic: "", payload: "alias-used" }, what: "the second publish goes by its Topic Alias alone", name: "aliasOnly" }),
     delivered({ to: "peer:ref", topic: `${topics.base}/two/byte`, payload: "alias-used", name: "aliasResolved", guarantee: "MQTT 5 §2.2.2.2, §3.3.2.3.4: the device's two-byte Topic Alias (the broker's maximum) is encoded so the broker resolves it" }),
   ],
 });

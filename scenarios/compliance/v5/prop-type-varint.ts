@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -20,5 +21,8 @@ export default feature({
     await pub.publish(t, "vbi", { qos: 1 });
     await device.received({ topic: t, payload: "vbi" }, { within: bounds.deliveryMs });
   },
-  checks: ({ topics }) => [delivered({ to: "device", topic: `${topics.base}/varint`, payload: "vbi", props: { subscriptionIdentifier: ID }, guarantee: "MQTT 5 §1.5.5, §2.2.2.2 Variable Byte Integer, §3.8.2.1.2: the four-byte maximum survives the device's encoding and decoding" })],
+  checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { props: { subscriptionIdentifier: ID } }, what: `SUBSCRIBE carries Subscription Identifier ${ID}`, name: "encoded" }),
+    delivered({ to: "device", topic: `${topics.base}/varint`, payload: "vbi", props: { subscriptionIdentifier: ID }, guarantee: "MQTT 5 §1.5.5, §2.2.2.2 Variable Byte Integer, §3.8.2.1.2: the four-byte maximum survives the device's encoding and decoding" }),
+  ],
 });

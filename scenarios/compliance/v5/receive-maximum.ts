@@ -1,4 +1,6 @@
 import { deliveredInOrder } from "../../../src/checks/deliveredInOrder.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
+import { inflightWithin } from "../../../src/checks/inflightWithin.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -23,5 +25,9 @@ export default feature({
     // One message in flight at a time: allow one delivery bound per message.
     await device.received({ topic: t, payload: PAYLOADS.at(-1)! }, { within: bounds.deliveryMs * 2 });
   },
-  checks: ({ topics }) => [deliveredInOrder({ to: "device", topic: `${topics.base}/burst`, payloads: PAYLOADS, guarantee: "MQTT 5 §3.1.2.11.3, §4.9: with Receive Maximum 1 the broker sends one QoS 1 message at a time, none lost, in order (§4.6)" })],
+  checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { props: { receiveMaximum: 1 } }, what: "CONNECT announces Receive Maximum 1", name: "announced" }),
+    inflightWithin({ max: 1 }),
+    deliveredInOrder({ to: "device", topic: `${topics.base}/burst`, payloads: PAYLOADS, guarantee: "MQTT 5 §3.1.2.11.3, §4.9: with Receive Maximum 1 the broker sends one QoS 1 message at a time, none lost, in order (§4.6)" }),
+  ],
 });

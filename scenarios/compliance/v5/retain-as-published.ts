@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -22,6 +23,7 @@ export default feature({
     await plain.received({ topic: t, payload: "on" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { subscriptions: [{ topic: `${topics.base}/state`, ...{ qos: 1, nl: false, rap: true, rh: 0 } }] }, what: "SUBSCRIBE carries the option (Retain As Published)", name: "optionOnWire" }),
     delivered({ to: "device", topic: `${topics.base}/state`, payload: "on", retain: true, guarantee: "MQTT 5 §3.3.1.3 (MQTT-3.3.1-13): with Retain As Published the RETAIN flag is kept on a live forward; the client reports it" }),
     delivered({ to: "peer:plain", topic: `${topics.base}/state`, payload: "on", retain: false, name: "controlRetainCleared", guarantee: "control, MQTT 5 §3.3.1.3 (MQTT-3.3.1-12): without the option the broker clears RETAIN on a live forward" }),
   ],

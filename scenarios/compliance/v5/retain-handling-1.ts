@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -22,6 +23,7 @@ export default feature({
     await device.received({ topic: t, payload: "live" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { subscriptions: [{ topic: `${topics.base}/state`, ...{ qos: 1, nl: false, rap: false, rh: 1 } }] }, what: "SUBSCRIBE carries the option (Retain Handling 1)", name: "optionOnWire" }),
     delivered({ to: "device", topic: `${topics.base}/state`, payload: "stored", retain: true, count: 1, guarantee: "MQTT 5 §3.8.3.1 (MQTT-3.3.1-10): Retain Handling 1 sends the retained message only if the subscription did not exist" }),
     delivered({ to: "device", topic: `${topics.base}/state`, payload: "live" }),
   ],

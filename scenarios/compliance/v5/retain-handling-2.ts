@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -21,6 +22,7 @@ export default feature({
     await device.received({ topic: t, payload: "live" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { subscriptions: [{ topic: `${topics.base}/state`, ...{ qos: 1, nl: false, rap: false, rh: 2 } }] }, what: "SUBSCRIBE carries the option (Retain Handling 2)", name: "optionOnWire" }),
     notDelivered({ to: "device", topic: `${topics.base}/state`, payload: "stored", guarantee: "MQTT 5 §3.8.3.1 (MQTT-3.3.1-11): Retain Handling 2 sends no retained message at subscribe" }),
     delivered({ to: "device", topic: `${topics.base}/state`, payload: "live" }),
   ],

@@ -1,4 +1,5 @@
 import { connackHas } from "../../../src/checks/connackHas.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -25,6 +26,7 @@ export default feature({
     await device.received({ topic: t, payload: "while-away" }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { clean: false, props: { sessionExpiryInterval: EXPIRY } }, what: `the reconnect asks for Clean Start 0 with Session Expiry Interval ${EXPIRY}`, name: "askedOnWire" }),
     connackHas({ who: "device", nth: 2, sessionPresent: true, guarantee: "MQTT 5 §3.2.2.1.1: a Clean Start 0 reconnect within the Session Expiry Interval gets Session Present 1" }),
     delivered({ to: "device", topic: `${topics.base}/queued`, payload: "while-away", guarantee: "MQTT 5 §3.1.2.11.2, §4.1: the QoS 1 message queued in the kept session is delivered on return" }),
   ],

@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -19,5 +20,8 @@ export default feature({
     await pub.publish(t, "tagged", { qos: 1 });
     await device.received({ topic: t, payload: "tagged" }, { within: bounds.deliveryMs });
   },
-  checks: ({ topics }) => [delivered({ to: "device", topic: `${topics.base}/sid`, payload: "tagged", props: { subscriptionIdentifier: ID }, guarantee: "MQTT 5 §3.3.4 (MQTT-3.3.4-3): the PUBLISH carries the matching subscription's identifier; the client passes it on" })],
+  checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "subscribe", where: { props: { subscriptionIdentifier: ID } }, what: `SUBSCRIBE carries Subscription Identifier ${ID}`, name: "encoded" }),
+    delivered({ to: "device", topic: `${topics.base}/sid`, payload: "tagged", props: { subscriptionIdentifier: ID }, guarantee: "MQTT 5 §3.3.4 (MQTT-3.3.4-3): the PUBLISH carries the matching subscription's identifier; the client passes it on" }),
+  ],
 });

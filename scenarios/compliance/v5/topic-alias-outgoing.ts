@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { opAnswered } from "../../../src/checks/opAnswered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -25,6 +26,7 @@ export default feature({
     return [
       delivered({ to: "peer:sub", topic: t, payload: "first", absent: ["topicAlias"] }),
       opAnswered({ op: "publish", topic: "", ok: true, guarantee: "MQTT 5 §3.3.2.3.4: a PUBLISH with an empty topic and a known alias is accepted" }),
+      onWire({ dir: "up", cmd: "publish", where: { topic: "", payload: "second", props: { topicAlias: 1 } }, what: "the second publish carries Topic Alias 1 and an empty topic (the alias alone)", name: "aliasOnly" }),
       delivered({ to: "peer:sub", topic: t, payload: "second", absent: ["topicAlias"], guarantee: "MQTT 5 §3.3.2.3.4: the broker maps the alias back to the full topic for subscribers (an alias never crosses to another connection)" }),
     ];
   },

@@ -1,4 +1,5 @@
 import { connackHas } from "../../../src/checks/connackHas.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
@@ -34,6 +35,7 @@ export default feature({
     if (rest > 0) await wait(rest);
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { clean: false, will: { topic: `${topics.base}/will`, props: { willDelayInterval: DELAY } } }, what: `the reconnect (Clean Start 0) carries the will with Will Delay Interval ${DELAY}`, name: "reconnectOnWire" }),
     connackHas({ who: "device", sessionPresent: true, guarantee: "MQTT 5 §3.2.2.1.1: the device resumed its session (Clean Start 0 within the expiry)" }),
     notDelivered({ to: "peer:will", topic: `${topics.base}/will`, guarantee: "MQTT 5 §3.1.3.2.2: a will whose client reconnects to its session before the Will Delay Interval passes is not published" }),
   ],

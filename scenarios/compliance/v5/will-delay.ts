@@ -1,4 +1,5 @@
 import { deliveredNotBefore } from "../../../src/checks/deliveredNotBefore.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -26,6 +27,7 @@ export default feature({
     await w.received({ topic: will, payload: "gone" }, { within: DELAY * 1000 + bounds.deliveryMs });
   },
   checks: ({ topics, bounds }) => [
+    onWire({ dir: "up", cmd: "connect", where: { will: { topic: `${topics.base}/will`, props: { willDelayInterval: DELAY } } }, what: `CONNECT's will carries Will Delay Interval ${DELAY}`, name: "delayOnWire" }),
     deliveredNotBefore({
       to: "peer:will",
       topic: `${topics.base}/will`,

@@ -1,4 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
+import { onWire } from "../../../src/checks/onWire.ts";
 import { feature } from "../feature.ts";
 import { mustOk } from "./_steps.ts";
 
@@ -21,6 +22,7 @@ export default feature({
     await w.received({ topic: willTopic }, { within: bounds.deliveryMs });
   },
   checks: ({ topics }) => [
+    onWire({ dir: "up", cmd: "connect", where: { will: { topic: `${topics.base}/will`, props: willProps(topics.base) } }, what: "CONNECT's will carries the properties", name: "propsOnWire" }),
     delivered({ to: "peer:will", topic: `${topics.base}/will`, payload: "device lost", props: willProps(topics.base), guarantee: "MQTT 5 §3.1.3.2 (MQTT-3.3.2-4, -15, -16, -17, -20): the broker publishes the will with the properties the device gave it" }),
   ],
 });
