@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brokerSent, wirePublishes } from "../../src/checks/brokerSent.ts";
+import { brokerReceived, brokerSent, wirePublishes } from "../../src/checks/brokerSent.ts";
 import { ctx, ev } from "./helpers.ts";
 
 const log = (t: number, line: string) => ev(t, "broker", "log", { line: `1795601960: ${line}` });
@@ -45,5 +45,16 @@ describe("brokerSent", () => {
 
   it("is unknown when the broker does not log its packets", () => {
     expect(brokerSent({ topic: "f/cmd" }).judge([ev(1, "broker", "log", { line: "started" })], ctx()).verdict).toBe("unknown");
+  });
+});
+
+describe("brokerReceived", () => {
+  it("finds the device's resend with DUP 1 on the topic", () => {
+    const events = [log(5, "Received PUBLISH from other (d1, q1, r0, m3, 'f/up', ... (2 bytes))"), log(10, "Received PUBLISH from dev (d1, q1, r0, m3, 'f/up', ... (2 bytes))")];
+    expect(brokerReceived({ topic: "f/up", dup: true, qos: 1 }).judge(events, ctx()).verdict).toBe("pass");
+    const r = brokerReceived({ topic: "f/up", dup: true }).judge([log(10, "Received PUBLISH from dev (d0, q1, r0, m4, 'f/up', ... (2 bytes))")], ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("DUP 0 ≠ 1");
+    expect(brokerReceived({ topic: "f/up" }).judge([log(1, "Sending CONNACK to dev (0, 0)")], ctx()).verdict).toBe("fail");
   });
 });

@@ -29,11 +29,15 @@ export async function must(ctx: ScenarioContext, op: Promise<Ack>, within: numbe
   return ack;
 }
 
-/** An operation whose answer is itself the subject of a check: its ack, or undefined after `within`. */
+/**
+ * An operation whose answer is itself the subject of a check (opAnswered judges the ack on the
+ * timeline): its ack, or undefined after `within` — never a stop, even when feature()'s own
+ * bound on the operation runs out first.
+ */
 export async function answer(op: Promise<Ack>, within: number): Promise<Ack | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), within)));
-  return Promise.race([op, late]).finally(() => clearTimeout(timer));
+  return Promise.race([op.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,7 +1,6 @@
 import { connackReceived } from "../../../src/checks/connackReceived.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { peerRefused } from "../../../src/checks/peerRefused.ts";
-import type { Scenario } from "../../../src/scenario/dsl.ts";
 import { feature } from "../feature.ts";
 import { must } from "./_support.ts";
 
@@ -15,31 +14,28 @@ const USERS = { alice: "secret" };
  * authorized), §3.2.2.3 — which shows the broker really checks, so the device's acceptance
  * means its credentials went out right.
  */
-const s: Scenario = {
-  ...feature({
-    protocol: "3.1.1",
-    id: "user-password",
-    spec: "3.1.3.4",
-    requires: ["broker-settings"],
-    claim: "a client with the right user name and password is accepted; wrong or missing credentials are refused with return code 4 or 5 (§3.1.3.4, §3.1.3.5, §3.2.2.3)",
-    client: { user: "alice", password: "secret" },
-    async run(ctx) {
-      const { device, peer, refusedPeer, topics, bounds } = ctx;
-      await refusedPeer("intruder", { username: "alice", password: "wrong" });
-      await refusedPeer("anonymous", {});
-      await device.up({ within: bounds.connectMs });
-      const sub = await peer("sub", { username: "alice", password: USERS.alice });
-      await sub.subscribe(`${topics.base}/auth`, { qos: 1 });
-      await must(ctx, device.publish(`${topics.base}/auth`, "authenticated", { qos: 1 }), bounds.deliveryMs, "the authenticated device publishes");
-      await sub.received({ topic: `${topics.base}/auth` }, { within: bounds.deliveryMs, what: "the peer receives the device's message" });
-    },
-    checks: ({ topics }) => [
-      peerRefused({ name: "wrongPassword", peer: "intruder", codes: [4, 5] }),
-      peerRefused({ name: "anonymous", peer: "anonymous", codes: [4, 5] }),
-      connackReceived({ nth: 1, reason: 0 }),
-      delivered({ to: "peer:sub", topic: `${topics.base}/auth`, payload: "authenticated" }),
-    ],
-  }),
+export default feature({
+  protocol: "3.1.1",
+  id: "user-password",
+  spec: "3.1.3.4",
+  requires: ["broker-settings"],
+  claim: "a client with the right user name and password is accepted; wrong or missing credentials are refused with return code 4 or 5 (§3.1.3.4, §3.1.3.5, §3.2.2.3)",
+  client: { user: "alice", password: USERS.alice },
   broker: { settings: { users: USERS } },
-};
-export default s;
+  async run(ctx) {
+    const { device, peer, refusedPeer, topics, bounds } = ctx;
+    await refusedPeer("intruder", { username: "alice", password: "wrong" });
+    await refusedPeer("anonymous", {});
+    await device.up({ within: bounds.connectMs });
+    const sub = await peer("sub", { username: "alice", password: USERS.alice });
+    await sub.subscribe(`${topics.base}/auth`, { qos: 1 });
+    await must(ctx, device.publish(`${topics.base}/auth`, "authenticated", { qos: 1 }), bounds.deliveryMs, "the authenticated device publishes");
+    await sub.received({ topic: `${topics.base}/auth` }, { within: bounds.deliveryMs, what: "the peer receives the device's message" });
+  },
+  checks: ({ topics }) => [
+    peerRefused({ name: "wrongPassword", peer: "intruder", codes: [4, 5] }),
+    peerRefused({ name: "anonymous", peer: "anonymous", codes: [4, 5] }),
+    connackReceived({ nth: 1, reason: 0 }),
+    delivered({ to: "peer:sub", topic: `${topics.base}/auth`, payload: "authenticated" }),
+  ],
+});
