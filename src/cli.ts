@@ -147,7 +147,7 @@ async function run(args: string[]): Promise<number> {
 
   const outDir = resolve(values.out!);
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
-  const invocation = join(outDir, `${stamp}-${positionals[0] ?? values.suite ?? "run"}`);
+  const invocation = join(outDir, `${stamp}-${(positionals[0] ?? values.suite ?? "run").replace(/[^A-Za-z0-9._-]/g, "-")}`);
   mkdirSync(invocation, { recursive: true });
   linkLatest(outDir, invocation);
   const command = ["faraday", "run", ...args].join(" ");

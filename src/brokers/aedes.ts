@@ -23,6 +23,10 @@ export const AEDES_LACKS: Readonly<Record<string, string>> = {
     "the harness uses aedes' default in-memory aedes-persistence; disk-backed ones are separate packages (aedes-persistence-level, -mongodb, -redis; -sqlite needs node:sqlite, Node 22): a crash loses every session and queued message",
   "sys-topics":
     "aedes publishes only $SYS/<broker id>/heartbeat, /birth, /new/clients and /disconnect/clients (aedes.js) — none of the $SYS/broker/… statistics mosquitto and mochi publish",
+  "dup-on-resend":
+    "aedes 1.2.0 resends an unacknowledged QoS 1 message to a reconnecting persistent session with DUP 0 (MQTT-3.3.1-1 wants DUP 1): measured with the lab's wire tap in v3-dup-on-resend, where mosquitto and mochi send DUP 1",
+  "topic-validation":
+    "aedes 1.2.0 accepts a PUBLISH whose topic contains U+0000 and routes it to subscribers (MQTT-1.5.3-2 wants the connection closed): measured in v3-topic-null-char, where mosquitto closes it as a malformed packet",
 };
 
 export const AEDES_SPEC: BrokerSpec = {

@@ -20,6 +20,7 @@ export default feature({
   id: "dup-on-resend",
   spec: "3.3.1.1",
   claim: "an unacknowledged QoS 1 message is resent with DUP 1 after the device reconnects to its kept session, and the client PUBACKs it (MQTT-3.3.1-1, MQTT-4.4.0-1)",
+  requires: ["dup-on-resend"],
   client: { clean: false, clean_init: false },
   async run(ctx) {
     const { device, peer, topics, bounds, targets, inject, heal, note } = ctx;

@@ -18,6 +18,7 @@ export default feature({
   id: "topic-null-char",
   spec: "1.5.3",
   claim: "the client refuses to send a topic containing U+0000 and keeps its connection (MQTT-1.5.3-2)",
+  requires: ["topic-validation"],
   async run(ctx) {
     const { device, peer, topics, bounds } = ctx;
     await device.up({ within: bounds.connectMs });
