@@ -16,7 +16,7 @@ export default feature({
   id: "interop-mosquitto-sub",
   spec: "3.3.2.3",
   claim: "the v5 properties the device publishes are read back exactly by mosquitto's own mosquitto_sub",
-  requires: ["mosquitto-clients"],
+  requires: ["mosquitto-clients", "qos1-user-properties"],
   async run({ device, topics, bounds, mosquittoSub }) {
     const t = `${topics.base}/interop/to-msub`;
     await device.up({ within: bounds.connectMs });

@@ -9,6 +9,7 @@ export default feature({
   id: "prop-type-string-pair",
   spec: "2.2.2.2",
   claim: "a UTF-8 String Pair property with non-ASCII name and value (User Property) round-trips device ↔ subscriber exactly",
+  requires: ["qos1-user-properties"],
   run: (ctx) => roundTrip(ctx, r),
   checks: ({ topics }) => roundTripChecks(topics.base, r, "MQTT 5 §1.5.7 UTF-8 String Pair, §3.3.2.3.7"),
 });

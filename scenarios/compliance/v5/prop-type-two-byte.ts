@@ -9,6 +9,7 @@ export default feature({
   id: "prop-type-two-byte",
   spec: "2.2.2.2",
   claim: "a Two Byte Integer property is read exactly: the device's Topic Alias Maximum from CONNACK equals what an independent peer reads, and a Topic Alias it sends is resolved by the broker",
+  requires: ["topic-alias-outgoing"],
   async run(ctx) {
     const { device, peer, topics, bounds } = ctx;
     const t = `${topics.base}/two/byte`;

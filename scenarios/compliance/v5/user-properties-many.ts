@@ -10,7 +10,7 @@ export default feature({
   id: "user-properties-many",
   spec: "3.3.2.3.7",
   claim: "several User Properties, one name repeated, travel device → subscriber and subscriber → device unchanged and in order",
-  requires: ["multiple-user-properties"],
+  requires: ["multiple-user-properties", "qos1-user-properties"],
   async run(ctx) {
     const { device, peer, topics, bounds } = ctx;
     await device.up({ within: bounds.connectMs });
