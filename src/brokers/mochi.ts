@@ -20,6 +20,18 @@ export const MOCHI_LACKS: Readonly<Record<string, string>> = {
     "MQTT 5 enhanced authentication (§4.12) needs a hook providing OnAuthPacket (server.go processAuth hands AUTH packets to hooks); the stock cmd adds only auth.AllowHook, which provides OnConnectAuthenticate/OnACLCheck, so AUTH exchanges go unanswered",
   "qos1-user-properties":
     "Mochi 2.7.9 answers an MQTT 5 QoS 1 PUBLISH that carries User Properties with a PUBACK whose reason code is 0x01 (Granted QoS 1, a SUBACK code; §3.4.2.1 allows 0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99): server.go processPublish builds the ack with packets.QosCodes[qos] and inherits the PUBLISH's properties, and the encoder writes the code whenever properties follow. MQTT.js rejects it (\"Invalid puback reason code\") and the publish is never answered — measured here, docs/findings.md",
+  "payload-format-validation":
+    "optional for a server (MQTT 5 §3.3.2.3.2: a receiver MAY validate); Mochi 2.7.9 PUBACKs 0x00 and forwards a Payload Format Indicator 1 payload that is not UTF-8 (measured: v5-payload-format-invalid)",
+  "message-expiry":
+    "Mochi 2.7.9 caps the Message Expiry Interval at 86400 s (Capabilities.MaximumMessageExpiryInterval) and gives a message that had none an expiry of 86400 s, while §3.3.2.3.3 says an absent interval means the message never expires and a present one is forwarded less the time held (measured: v5-prop-type-four-byte sent 16909060 s, subscribers got 86400)",
+  "topic-alias-outgoing":
+    "Mochi 2.7.9's CONNACK announces no Topic Alias Maximum (measured: only receiveMaximum 1024), which means 0: a client must not send Topic Aliases to it (MQTT 5 §3.2.2.3.8)",
+  "puback-no-subscribers":
+    "optional for a server (MQTT 5 §3.4.2.1: it MAY use 0x10 No matching subscribers instead of 0x00); Mochi 2.7.9 answers 0x00 (measured: v5-puback-no-subscribers)",
+  "receive-maximum":
+    "Mochi 2.7.9 does not queue QoS 1 messages beyond the Receive Maximum the client announced: with receiveMaximum 1 and a burst of 10, the client got m=1 and m=5 only (measured: v5-receive-maximum; mosquitto delivers all 10 in order). MQTT 5 §4.9 wants the server to stop sending, not to drop",
+  "will-properties":
+    "Mochi 2.7.9 forwards a will's User Properties but drops its Content Type and Payload Format Indicator, and adds a Message Expiry Interval of 86400 s (measured: v5-will-properties)",
   "tls-client-cert":
     "cmd/main.go builds its tls.Config from -tls-cert-file/-tls-key-file alone (no ClientCAs, no ClientAuth): client certificates are never asked for",
 };

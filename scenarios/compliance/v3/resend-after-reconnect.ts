@@ -20,6 +20,7 @@ export default feature({
   id: "resend-after-reconnect",
   spec: "4.4",
   claim: "an unacknowledged QoS 1 publish is resent with DUP 1 after the device reconnects with Clean Session 0, and then reported done (MQTT-4.4.0-1, MQTT-3.3.1-1)",
+  requires: ["resend-dup"],
   client: { clean: false, clean_init: false },
   async run(ctx) {
     const { device, peer, topics, bounds, targets, inject, heal, wait } = ctx;

@@ -13,7 +13,7 @@ export default feature({
   id: "max-packet-size-outgoing",
   spec: "3.2.2.3.6",
   claim: "the client never sends a packet larger than the Maximum Packet Size the broker announced in CONNACK: it refuses such a publish itself and keeps its connection",
-  requires: ["max-packet-size", "broker-settings"],
+  requires: ["max-packet-size", "broker-settings", "max-packet-size-outgoing"],
   broker: { settings: { maxPacketSize: MAX } },
   async run({ device, peer, topics, bounds }) {
     const t = `${topics.base}/toolarge`;

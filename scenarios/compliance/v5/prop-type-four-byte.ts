@@ -11,6 +11,7 @@ export default feature({
   id: "prop-type-four-byte",
   spec: "2.2.2.2",
   claim: "a Four Byte Integer property (Message Expiry Interval 0x01020304) round-trips device ↔ subscriber, counted down only by the seconds it waited",
+  requires: ["message-expiry"],
   run: (ctx) => roundTrip(ctx, r),
   // The broker counts the interval down while it holds the message (§3.3.2.3.3), so the value
   // is judged by expiryCountsDown rather than compared as sent.

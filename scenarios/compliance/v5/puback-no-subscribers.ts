@@ -6,7 +6,7 @@ export default feature({
   id: "puback-no-subscribers",
   spec: "3.4.2.1",
   claim: "a device's QoS 1 publish to a topic nobody subscribes to is answered with PUBACK 0x10 (No matching subscribers), and the client reports that success code",
-  requires: ["operation-properties"],
+  requires: ["operation-properties", "puback-no-subscribers"],
   async run({ device, topics, bounds }) {
     await device.up({ within: bounds.connectMs });
     await device.publish(`${topics.base}/nobody/listens`, "hello?", { qos: 1 });
