@@ -127,40 +127,66 @@ export function brokerSent(want: { topic: string; dup?: boolean; qos?: number; r
 const RECEIVED_PUBLISH = /^\d+: Received PUBLISH from (\S+) \(d(\d), q(\d), r(\d), m(\d+), '(.*)', \.\.\. \((\d+) bytes\)\)$/s;
 
 /**
- * The other direction, as the broker's log tells it: the broker received from the device (the
- * run's client id) a PUBLISH on `topic` with the DUP / QoS / RETAIN flags wanted — e.g. the
- * resend of an unacknowledged QoS 1 message after a reconnect, which carries DUP 1
- * [MQTT-3.3.1-1, MQTT-4.4.0-1]. A broker that does not log its packets leaves it `unknown`.
+ * The other direction: the device (the run's client id) sent a PUBLISH on `topic` with the
+ * DUP / QoS / RETAIN flags wanted — e.g. the resend of an unacknowledged QoS 1 message after a
+ * reconnect, which carries DUP 1 [MQTT-3.3.1-1, MQTT-4.4.0-1]. From the wire tap on the
+ * device's socket when the run has one (what the client wrote, for any broker), else from the
+ * broker's log (what reached the broker); `unknown` with neither.
  */
-export function brokerReceived(want: { topic: string; dup?: boolean; qos?: number; retain?: boolean; count?: number; guarantee?: string; name?: string }): Check {
-  const flags = [want.dup !== undefined ? `DUP ${want.dup ? 1 : 0}` : "", want.qos !== undefined ? `QoS ${want.qos}` : "", want.retain !== undefined ? `RETAIN ${want.retain ? 1 : 0}` : ""].filter(Boolean).join(", ");
+export function brokerReceived(want: {
+  topic: string;
+  dup?: boolean;
+  qos?: number;
+  retain?: boolean;
+  /**
+   * Only a resend after a reconnect counts: on a later TCP connection than the topic's first
+   * PUBLISH (wire tap), or after a client `up` that followed the first publish op on the topic
+   * (broker's log) — a resend on the same, dead connection is not what MQTT-4.4.0-1 asks for.
+   */
+  afterReconnect?: boolean;
+  count?: number;
+  guarantee?: string;
+  name?: string;
+}): Check {
+  const flags = [want.dup !== undefined ? `DUP ${want.dup ? 1 : 0}` : "", want.qos !== undefined ? `QoS ${want.qos}` : "", want.retain !== undefined ? `RETAIN ${want.retain ? 1 : 0}` : "", want.afterReconnect ? "after a reconnect" : ""].filter(Boolean).join(", ");
   return {
     name: want.name ?? "brokerReceived",
     guarantee: want.guarantee ?? `the device sends ${want.topic}${flags ? ` with ${flags}` : ""}`,
     judge(events, ctx) {
       const id = ctx.client.client_id;
-      const logsPackets = events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
-      if (!logsPackets) return { verdict: "unknown", summary: "the broker's log does not show packets: the wire cannot be judged", evidence: [] };
-      const all: { t: number; dup: boolean; qos: number; retain: boolean; mid: number; bytes: number }[] = [];
+      const tap = tapped(events);
+      const logsPackets = tap || events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
+      if (!logsPackets) return { verdict: "unknown", summary: "neither a wire tap nor the broker's log shows packets: the wire cannot be judged", evidence: [] };
+      const all: { t: number; dup: boolean; qos: number; retain: boolean; mid: number; bytes: number; conn?: number }[] = [];
       for (const e of events) {
+        if (tap) {
+          if (e.src === "wire" && e.kind === "packet" && e.dir === "up" && e.cmd === "publish" && e.topic === want.topic)
+            all.push({ t: e.t, dup: e.dup === true, qos: Number(e.qos ?? 0), retain: e.retain === true, mid: Number(e.messageId ?? 0), bytes: Number(e.payloadBytes ?? 0), conn: Number(e.conn) });
+          continue;
+        }
         if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
         const m = RECEIVED_PUBLISH.exec(e.line);
         if (m && m[1] === id && m[6] === want.topic) all.push({ t: e.t, dup: m[2] === "1", qos: Number(m[3]), retain: m[4] === "1", mid: Number(m[5]), bytes: Number(m[7]) });
       }
+      const firstOp = events.find((e) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === want.topic);
+      const firstConn = all[0]?.conn;
+      const reconnected = (w: (typeof all)[number]): boolean =>
+        tap ? firstConn !== undefined && w.conn !== undefined && w.conn > firstConn : events.some((e) => e.src === "device" && e.kind === "up" && e.t > (firstOp?.t ?? Infinity) && e.t < w.t);
       const diff = (w: (typeof all)[number]): string[] => {
         const d: string[] = [];
+        if (want.afterReconnect && !reconnected(w)) d.push("not after a reconnect");
         if (want.dup !== undefined && w.dup !== want.dup) d.push(`DUP ${w.dup ? 1 : 0} ≠ ${want.dup ? 1 : 0}`);
         if (want.qos !== undefined && w.qos !== want.qos) d.push(`QoS ${w.qos} ≠ ${want.qos}`);
         if (want.retain !== undefined && w.retain !== want.retain) d.push(`RETAIN ${w.retain ? 1 : 0} ≠ ${want.retain ? 1 : 0}`);
         return d;
       };
-      const text = (w: (typeof all)[number]) => `${at(w.t)} PUBLISH from ${id} (DUP ${w.dup ? 1 : 0}, QoS ${w.qos}, RETAIN ${w.retain ? 1 : 0}, mid ${w.mid}) ${w.bytes} bytes`;
+      const text = (w: (typeof all)[number]) => `${at(w.t)} PUBLISH from ${id} (DUP ${w.dup ? 1 : 0}, QoS ${w.qos}, RETAIN ${w.retain ? 1 : 0}, mid ${w.mid}) ${w.bytes} bytes${w.conn !== undefined ? ` on connection ${w.conn}` : ""}`;
       const good = all.filter((w) => diff(w).length === 0);
       const ok = want.count === undefined ? good.length > 0 : good.length === want.count;
       const what = `PUBLISH ${want.topic}${flags ? ` (${flags})` : ""} from ${id}`;
       if (ok) return { verdict: "pass", summary: `${what}: ${good.length} on the wire as wanted`, evidence: good.slice(0, 3).map((w) => ({ t: w.t, text: text(w) })) };
       const evidence: Evidence[] = all.length ? all.map((w) => ({ t: w.t, text: `${text(w)}${diff(w).length ? ` — ${diff(w).join("; ")}` : " — matches"}` })) : [{ text: `the broker's log shows no PUBLISH from ${id} on ${want.topic}` }];
-      return { verdict: "fail", summary: all.length ? `${what}: ${all.length} received, ${good.length} as wanted` : `${what}: never received`, evidence: firstN(evidence) };
+      return { verdict: "fail", summary: all.length ? `${what}: ${all.length} on the wire, ${good.length} as wanted` : `${what}: never on the wire`, evidence: firstN(evidence) };
     },
   };
 }

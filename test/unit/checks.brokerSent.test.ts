@@ -57,4 +57,21 @@ describe("brokerReceived", () => {
     expect(r.evidence[0]!.text).toContain("DUP 0 ≠ 1");
     expect(brokerReceived({ topic: "f/up" }).judge([log(1, "Sending CONNACK to dev (0, 0)")], ctx()).verdict).toBe("fail");
   });
+
+  it("prefers the wire tap: what the client wrote, whatever the broker logs", () => {
+    const tap = (t: number, dup: boolean) => ev(t, "wire", "packet", { dir: "up", conn: 2, cmd: "publish", topic: "f/up", qos: 1, dup, retain: false, messageId: 9, payloadBytes: 2 });
+    const events = [ev(1, "wire", "packet", { dir: "up", conn: 1, cmd: "connect" }), tap(10, false), log(11, "Received PUBLISH from dev (d1, q1, r0, m9, 'f/up', ... (2 bytes))")];
+    const r = brokerReceived({ topic: "f/up", dup: true }).judge(events, ctx());
+    expect(r.verdict).toBe("fail");
+    expect(brokerReceived({ topic: "f/up", dup: true }).judge([...events, tap(12, true)], ctx()).verdict).toBe("pass");
+  });
+
+  it("afterReconnect: a DUP 1 resend on the same, dead connection does not count", () => {
+    const pub = (t: number, conn: number, dup: boolean) => ev(t, "wire", "packet", { dir: "up", conn, cmd: "publish", topic: "f/up", qos: 1, dup, retain: false, messageId: 1, payloadBytes: 2 });
+    const same = [pub(10, 1, false), pub(3_000, 1, true)];
+    const r = brokerReceived({ topic: "f/up", dup: true, afterReconnect: true }).judge(same, ctx());
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[1]!.text).toContain("on connection 1 — not after a reconnect");
+    expect(brokerReceived({ topic: "f/up", dup: true, afterReconnect: true }).judge([...same, pub(6_000, 2, true)], ctx()).verdict).toBe("pass");
+  });
 });

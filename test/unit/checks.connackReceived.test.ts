@@ -15,7 +15,7 @@ describe("connackReceived", () => {
     const events = [brokerConnack(90, false), ev(100, "device", "up"), brokerConnack(850, true, 0, "someone-else"), brokerConnack(880, true), ev(900, "device", "up")];
     const r = connackReceived({ nth: 2, sessionPresent: true, reason: 0 }).judge(events, ctx());
     expect(r.verdict).toBe("pass");
-    expect(r.summary).toContain("the broker's word");
+    expect(r.summary).toContain("(the broker's log)");
     expect(connackReceived({ nth: 1, sessionPresent: false, reason: 0 }).judge(events, ctx()).verdict).toBe("pass");
   });
 
@@ -51,5 +51,13 @@ describe("connackReceived", () => {
 
   it("is unknown when neither the client nor the broker says", () => {
     expect(connackReceived({ nth: 1, sessionPresent: false }).judge([ev(100, "device", "up")], ctx()).verdict).toBe("unknown");
+  });
+
+  it("prefers the wire tap's CONNACK to the broker's log", () => {
+    const tap = (t: number, sp: boolean) => ev(t, "wire", "packet", { dir: "down", conn: 1, cmd: "connack", sessionPresent: sp, returnCode: 0 });
+    const events = [brokerConnack(90, false), tap(95, true), ev(100, "device", "up")];
+    const r = connackReceived({ nth: 1, sessionPresent: true, reason: 0 }).judge(events, ctx());
+    expect(r.verdict).toBe("pass");
+    expect(r.summary).toContain("(the wire)");
   });
 });

@@ -55,8 +55,8 @@ export async function event(ctx: ScenarioContext, pred: (e: TimelineEvent) => bo
 }
 
 /**
- * Subscribe the device and wait until the broker has granted it (its own SUBACK, from its log)
- * — not only until the client says so. A client that reports a subscribe before the SUBACK
+ * Subscribe the device and wait until the broker has granted it (its SUBACK on the wire tap, or
+ * in its log) — not only until the client says so. A client that reports a subscribe before the SUBACK
  * (aiomqttc) would otherwise race the peer's next publish and fail whatever feature the
  * scenario is about; that race is a feature of its own (subscribe-acknowledged). Without a
  * broker log line within one exchange the scenario goes on (noted).
@@ -76,14 +76,19 @@ export async function unsubscribeGranted(ctx: ScenarioContext, topic: string, wh
   return ack;
 }
 
-/** Wait (one exchange at most) for the broker's log to say it sent `packet` to the device after event index `from`. */
+/**
+ * Wait (one exchange at most) for the broker's `packet` to the device after event index `from`:
+ * on the lab's wire tap (any broker), or in the broker's log (mosquitto).
+ */
 async function brokerSaid(ctx: ScenarioContext, packet: "SUBACK" | "UNSUBACK", from: number): Promise<void> {
   const tl = ctx.targets.lab.timeline;
   const tail = `: Sending ${packet} to ${ctx.client.client_id}`;
-  const pred = (e: TimelineEvent) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && e.line.endsWith(tail);
+  const cmd = packet.toLowerCase();
+  const pred = (e: TimelineEvent) =>
+    (e.src === "wire" && e.kind === "packet" && e.dir === "down" && e.cmd === cmd) || (e.src === "broker" && e.kind === "log" && typeof e.line === "string" && e.line.endsWith(tail));
   if (tl.events.slice(from).some(pred)) return;
   const e = await tl.next(pred, ctx.bounds.deliveryMs, ctx.targets.lab.abort.signal);
-  if (!e) ctx.note(`the broker's log showed no ${packet} to ${ctx.client.client_id} within ${ctx.bounds.deliveryMs} ms; going on`);
+  if (!e) ctx.note(`neither the wire tap nor the broker's log showed a ${packet} to ${ctx.client.client_id} within ${ctx.bounds.deliveryMs} ms; going on`);
 }
 
 /** Seconds of the broker's keepalive grace: it closes a silent connection after 1.5 × keepalive (MQTT-3.1.2-24). */

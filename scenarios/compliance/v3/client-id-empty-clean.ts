@@ -1,15 +1,13 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { must } from "./_support.ts";
+import { must, subscribeGranted } from "./_support.ts";
 
 /**
  * A zero-byte client id with Clean Session 1 is allowed: the broker assigns the client a
  * unique id and treats the connection as if it had sent it [MQTT-3.1.3-6]. The device connects
  * with client id "" (the broker's CONNACK cannot be matched to an id the lab does not know, so
  * the proof is that the connection works both ways): it subscribes and receives a peer's
- * message, and publishes to the peer. (The broker knows the device by an id the lab does not,
- * so the scenario cannot wait for the broker's SUBACK to it: a client that reports a subscribe
- * before its SUBACK may lose the race with the peer's publish here.)
+ * message, and publishes to the peer.
  */
 export default feature({
   protocol: "3.1.1",
@@ -20,7 +18,7 @@ export default feature({
   async run(ctx) {
     const { device, peer, topics, bounds } = ctx;
     await device.up({ within: bounds.connectMs });
-    await must(ctx, device.subscribe(`${topics.base}/to-device`, 1), bounds.deliveryMs, "the device subscribes");
+    await subscribeGranted(ctx, `${topics.base}/to-device`, 1, "the device subscribes");
     const other = await peer("other");
     await other.subscribe(`${topics.base}/from-device`, { qos: 1 });
     await other.publish(`${topics.base}/to-device`, "hello-anonymous", { qos: 1 });
