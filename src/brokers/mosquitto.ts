@@ -40,7 +40,7 @@ export const MOSQUITTO_LACKS: Readonly<Record<string, string>> = {
 };
 
 /** The settings mosquitto 2.0 can apply, each to its own config line (mosquitto.conf(5)). */
-const SETTINGS = ["users", "maxPacketSize", "maxKeepalive", "receiveMaximum", "topicAliasMaximum"] as const;
+const SETTINGS = ["users", "maxPacketSize", "maxKeepalive", "receiveMaximum", "topicAliasMaximum", "maxQos"] as const;
 
 /**
  * A password file line in mosquitto's salted SHA-512 form (`$6$`), which 2.0 still reads:
@@ -60,6 +60,8 @@ export function settingsLines(s: BrokerSettings, passwordFile: string): string[]
   // For v5 clients max_inflight_messages is the Receive Maximum the broker announces.
   if (s.receiveMaximum !== undefined) out.push(`max_inflight_messages ${s.receiveMaximum}`);
   if (s.topicAliasMaximum !== undefined) out.push(`max_topic_alias ${s.topicAliasMaximum}`);
+  // v5 clients see it as Maximum QoS in CONNACK; subscriptions above it are granted at it.
+  if (s.maxQos !== undefined) out.push(`max_qos ${s.maxQos}`);
   return out;
 }
 

@@ -102,7 +102,23 @@ export async function connectPeer(p: { tl: Timeline; signal: AbortSignal; port: 
     client.once("error", (e) => reject(new LabError(`peer ${name} could not connect: ${e.message}`)));
     client.once("close", () => reject(new LabError(`peer ${name}: the broker closed the connection before CONNACK`)));
   });
-  const close = () => new Promise<void>((r) => (client.connected ? client.end(false, {}, () => r()) : (client.end(true), r())));
+  // A clean DISCONNECT when connected; never longer than 2 s — an MQTT.js client whose
+  // publish threw can leave end()'s callback uncalled, and teardown must not hang on it.
+  const close = () =>
+    new Promise<void>((r) => {
+      if (!client.connected) {
+        client.end(true);
+        return r();
+      }
+      const t = setTimeout(() => {
+        client.end(true);
+        r();
+      }, 2000);
+      client.end(false, {}, () => {
+        clearTimeout(t);
+        r();
+      });
+    });
   const handle: PeerHandle = {
     name,
     get connack() {
