@@ -29,8 +29,21 @@ export function connackHas(p: {
       const e = p.nth ? ups[p.nth - 1] : ups[ups.length - 1];
       const which = p.nth ? `connection ${p.nth}` : "the last connection";
       if (!e) return { verdict: "fail", summary: `${label} ${which} never got a CONNACK (${ups.length} connection(s))`, evidence: [] };
-      const sp = e.session_present ?? e.sessionPresent;
-      const rc = e.reason ?? e.reasonCode;
+      // What the client does not report, the wire tap on its socket saw: the CONNACK that
+      // came in just before this `up`. The exchange is judged either way; whether the client
+      // shows CONNACK details to the application is a feature of its own (connack-properties).
+      const wire = p.who === "device" ? events.filter((w) => w.src === "wire" && w.kind === "packet" && w.dir === "down" && w.cmd === "connack" && w.t <= e.t).pop() : undefined;
+      const fromWire: string[] = [];
+      let sp = e.session_present ?? e.sessionPresent;
+      if (typeof sp !== "boolean" && wire && typeof wire.sessionPresent === "boolean") {
+        sp = wire.sessionPresent;
+        fromWire.push("Session Present");
+      }
+      let rc = e.reason ?? e.reasonCode;
+      if (typeof rc !== "number" && wire && typeof (wire.reasonCode ?? wire.returnCode) === "number") {
+        rc = wire.reasonCode ?? wire.returnCode;
+        fromWire.push("reason code");
+      }
       const props = (e.props as Record<string, unknown> | undefined) ?? {};
       const d: string[] = [];
       if (p.sessionPresent !== undefined) {
@@ -46,7 +59,7 @@ export function connackHas(p: {
         else if (!sameWire(props[k], v)) d.push(`property ${k} ${JSON.stringify(props[k])}, wanted ${JSON.stringify(v)}`);
       }
       for (const k of p.present ?? []) if (!(k in props)) d.push(`property ${k} missing`);
-      const seen = `at ${at(e.t)}: Session Present ${String(sp)}, reason ${String(rc)}, props ${JSON.stringify(props)}`;
+      const seen = `at ${at(e.t)}: Session Present ${String(sp)}, reason ${String(rc)}, props ${JSON.stringify(props)}${fromWire.length ? ` (${fromWire.join(" and ")} from the wire tap's CONNACK at ${at(wire!.t)}: the client does not report ${fromWire.length > 1 ? "them" : "it"})` : ""}`;
       if (d.length) return { verdict: "fail", summary: `${label} CONNACK of ${which}: ${d.join("; ")}`, evidence: [{ t: e.t, text: seen }] };
       return { verdict: "pass", summary: `${label} CONNACK of ${which} as required`, evidence: [{ t: e.t, text: seen }] };
     },
