@@ -51,7 +51,29 @@ export function select(all: Map<string, ScenarioEntry>, ids: string[], suite: st
   if (ids.length === 0) throw new InputError("name a scenario or a --suite (see: faraday list)");
   return ids.map((id) => {
     const e = all.get(id);
-    if (!e) throw new InputError(`unknown scenario "${id}" (known: ${[...all.keys()].join(", ")})`);
+    if (!e) {
+      // With a hundred scenarios a full list is noise: name the nearest ids instead.
+      const near = nearest(id, [...all.keys()]);
+      throw new InputError(`unknown scenario "${id}" (known: ${near.join(", ")}, … — faraday list shows all ${all.size})`);
+    }
     return e;
   });
+}
+
+/** The ids closest to a mistyped one (edit distance), best first. */
+export function nearest(id: string, ids: string[], n = 3): string[] {
+  const d = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length]!;
+  };
+  return [...ids].sort((a, b) => d(id, a) - d(id, b) || a.localeCompare(b)).slice(0, n);
 }
