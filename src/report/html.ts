@@ -83,12 +83,31 @@ function anchors(runs: RunResult[]): Map<RunResult, string> {
   return out;
 }
 
-const columnOf = (r: RunResult) => ({ key: `${r.client}\u0000${r.protocol}\u0000${r.broker}\u0000${r.device}`, client: r.client, sub: `v${r.protocol} · ${r.broker} · ${r.device}` });
+// A compliance feature belongs to one protocol (its id says which), so its columns are
+// client × broker; other runs keep a column per protocol.
+const columnOf = (r: RunResult) =>
+  r.feature
+    ? { key: `${r.client}\u0000*\u0000${r.broker}\u0000${r.device}`, client: r.client, sub: `${r.broker} · ${r.device}` }
+    : { key: `${r.client}\u0000${r.protocol}\u0000${r.broker}\u0000${r.device}`, client: r.client, sub: `v${r.protocol} · ${r.broker} · ${r.device}` };
+
+/** A skipped or unsupported cell says why in a few words; the whole reason is in its tooltip. */
+function shortReason(r: RunResult): string {
+  const why = r.reason ?? "";
+  const lacks = /lacks "([^"]+)"/.exec(why);
+  if (lacks) return `broker lacks ${lacks[1]}`;
+  if (/Docker engine/.test(why)) return "no Docker engine";
+  if (/does not speak MQTT/.test(why)) return "broker: no MQTT 5";
+  if (/cannot be configured with "([^"]+)"/.test(why)) return `broker: no ${/cannot be configured with "([^"]+)"/.exec(why)![1]} setting`;
+  const declared = /declares "([^"]+)" unsupported/.exec(why);
+  if (declared) return `declared: ${declared[1]}`;
+  if (/does not support MQTT/.test(why)) return "client: no MQTT 5";
+  return "not run";
+}
 
 function checkTally(r: RunResult): string {
   const checks = r.checks ?? [];
   const n = (v: string) => checks.filter((c) => c.verdict === v).length;
-  if (r.verdict === "unsupported" || r.verdict === "skip") return "not run";
+  if (r.verdict === "unsupported" || r.verdict === "skip") return shortReason(r);
   if (r.verdict === "error" && checks.length === 0) return `lab error · ${secs(r.durationMs)}`;
   if (checks.length === 0) return secs(r.durationMs);
   const parts = n("fail") ? `${n("fail")}/${checks.length} checks fail` : n("unknown") ? `${n("unknown")}/${checks.length} undecided` : `${checks.length}/${checks.length} pass`;
@@ -614,6 +633,7 @@ const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f5f7f9;color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1080px;margin:0 auto;padding:24px 20px 40px}
+main:has(.matrix th:nth-child(6)){max-width:1500px}
 code,pre,.t,.mono{font-family:var(--mono)}
 h1{font-size:22px;margin:0 0 6px;letter-spacing:-.01em}
 header{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin-bottom:18px}
@@ -633,7 +653,7 @@ dd{margin:0;font-weight:500}
 .matrix thead th{font-size:13px}
 .matrix .corner{color:var(--mute);font-weight:500}
 .matrix .sub{display:block;color:var(--mute);font-weight:400;font-size:12px}
-.matrix tbody th{vertical-align:middle;max-width:24em}
+.matrix tbody th{vertical-align:middle;min-width:16em;max-width:28em}
 .matrix tbody th a{color:var(--ink);text-decoration:none;font-family:var(--mono);font-size:13px}
 .matrix td{padding:0;vertical-align:top}
 .matrix td.none{color:#b9c0c8;text-align:center;vertical-align:middle}
