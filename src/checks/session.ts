@@ -67,6 +67,12 @@ function brokerSaid(events: readonly TimelineEvent[], clientId: string, after: n
   return found;
 }
 
+/** The broker's CONNACK log for the connection that came up at `prevUp` says it began clean. */
+function previousWasClean(events: readonly TimelineEvent[], clientId: string, prevUp: number): boolean {
+  const connack = events.filter((x) => x.src === "broker" && x.kind === "connack" && x.client === clientId && x.t <= prevUp).pop();
+  return connack?.cleanStart === true;
+}
+
 function asked(c: ClientConfig, restarted: boolean): string {
   const flag = restarted ? `clean_init ${c.clean_init}` : `clean ${c.clean}`;
   return c.protocol === "5" ? `${flag}, session expiry ${c.session_expiry} s, v5` : `${flag}, 3.1.1`;
@@ -95,6 +101,10 @@ export function sessionResumed(): Check {
           evidence.push({ t: r.t, text: `${upAt(r)} with its session (session_present=true)` });
         } else if (exit && !ctx.broker.durable) {
           evidence.push({ t: r.t, charged: "broker", text: `${upAt(r)} without its session; the broker (not durable) exited at ${at(exit.t)} (${String(exit.how)}) and lost it` });
+        } else if (c.protocol === "3.1.1" && previousWasClean(events, ctx.client.client_id, r.prevUp)) {
+          // 3.1.1: a session begun with Clean Session 1 ends with its connection (§3.1.2.4),
+          // so a first connection made clean (clean_init) leaves nothing to resume.
+          evidence.push({ t: r.t, text: `${upAt(r)} without a session, rightly: the broker's log shows the previous connection began with Clean Session 1, which ends the session with the connection` });
         } else if (c.protocol === "5" && r.t - r.prevUp > c.session_expiry * 1000) {
           evidence.push({ t: r.t, text: `${upAt(r)} without its session, ${Math.round(r.t - r.prevUp)} ms after its previous up: the ${c.session_expiry} s session expiry may have run out` });
         } else {

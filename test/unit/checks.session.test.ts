@@ -113,3 +113,21 @@ describe("sessionClean", () => {
     expect(judge(reconnect(undefined)).verdict).toBe("unknown");
   });
 });
+
+describe("sessionResumed after a clean first connection (3.1.1)", () => {
+  it("does not charge the client for a missing session when the broker's log shows the previous connection began with Clean Session 1", async () => {
+    const { sessionResumed } = await import("../../src/checks/session.ts");
+    const { ctx } = await import("./helpers.ts");
+    const c = ctx({ client: { ...ctx().client, clean: false, clean_init: true, client_id: "dev" } });
+    const tl = [
+      { t: 5, src: "broker", kind: "connack", client: "dev", cleanStart: true, sessionPresent: false },
+      { t: 10, src: "device", kind: "up", session_present: false },
+      { t: 1000, src: "device", kind: "down" },
+      { t: 1995, src: "broker", kind: "connack", client: "dev", cleanStart: false, sessionPresent: false },
+      { t: 2000, src: "device", kind: "up", session_present: false },
+    ] as never[];
+    const r = sessionResumed().judge(tl, c);
+    expect(r.verdict).not.toBe("fail");
+    expect(r.evidence[0]!.text).toContain("began with Clean Session 1");
+  });
+});
