@@ -54,7 +54,8 @@ export function select(all: Map<string, ScenarioEntry>, ids: string[], suite: st
     if (!e) {
       // With a hundred scenarios a full list is noise: name the nearest ids instead.
       const near = nearest(id, [...all.keys()]);
-      throw new InputError(`unknown scenario "${id}" (known: ${near.join(", ")}, … — faraday list shows all ${all.size})`);
+      const more = all.size > near.length ? `, … — faraday list shows all ${all.size}` : "";
+      throw new InputError(`unknown scenario "${id}" (known: ${near.join(", ")}${more})`);
     }
     return e;
   });
