@@ -77,6 +77,8 @@ const ops = {
       ...(hasKeys(props) ? { properties: props } : {}),
       ...(cfg.user !== undefined ? { username: cfg.user } : {}),
       ...(cfg.password !== undefined ? { password: cfg.password } : {}),
+      // TLS: the server's certificate must chain to the run's CA and name "localhost".
+      ...(cfg.tls ? { protocol: "mqtts", ca: cfg.tls.ca, servername: "localhost", rejectUnauthorized: true } : {}),
       ...(w
         ? { will: { topic: w.topic, payload: Buffer.from(payloadOf(w.payload)), qos: w.qos ?? 0, retain: !!w.retain, ...(v5 && hasKeys(w.props) ? { properties: fromWire(w.props) } : {}) } }
         : {}),

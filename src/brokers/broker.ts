@@ -36,6 +36,10 @@ export interface BrokerSpec {
 export interface RunningBroker extends BrokerSpec {
   readonly host: string;
   readonly port: number;
+  /** A TLS listener's port, beside the plain `port`, when the run's settings asked for tls. */
+  readonly tlsPort?: number;
+  /** The PEM file of the CA that signed the TLS listener's certificate. */
+  readonly caFile?: string;
   /** Start again on the same port and data folder (after crash or shutdown). */
   start(): Promise<void>;
   /** SIGKILL: the OS resets every socket; nothing is flushed. */

@@ -33,6 +33,8 @@ export interface ClientConfig {
   reconnect?: boolean;
   /** Skip the WiFi-stability wait on the first connection (mqtt_as: connect(quick=True)). */
   quick?: boolean;
+  /** Connect over TLS; `ca` is the PEM text of the CA the server's certificate must chain to. */
+  tls?: { ca: string };
 }
 
 /** What starts a device: the unix port, a serial board, the Node reference. */

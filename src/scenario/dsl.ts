@@ -34,6 +34,8 @@ export interface ClientSettings {
    * `down` topic at QoS 1. Compliance scenarios usually pass [] and subscribe themselves.
    */
   subs?: [string, number][];
+  /** Connect over TLS to the broker's TLS listener, verifying its certificate against the run's CA. */
+  tls?: boolean;
 }
 
 export interface WillSettings {
@@ -72,6 +74,11 @@ export interface BrokerSettings {
   topicAliasMaximum?: number;
   /** Highest QoS the broker grants a subscription (mosquitto `max_qos`): SUBACK grants less than asked. */
   maxQos?: 0 | 1 | 2;
+  /**
+   * A TLS listener beside the plain one (a throwaway CA and a server certificate for
+   * 127.0.0.1/localhost): a client asking for `tls` connects to it through the proxy.
+   */
+  tls?: true;
 }
 
 /** What a compliance scenario exercises: one feature of one protocol, with its spec section. */

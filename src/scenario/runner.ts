@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Lab } from "../lab/lab.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
@@ -109,8 +109,15 @@ function observerAuth(s: Scenario): { username: string; password: string } | und
   return u ? { username: u[0], password: u[1] } : undefined;
 }
 
+/** The TLS listener a run's settings asked for: its port and the CA's PEM text. */
+function brokerTls(b: RunningBroker): { port: number; ca: string } {
+  if (b.tlsPort === undefined || b.caFile === undefined) throw new LabError(`broker ${b.kind} was asked for tls but opened no TLS listener`);
+  return { port: b.tlsPort, ca: readFileSync(b.caFile, "utf8") };
+}
+
 /** The client's MQTT settings for a run: the scenario's wishes over the lab's defaults. */
-export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string }): ClientConfig {
+export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string; ca?: string }): ClientConfig {
+  if (settings.tls && d.ca === undefined) throw new LabError("the client asks for TLS but the broker has no TLS listener (its settings must ask for tls)");
   return {
     client_id: settings.client_id ?? d.id,
     server: "127.0.0.1",
@@ -129,6 +136,7 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
     ...(settings.connect_props ? { connect_props: settings.connect_props } : {}),
     ...(settings.reconnect !== undefined ? { reconnect: settings.reconnect } : {}),
     ...(settings.quick ? { quick: true } : {}),
+    ...(settings.tls && d.ca !== undefined ? { tls: { ca: d.ca } } : {}),
   };
 }
 
@@ -197,7 +205,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     const link = await startLink(lab, spec.toxiproxyBin);
     const deviceName = "dev1";
-    const proxy = await link.proxyFor(deviceName, broker.port);
+    // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
+    const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
+    const proxy = await link.proxyFor(deviceName, tls?.port ?? broker.port);
     const observer = await Observer.connect({
       port: broker.port,
       protocol: spec.protocol,
@@ -210,8 +220,12 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     // Compliance runs judge what went over the device's own wire: a passive tap in front of
     // the proxy records every MQTT packet both ways, whatever the broker logs.
-    const devicePort = s.feature ? (await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol })).listenPort : proxy.listenPort;
-    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down });
+    // Not over TLS: the tap parses MQTT and sees only ciphertext there, so a TLS run has no
+    // wire facts (the run says so in a lab note) and is judged by receipts and the broker.
+    if (s.feature && tls) timeline.record("lab", "note", { text: "no wire tap: the device's connection is TLS, which the tap cannot parse; this run is judged by the receipts, the CONNACKs and the broker's log" });
+    const devicePort = s.feature && !tls ? (await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol })).listenPort : proxy.listenPort;
+    const ca = tls?.ca;
+    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
     const bounds = deriveBounds(cfg, spec.client.manifest);
     checkCtx = {
       scenario: s.id,
@@ -261,7 +275,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     lab.defer("stop heap sampling", stopSampling);
     if (timeline.last((e) => e.src === "device" && e.kind === "up")) void slot.current.send("stats");
     const restart = (overrides: Partial<ClientSettings>) => {
-      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down });
+      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
     const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });

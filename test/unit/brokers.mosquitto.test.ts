@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { connackReader } from "../../src/brokers/mosquitto.ts";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connackReader, makeTlsFiles, OPENSSL, tlsListenerLines } from "../../src/brokers/mosquitto.ts";
 
 describe("mosquitto's log as the broker's word on sessions", () => {
   it("pairs what the client asked with the CONNACK the broker sent", () => {
@@ -17,5 +21,31 @@ describe("mosquitto's log as the broker's word on sessions", () => {
   });
   it("ignores a CONNACK for a connection it did not see begin", () => {
     expect(connackReader().feed("1: Sending CONNACK to stranger (0, 0)")).toBeUndefined();
+  });
+});
+
+describe("mosquitto's TLS listener", () => {
+  it("is a second loopback listener with the CA, certificate and key, no client certificate required", () => {
+    expect(tlsListenerLines(8883, { caFile: "/s/ca.pem", certFile: "/s/server.pem", keyFile: "/s/server.key" })).toEqual([
+      "listener 8883 127.0.0.1",
+      "cafile /s/ca.pem",
+      "certfile /s/server.pem",
+      "keyfile /s/server.key",
+      "require_certificate false",
+    ]);
+  });
+  it.skipIf(!existsSync(OPENSSL))("gets a server certificate for 127.0.0.1 and localhost that chains to the throwaway CA", () => {
+    const dir = mkdtempSync(join(tmpdir(), "faraday-tls-"));
+    try {
+      const f = makeTlsFiles(dir);
+      const cert = new X509Certificate(readFileSync(f.certFile));
+      const ca = new X509Certificate(readFileSync(f.caFile));
+      expect(cert.verify(ca.publicKey)).toBe(true);
+      expect(cert.checkIP("127.0.0.1")).toBe("127.0.0.1");
+      expect(cert.checkHost("localhost")).toBe("localhost");
+      expect(existsSync(f.keyFile)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gate, type RunSpec } from "../../src/scenario/runner.ts";
+import { clientConfig, gate, type RunSpec } from "../../src/scenario/runner.ts";
 import type { Scenario } from "../../src/scenario/dsl.ts";
 import type { BrokerFactory } from "../../src/brokers/broker.ts";
 import type { ResolvedClient } from "../../src/devices/device.ts";
@@ -51,5 +51,18 @@ describe("gate: declared gaps, broker lacks and availability", () => {
 
   it("lets an ordinary run through", async () => {
     expect(await gate(spec({ feature }, client({}), broker({ unavailable: async () => undefined })))).toEqual({});
+  });
+});
+
+describe("clientConfig and TLS", () => {
+  const d = { id: "faraday-x", port: 1, protocol: "3.1.1" as const, downTopic: "t/down" };
+  it("hands the client the broker's CA when it asks for TLS", () => {
+    expect(clientConfig({ tls: true }, { ...d, ca: "PEM" }).tls).toEqual({ ca: "PEM" });
+  });
+  it("leaves TLS out otherwise, even when the broker has a listener for it", () => {
+    expect(clientConfig({}, { ...d, ca: "PEM" }).tls).toBeUndefined();
+  });
+  it("refuses TLS without a CA (the broker's settings did not ask for tls)", () => {
+    expect(() => clientConfig({ tls: true }, d)).toThrow(/no TLS listener/);
   });
 });

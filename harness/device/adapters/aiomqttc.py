@@ -90,6 +90,18 @@ def info():
     return {"pub_ok": s.pub_ok_count, "pub_fail": s.pub_fail_count} if s else {}
 
 
+def _tls_context(pem):
+    # The run's CA (cadata: DER), and the server's certificate must chain to it.
+    import ssl
+    import binascii
+
+    b = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END")[0]
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(cadata=binascii.a2b_base64("".join(b.split())))
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    return ctx
+
+
 async def start(cfg, emit):
     global _c, _emit, _rc, _up, _off
     if _off is None:
@@ -127,6 +139,10 @@ async def start(cfg, emit):
         will_qos=w.get("qos", 0),
         will_retain=w.get("retain", False),
         verbose=0,
+        # TLS: aiomqttc hands `ssl` to asyncio.open_connection(host, port,
+        # ssl=...), which wraps the socket with the context and names the
+        # server by `host` (127.0.0.1); ssl_params it does not use.
+        ssl=_tls_context(cfg["tls"]["ca"]) if cfg.get("tls") else False,
     )
     c.on_connect = _on_connect
     c.on_disconnect = _on_disconnect

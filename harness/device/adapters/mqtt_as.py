@@ -147,6 +147,15 @@ def _qos(q):
         return _U + "QoS %r" % q
 
 
+def _tls_params(pem):
+    import ssl
+    import binascii
+
+    b = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END")[0]
+    der = binascii.a2b_base64("".join(b.split()))
+    return {"cadata": der, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": "localhost", "do_handshake": False}
+
+
 async def start(cfg, emit):
     global _c, _v5, _rc, _off
     if _off is None:
@@ -190,6 +199,13 @@ async def start(cfg, emit):
     config["queue_len"] = cfg.get("queue_len", 4)
     config["mqttv5"] = _v5
     config["mqttv5_con_props"] = p if _v5 else None
+    # TLS (README "SSL/TLS", §9): ssl True and ssl_params, which _connect()
+    # passes to ssl.wrap_socket(). The certificate must chain to the run's CA
+    # (cadata: DER) and name "localhost"; the handshake is deferred to the first
+    # read/write (do_handshake False), as its socket is non-blocking.
+    t = cfg.get("tls")
+    config["ssl"] = bool(t)
+    config["ssl_params"] = _tls_params(t["ca"]) if t else {}
     MQTTClient.DEBUG = bool(cfg.get("debug"))  # its dprint() goes to stdout
     _c = c = MQTTClient(config)
     _rc = cfg.get("reconnect", True) is not False
