@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { InputError, LabError, oneLine } from "./lab/errors.ts";
 import { liveLabs } from "./lab/lab.ts";
+import { startReaper, sweepStaleSandboxes } from "./lab/reaper.ts";
 import { loadScenarios, select } from "./scenario/registry.ts";
 import { runOne, type RunResult, type RunSpec } from "./scenario/runner.ts";
 import { resolveClient } from "./devices/clients.ts";
@@ -59,6 +60,8 @@ const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== nul
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  sweepStaleSandboxes(); // what a killed faraday left behind: its sandboxes and their processes
+  if (cmd === "run") startReaper(); // this invocation's children die with it, even by SIGKILL
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     console.log(HELP);
     return cmd ? 0 : 2;

@@ -112,6 +112,7 @@ export async function startProcessBroker(o: ProcessBrokerOptions): Promise<Runni
     const reader = o.connackReader?.();
     proc = lab.spawn({
       name,
+      vital: true,
       cmd: o.cmd,
       args: o.args,
       ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),

@@ -174,6 +174,7 @@ export function mosquitto(opts: MosquittoOptions): BrokerFactory {
       const launch = async (): Promise<void> => {
         proc = lab.spawn({
           name: "mosquitto",
+          vital: true,
           cmd: opts.bin,
           args: ["-c", conf],
           cwd: dir,

@@ -14,13 +14,19 @@ interface QuietPoint {
  * down across outages — each reconnect must give back what the outage took (buffers, queued
  * messages, tasks). Readings are compared at comparable quiet points: the first `mem` reading
  * after each `up`, before the next `down`, within one device process (a power cycle starts a
- * fresh heap). Fails when those points fall at every reconnect by more than the bound
- * (default the larger of 4096 bytes and 10 % of the first point).
+ * fresh heap). Two ways to fail, each with its bound:
+ * - a **steady fall**: lower at every reconnect, by more than the bound overall (default the
+ *   larger of 4096 B and 10 % of the first point) — a leak per outage, however small;
+ * - a **large overall loss**: the last quiet point below the first by more than the larger of
+ *   8192 B and 25 % of the first, whatever the path (60000 → 40000 → 41000 → 20000 → 5000 B
+ *   rises once and is still a leak). The bound is wider than the steady one because a single
+ *   reading may catch a passing allocation (a message being handled); a quarter of the heap
+ *   gone for good is 10 KB on an ESP8266's 40 KB, a few outages from a MemoryError.
  */
 export function memoryBounded(maxDropBytes?: number): Check {
   return {
     name: "memoryBounded",
-    guarantee: "free heap at quiet points after each reconnect does not fall steadily",
+    guarantee: "free heap at quiet points after each reconnect neither falls steadily nor ends far below where it began",
     judge(events) {
       const mems = events.filter((e) => e.src === "device" && e.kind === "mem" && typeof e.free === "number");
       if (mems.length < 3) return { verdict: "unknown", summary: `${mems.length} free-heap reading(s) on the timeline: need at least 3`, evidence: [] };
@@ -57,6 +63,15 @@ function judgeLife(points: QuietPoint[], maxDropBytes: number | undefined): Omit
   const drop = first.free - last.free;
   const falling = points.every((p, i) => i === 0 || p.free <= points[i - 1]!.free);
   const readings = points.map((p) => ({ t: p.t, text: `free ${p.free} B at ${at(p.t)} (up at ${at(p.upAt)})` }));
+  const lossBound = maxDropBytes !== undefined ? 2 * maxDropBytes : Math.max(8192, Math.round(first.free * 0.25));
+  const lossWhy = maxDropBytes !== undefined ? `${lossBound} B = 2 × ${maxDropBytes} B` : `${lossBound} B = max(8192 B, 25 % of ${first.free} B)`;
+  if (!falling && drop > lossBound) {
+    return {
+      verdict: "fail",
+      summary: `free heap lost overall across ${points.length} reconnects: ${first.free} B → ${last.free} B (−${drop} B > ${lossWhy})`,
+      evidence: firstN([{ t: last.t, charged: "client", text: `free heap ${first.free} B at ${at(first.t)} → ${last.free} B at ${at(last.t)}: −${drop} B (${Math.round((drop / first.free) * 100)} %) not given back, > bound ${lossWhy}` }, ...readings]),
+    };
+  }
   if (falling && drop > bound) {
     return {
       verdict: "fail",

@@ -25,6 +25,7 @@ export async function startLink(lab: Lab, toxiproxyBin: string): Promise<Link> {
   const apiPort = await lab.port();
   const proc = lab.spawn({
     name: "toxiproxy",
+    vital: true,
     cmd: toxiproxyBin,
     args: ["-host", "127.0.0.1", "-port", String(apiPort)],
     cwd: lab.dir,

@@ -12,17 +12,27 @@ export interface OwnedProcessOptions {
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
   /** Keep stdin open as a pipe (for agents that read operations). */
   stdin?: boolean;
+  /**
+   * The lab cannot do its job without this process (a broker, the proxy): an exit that nobody
+   * asked for (no stop, kill or terminating signal from the lab) breaks the run. A device is
+   * never vital: a device that dies by itself is the client's doing.
+   */
+  vital?: boolean;
 }
 
 /**
  * A child process in its own process group, so that a kill reaches everything it spawned.
  * Its last lines are kept so a failure can quote them.
  */
+/** Signals the lab sends to end a process (SIGSTOP/SIGCONT only pause and resume it). */
+const TERMINATING = new Set<NodeJS.Signals>(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"]);
+
 export class OwnedProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly tail: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private asked = false;
 
   constructor(readonly opts: OwnedProcessOptions) {
     const so: SpawnOptions = {
@@ -72,9 +82,18 @@ export class OwnedProcess {
     return true;
   }
 
+  /**
+   * True once the lab itself ended (or began to end) this process: a stop, a kill or a
+   * terminating signal. An exit without it is the process's own doing.
+   */
+  get exitAsked(): boolean {
+    return this.asked;
+  }
+
   /** Signal the whole process group. */
   signal(sig: NodeJS.Signals): void {
     if (!this.running || this.child.pid === undefined) return;
+    if (TERMINATING.has(sig)) this.asked = true;
     try {
       process.kill(-this.child.pid, sig);
     } catch {
@@ -88,6 +107,7 @@ export class OwnedProcess {
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   async stop(graceMs = 2000): Promise<void> {
+    this.asked = true;
     if (!this.running) return;
     this.signal("SIGCONT"); // a frozen process cannot act on SIGTERM
     this.signal("SIGTERM");
@@ -97,6 +117,7 @@ export class OwnedProcess {
   }
 
   async kill(): Promise<void> {
+    this.asked = true;
     if (!this.running) return;
     this.signal("SIGKILL");
     await this.exited;

@@ -2,6 +2,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import type { Timeline } from "../timeline/timeline.ts";
 import type { Protocol } from "../brokers/broker.ts";
 import { until } from "../lab/ready.ts";
+import type { Lab } from "../lab/lab.ts";
+import { at } from "../timeline/event.ts";
 
 /**
  * The witness and injector on the broker side: an MQTT.js client connected straight to the
@@ -101,4 +103,39 @@ export class Observer {
   async close(): Promise<void> {
     await new Promise<void>((r) => this.client.end(true, {}, () => r()));
   }
+}
+
+/**
+ * The observer is the lab's witness: while it is cut off from the broker, deliveries go
+ * unseen and a client would be blamed for them. Losing the broker is expected only while a
+ * fault is in effect (a crashed, stopped or frozen broker), and for a moment after the last
+ * one heals (MQTT.js notices a dead keepalive late, and reconnects every 200 ms). Outside
+ * that, a lost observer breaks the lab: the run ends as `error` at once.
+ */
+export function watchObserver(lab: Lab, graceMs = 5000): () => void {
+  const tl = lab.timeline;
+  const open = new Set<string>();
+  let lastEnd = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  const isDown = () => tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "down";
+  const stop = tl.onEvent((e) => {
+    if (e.src === "fault" && e.kind === "start") open.add(String(e.id));
+    else if (e.src === "fault" && e.kind === "end") {
+      open.delete(String(e.id));
+      if (open.size === 0) {
+        lastEnd = e.t;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (open.size === 0 && isDown() && !lab.tornDown)
+            lab.fail(`the observer was still cut off from the broker ${graceMs} ms after the last fault (${String(e.fault)}) healed at ${at(lastEnd)}`);
+        }, graceMs);
+      }
+    } else if (e.src === "observer" && e.kind === "down" && open.size === 0 && e.t - lastEnd > graceMs && !lab.tornDown) {
+      lab.fail(`the observer lost its broker at ${at(e.t)} with no fault in effect`);
+    }
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
 }

@@ -108,7 +108,7 @@ function checkTally(r: RunResult): string {
   const checks = r.checks ?? [];
   const n = (v: string) => checks.filter((c) => c.verdict === v).length;
   if (r.verdict === "unsupported" || r.verdict === "skip") return shortReason(r);
-  if (r.verdict === "error" && checks.length === 0) return `lab error · ${secs(r.durationMs)}`;
+  if (r.verdict === "error") return `lab error${checks.length ? ", checks not judged" : ""} · ${secs(r.durationMs)}`;
   if (checks.length === 0) return secs(r.durationMs);
   const parts = n("fail") ? `${n("fail")}/${checks.length} checks fail` : n("unknown") ? `${n("unknown")}/${checks.length} undecided` : `${checks.length}/${checks.length} pass`;
   return `${parts} · ${secs(r.durationMs)}`;
@@ -235,8 +235,11 @@ function runSection(r: RunResult, anchor: string, events: TimelineEvent[] | unde
   const rank = (c: CheckResult) => (c.verdict === "fail" ? 0 : c.verdict === "pass" ? 2 : 1);
   const ordered = checks.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
   const failing = checks.filter((c) => c.verdict === "fail").length;
+  // A broken run's checks are shown for what happened, under a heading that says they are not
+  // the client's verdict.
+  const notJudged = r.verdict === "error" && checks.length ? ` — not judged: the lab broke${r.labBreak ? ` at ${secs(r.labBreak.t)}` : ""}` : "";
   const checksHtml = checks.length
-    ? `<h4>Checks <span class="count">${failing ? `${failing} of ${checks.length} fail` : `${checks.length - checks.filter((c) => c.verdict === "unknown").length} of ${checks.length} pass`}</span></h4><div class="checks">${ordered.map(checkHtml).join("\n")}</div>`
+    ? `<h4>Checks <span class="count">${failing ? `${failing} of ${checks.length} fail` : `${checks.length - checks.filter((c) => c.verdict === "unknown").length} of ${checks.length} pass`}${esc(notJudged)}</span></h4><div class="checks${notJudged ? " not-judged" : ""}">${ordered.map(checkHtml).join("\n")}</div>`
     : r.verdict === "unsupported" || r.verdict === "skip"
       ? ""
       : `<p class="empty">No check judged this run.</p>`;
@@ -702,7 +705,7 @@ dd{margin:0;font-weight:500}
 .lostn{color:var(--fail)}
 h4{font-size:13px;margin:12px 0 6px;color:var(--mute);text-transform:uppercase;letter-spacing:.05em}
 h4 .count{text-transform:none;letter-spacing:0;font-weight:500;margin-left:6px}
-.checks{display:flex;flex-direction:column;gap:5px}
+.checks{display:flex;flex-direction:column;gap:5px}.checks.not-judged{opacity:.6}
 .check{border:1px solid var(--line);border-radius:7px;background:#fff}
 .check.v-fail{border-color:#f1b9b9;background:#fffafa}
 .check.v-warn{border-color:#f0d49c;background:#fffdf6}

@@ -24,7 +24,9 @@ export function junitXml(runs: RunResult[], name = "faraday"): string {
       body += `<failure message="${esc(failed.map((c) => c.name).join(", "))}">${esc(text)}</failure>`;
     } else if (r.verdict === "error" || r.verdict === "unknown") {
       const undecided = r.checks.filter((c) => c.verdict === "unknown").map((c) => `${c.name}: ${c.summary}`);
-      body += `<error message="${esc(r.reason ?? `${r.verdict}: ${undecided[0] ?? ""}`)}">${esc(undecided.join("\n"))}</error>`;
+      // A broken run's checks are shown for what happened, marked as not judged.
+      const shown = r.labBreak && r.checks.length ? [`not judged: the lab broke at ${(r.labBreak.t / 1000).toFixed(3)} s`, ...r.checks.map((c) => `  ${c.name} ${c.verdict}: ${c.summary}`)] : undecided;
+      body += `<error message="${esc(r.reason ?? `${r.verdict}: ${undecided[0] ?? ""}`)}">${esc(shown.join("\n"))}</error>`;
     } else if (r.verdict === "unsupported" || r.verdict === "skip") {
       body += `<skipped message="${esc(`${r.verdict}: ${r.reason ?? ""}`)}"/>`;
     }

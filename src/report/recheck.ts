@@ -1,72 +1,91 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseTimeline } from "../timeline/event.ts";
-import { runChecks } from "../checks/check.ts";
-import { expectationsMet } from "../checks/expectationsMet.ts";
-import { mergeVerdict } from "../checks/verdict.ts";
+import { readTimeline, type TimelineEvent } from "../timeline/event.ts";
+import { judgeTimeline } from "../checks/verdict.ts";
 import type { CheckContext, Scenario } from "../scenario/dsl.ts";
 import { declaredGap, probeVerdict, type RunResult } from "../scenario/runner.ts";
-import { InputError } from "../lab/errors.ts";
+import { InputError, oneLine } from "../lab/errors.ts";
 
 /**
  * Re-judge a saved run: read its timeline and the context the run recorded, run the
  * scenario's checkers again and rewrite results.json. Checkers are pure, so the same
- * timeline gives the same verdicts, byte for byte.
+ * timeline gives the same verdicts, byte for byte — by the very rule the runner used
+ * (judgeTimeline): a timeline with a lab error, or without its end, re-checks to `error`.
+ * A last line torn by a kill is tolerated and said; any other damage is an InputError.
  */
 export function recheck(runDir: string, scenarios: Map<string, { scenario: Scenario }>): RunResult {
   const tlFile = join(runDir, "timeline.jsonl");
   if (!existsSync(tlFile)) throw new InputError(`${runDir} holds no timeline.jsonl: not a run folder`);
-  const events = parseTimeline(readFileSync(tlFile, "utf8"));
+  let read: { events: TimelineEvent[]; tornLine?: number };
+  try {
+    read = readTimeline(readFileSync(tlFile, "utf8"));
+  } catch (err) {
+    throw new InputError(`${tlFile} is damaged: ${oneLine(err)}`);
+  }
+  const { events, tornLine } = read;
   const ctxEvent = events.find((e) => e.src === "lab" && e.kind === "context");
-  if (!ctxEvent) throw new InputError(`${tlFile} has no recorded context (the run stopped before its device started)`);
+  if (!ctxEvent || typeof ctxEvent.ctx !== "object" || ctxEvent.ctx === null)
+    throw new InputError(`${tlFile} has no recorded context (the run stopped before its device started)`);
   const ctx = ctxEvent.ctx as CheckContext;
   const entry = scenarios.get(ctx.scenario);
   if (!entry) throw new InputError(`${runDir}: scenario "${ctx.scenario}" no longer exists`);
   const resultsFile = join(runDir, "results.json");
   const previous = readPrevious(resultsFile);
-  const labError = events.find((e) => e.src === "lab" && e.kind === "error")?.msg as string | undefined;
-  // As in the runner: a run that failed before the client was asked to connect is the lab's.
-  const driving = events.some((e) => e.src === "device" && e.kind === "op" && e.op === "start");
-  const checks = driving && labError !== "interrupted" ? runChecks([...entry.scenario.checks(ctx), expectationsMet()], events, ctx) : [];
-  const start = events.find((e) => e.src === "lab" && e.kind === "run.start");
-  const result: RunResult = {
-    ...(previous ?? {
-      id: String(start?.run ?? ctx.scenario),
-      scenario: ctx.scenario,
-      title: entry.scenario.title,
-      client: ctx.manifest.name,
-      clientRevision: String(start?.revision ?? ""),
-      device: "unknown",
-      protocol: ctx.protocol,
-      broker: ctx.broker.kind,
-      brokerDurable: ctx.broker.durable,
-      seed: Number(start?.seed ?? 0),
-      startedAt: "",
-      durationMs: 0,
-      dir: runDir,
-    }),
-    verdict: mergeVerdict(checks, labError),
-    checks,
-  };
-  if (labError) result.reason = labError;
-  // A compliance probe of a declared gap stays `unsupported`; what it found is re-judged.
-  const declared = entry.scenario.feature ? (previous?.declared ?? declaredGap(entry.scenario, ctx.manifest)) : undefined;
-  if (entry.scenario.feature) result.feature = entry.scenario.feature;
-  if (declared) {
-    result.declared = declared;
-    result.probe = result.verdict;
-    result.verdict = probeVerdict(result.verdict, declared);
-    if (!labError) result.reason = declared;
+  let j: ReturnType<typeof judgeTimeline>;
+  try {
+    j = judgeTimeline(events, entry.scenario.checks(ctx), ctx, tornLine !== undefined ? { tornLine } : {});
+  } catch (err) {
+    // Only the scenario's own check list can throw here (each checker's throw is `unknown`):
+    // a context that is not what the scenario expects is a damaged file, not a verdict.
+    throw new InputError(`${tlFile}: its recorded context does not fit scenario "${ctx.scenario}": ${oneLine(err)}`);
   }
+  const start = events.find((e) => e.src === "lab" && e.kind === "run.start");
+  const kept = identityOf(previous);
+  // A compliance probe of a declared gap stays `unsupported`; what it found is re-judged.
+  const declared = entry.scenario.feature ? (typeof previous?.declared === "string" ? previous.declared : declaredGap(entry.scenario, ctx.manifest)) : undefined;
+  // Field for field in the runner's order, so an unchanged run re-checks byte for byte.
+  const result: RunResult = {
+    id: kept.id ?? String(start?.run ?? ctx.scenario),
+    scenario: ctx.scenario,
+    title: entry.scenario.title,
+    client: ctx.manifest.name,
+    clientRevision: kept.clientRevision ?? String(start?.revision ?? ""),
+    device: kept.device ?? "unknown",
+    protocol: ctx.protocol,
+    broker: ctx.broker.kind,
+    brokerDurable: ctx.broker.durable,
+    seed: kept.seed ?? Number(start?.seed ?? 0),
+    startedAt: kept.startedAt ?? "",
+    dir: kept.dir ?? runDir,
+    ...(entry.scenario.feature ? { feature: entry.scenario.feature } : {}),
+    verdict: probeVerdict(j.verdict, declared),
+    ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : declared ? { reason: declared } : {}),
+    ...(declared ? { declared, probe: j.verdict } : {}),
+    durationMs: kept.durationMs ?? 0,
+    checks: j.checks,
+  };
   writeFileSync(resultsFile, JSON.stringify({ runs: [result] }, null, 2) + "\n");
   return result;
+}
+
+/**
+ * What a re-check keeps of the earlier results: who ran and when, each field only when it has
+ * its type (a hand-edited or damaged results.json must not crash the summary).
+ */
+function identityOf(p: RunResult | undefined): Partial<RunResult> {
+  if (!p) return {};
+  const out: Partial<RunResult> = {};
+  for (const k of ["id", "device", "startedAt", "clientRevision", "dir"] as const) if (typeof p[k] === "string") out[k] = p[k];
+  for (const k of ["durationMs", "seed"] as const) if (typeof p[k] === "number" && Number.isFinite(p[k])) out[k] = p[k];
+  return out;
 }
 
 /** The run's earlier results (for its timing and identity), if they are readable. */
 function readPrevious(file: string): RunResult | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return (JSON.parse(readFileSync(file, "utf8")) as { runs?: RunResult[] }).runs?.[0];
+    const r = (JSON.parse(readFileSync(file, "utf8")) as { runs?: unknown[] }).runs?.[0];
+    return typeof r === "object" && r !== null && !Array.isArray(r) ? (r as RunResult) : undefined;
   } catch {
     return undefined;
   }

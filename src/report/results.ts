@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { RunResult } from "../scenario/runner.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
 import { complianceSummary } from "./compliance.ts";
+import { at } from "../timeline/event.ts";
 
 export interface ResultsFile {
   faraday: string;
@@ -44,7 +45,16 @@ const MARK: Record<RunVerdict, string> = {
 export function summaryLines(r: RunResult): string[] {
   const head = `${MARK[r.verdict].padEnd(11)} ${r.scenario}  ${r.client} v${r.protocol} ${r.broker} (${r.device})  ${(r.durationMs / 1000).toFixed(1)} s`;
   if (r.verdict === "unsupported" && r.probe) return [`${head} — declared: ${r.declared ?? ""}; probe: ${r.probe}`];
-  if (r.verdict === "unsupported" || r.verdict === "skip" || r.verdict === "error") return [`${head} — ${r.reason ?? ""}`];
+  if (r.verdict === "unsupported" || r.verdict === "skip") return [`${head} — ${r.reason ?? ""}`];
+  if (r.verdict === "error") {
+    // The checks of a broken run are shown for what happened, never as the client's verdict.
+    const lines = [`${head} — ${r.reason ?? ""}`];
+    if (r.checks.length) {
+      const notPass = r.checks.filter((c) => c.verdict !== "pass").map((c) => `${c.name} ${c.verdict}`);
+      lines.push(`    not judged (the lab broke at ${at(r.labBreak?.t ?? 0)}): ${r.checks.length - notPass.length}/${r.checks.length} checks pass${notPass.length ? `; ${notPass.join(", ")}` : ""}`);
+    }
+    return lines;
+  }
   const bad = r.checks.filter((c) => c.verdict !== "pass");
   const lines = [`${head} — ${r.checks.length - bad.length}/${r.checks.length} checks pass${r.reason ? `; ${r.reason}` : ""}`];
   for (const c of bad) {

@@ -5,14 +5,13 @@ import { LabError, oneLine } from "../lab/errors.ts";
 import type { BrokerFactory, Protocol, RunningBroker } from "../brokers/broker.ts";
 import { startLink } from "../lab/link.ts";
 import { startWireTap } from "../lab/wiretap.ts";
-import { Observer } from "../observer/observer.ts";
+import { Observer, watchObserver } from "../observer/observer.ts";
 import type { ClientConfig, ClientManifest, DeviceKind, ResolvedClient } from "../devices/device.ts";
 import { Timeline } from "../timeline/timeline.ts";
 import { at } from "../timeline/event.ts";
-import { runChecks, type CheckResult } from "../checks/check.ts";
-import { expectationsMet } from "../checks/expectationsMet.ts";
+import type { CheckResult } from "../checks/check.ts";
 import { buildLedger } from "../checks/ledger.ts";
-import { mergeVerdict, type RunVerdict } from "../checks/verdict.ts";
+import { judgeTimeline, labBreak, type LabBreak, type RunVerdict } from "../checks/verdict.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
@@ -50,6 +49,12 @@ export interface RunResult {
   seed: number;
   verdict: RunVerdict;
   reason?: string;
+  /**
+   * The lab broke during the run (or its timeline is cut): the verdict is `error` and the
+   * checks below were run and are shown, but not judged — they may blame or clear the client
+   * for what the lab did.
+   */
+  labBreak?: LabBreak;
   /** Compliance scenarios: the feature this run proves, for the matrix. */
   feature?: { id: string; spec: string; claim: string };
   /**
@@ -182,12 +187,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const tag = lab.dir.split("-").pop();
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
-  let labError: string | undefined;
   let checkCtx: CheckContext | undefined;
-  // Until the client is asked to connect, the lab is still setting up: a failure then (a
-  // broker that will not start, a device that dies at import) is the lab's, and no checker
-  // gets to judge the client on it.
-  let driving = false;
   const stopLive = timeline.onEvent((e) => {
     if (e.src === "fault" && (e.kind === "start" || e.kind === "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
     if (e.src === "device" && (e.kind === "up" || e.kind === "down")) say(`${at(e.t)} client ${e.kind}`);
@@ -217,6 +217,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       auth: observerAuth(s),
     });
     lab.defer("close observer", () => observer.close());
+    lab.defer("stop watching the observer", watchObserver(lab));
 
     // Compliance runs judge what went over the device's own wire: a passive tap in front of
     // the proxy records every MQTT packet both ways, whatever the broker logs.
@@ -240,7 +241,6 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
-    driving = true;
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
@@ -281,22 +281,34 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     await Promise.race([
       s.run(ctx),
       new Promise<never>((_, reject) => {
         limitTimer = setTimeout(() => reject(new LabError(`scenario ${s.id} exceeded its own time limit of ${limit} ms`)), limit);
       }),
-    ]).finally(() => clearTimeout(limitTimer));
-    if (lab.abort.signal.aborted) throw new LabError("interrupted");
+      // A broken lab (a vital process gone, the observer cut off) or Ctrl-C ends the run at
+      // once: no waiting out a bound the client can no longer meet.
+      new Promise<never>((_, reject) => {
+        onAbort = () => reject(new LabError(lab.broken ?? "interrupted"));
+        if (lab.abort.signal.aborted) onAbort();
+        else lab.abort.signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]).finally(() => {
+      clearTimeout(limitTimer);
+      if (onAbort) lab.abort.signal.removeEventListener("abort", onAbort);
+    });
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
+    if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
+    if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
   } catch (err) {
     if (err instanceof ExpectationFailed && !lab.abort.signal.aborted) {
       timeline.record("lab", "expectation.failed", { what: err.what, withinMs: err.withinMs, since: err.since });
-    } else {
-      labError = lab.abort.signal.aborted ? "interrupted" : oneLine(err);
-      timeline.record("lab", "error", { msg: labError });
+    } else if (lab.broken === undefined) {
+      // Recorded once: a break the lab noticed itself (lab.fail) is already on the timeline.
+      timeline.record("lab", "error", { msg: lab.abort.signal.aborted ? "interrupted" : oneLine(err) });
     }
     timeline.record("lab", "device.stopping", { early: true });
   } finally {
@@ -307,19 +319,20 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     await timeline.close();
   }
 
-  // An interrupted run is judged by nobody: its timeline is kept, its verdict is error.
-  const judged = driving && labError !== "interrupted";
-  const checks = checkCtx && judged ? runChecks([...s.checks(checkCtx), expectationsMet()], timeline.events, checkCtx) : [];
-  const found = mergeVerdict(checks, labError);
+  // The same rule as `faraday check`: a saved run re-checks to the verdict it got here.
+  // Before the device's start (no context yet) the lab was still setting up: its failure is
+  // the lab's alone, and nothing of the client's is there to judge.
+  const j = checkCtx ? judgeTimeline(timeline.events, s.checks(checkCtx), checkCtx) : { verdict: "error" as const, checks: [], labBreak: labBreak(timeline.events) ?? { t: timeline.now(), reason: "the lab stopped before the device started" } };
+  const found = j.verdict;
   const verdict = probeVerdict(found, probe);
   writeClientLog(spec.dir, timeline);
   const result: RunResult = {
     ...base,
     verdict,
-    ...(labError ? { reason: labError } : probe ? { reason: probe } : {}),
+    ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : probe ? { reason: probe } : {}),
     ...(probe ? { declared: probe, probe: found } : {}),
     durationMs: Date.now() - t0,
-    checks,
+    checks: j.checks,
   };
   writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [result] }, null, 2) + "\n");
   return result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { faraday, privateTmp, processesUnder, readResults } from "./lab.ts";
 
@@ -32,6 +32,37 @@ describe("broker-crash with the MQTT.js reference device", () => {
     expect(faraday(["check", runDir]).code).toBe(0);
     const rebuilt = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8"));
     expect(rebuilt.runs[0].checks).toEqual(JSON.parse(before).runs[0].checks);
+
+    // A copy cut right after an observer PUBACK — before the delivery that cleared the client —
+    // is not a whole run: it re-checks to error (exit 2), never to the client's loss.
+    const lines = readFileSync(join(runDir, "timeline.jsonl"), "utf8").trimEnd().split("\n");
+    const cutAt = lines.findIndex((l) => l.includes('"src":"observer","kind":"puback"')) + 1;
+    const cut = join(tmp, "cut");
+    cpSync(runDir, cut, { recursive: true });
+    writeFileSync(join(cut, "timeline.jsonl"), lines.slice(0, cutAt).join("\n") + "\n");
+    const c = faraday(["check", cut]);
+    expect(c.code).toBe(2);
+    expect(c.stdout).toMatch(/^ERROR +broker-crash .* — timeline cut at [\d.]+ s: it has no scenario\.end/);
+    expect(c.stdout).toMatch(/not judged \(the lab broke at/);
+    expect(JSON.parse(readFileSync(join(cut, "results.json"), "utf8")).runs[0].verdict).toBe("error");
+
+    // Torn mid-line, as a SIGKILL during a write leaves it: tolerated, said, and error.
+    const torn = join(tmp, "torn");
+    cpSync(runDir, torn, { recursive: true });
+    writeFileSync(join(torn, "timeline.jsonl"), lines.slice(0, cutAt + 3).join("\n") + "\n" + lines[cutAt + 3]!.slice(0, 17));
+    const t = faraday(["check", torn]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toBe("");
+    expect(t.stdout).toMatch(new RegExp(`ERROR .* no scenario\\.end .*; its line ${cutAt + 4} is torn`));
+
+    // Any other damage is one line and exit 2.
+    const broken = join(tmp, "broken");
+    cpSync(runDir, broken, { recursive: true });
+    writeFileSync(join(broken, "timeline.jsonl"), [...lines.slice(0, 5), "{not json", ...lines.slice(5)].join("\n") + "\n");
+    const b = faraday(["check", broken]);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim().split("\n")).toHaveLength(1);
+    expect(b.stderr).toMatch(/timeline\.jsonl is damaged: timeline line 6 is not JSON/);
   });
 
   it("faraday check on a folder without a timeline says so in one line and exits 2", () => {

@@ -206,6 +206,8 @@ describe("wire faults on the device's proxy, with the MQTT.js reference device",
       client: { keepalive: 6 },
       async drive({ device, observer, topics, bounds, inject, heal, targets }, probe) {
         await device.up({ within: bounds.connectMs, what: "client connects" });
+        // Downstream messages published before the subscription exists are owed to nobody.
+        await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
         const up = device.publishEvery(topics.up, { qos: 1, everyMs: 50 });
         const down = observer.publishEvery(topics.down, { qos: 1, everyMs: 100 });
         await up.acked(3, { within: bounds.connectMs, what: "publishes flow before" });

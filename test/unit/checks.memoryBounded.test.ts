@@ -52,3 +52,25 @@ describe("memoryBounded", () => {
     expect(judge([...cycle(0, 0), ...cycle(10_000, 0), ...cycle(20_000, 0)]).verdict).toBe("unknown");
   });
 });
+
+describe("memoryBounded: a large overall loss", () => {
+  it("fails a 92 % loss even though the heap rose once on the way (60000 → 40000 → 41000 → 20000 → 5000 B)", () => {
+    const history = [60_000, 40_000, 41_000, 20_000, 5_000].flatMap((free, i) => cycle(i * 10_000, free));
+    const r = judge(history);
+    expect(r.verdict).toBe("fail");
+    expect(r.summary).toBe("free heap lost overall across 5 reconnects: 60000 B → 5000 B (−55000 B > 15000 B = max(8192 B, 25 % of 60000 B))");
+    expect(r.evidence[0]!.text).toBe("free heap 60000 B at 0.100 s → 5000 B at 40.100 s: −55000 B (92 %) not given back, > bound 15000 B = max(8192 B, 25 % of 60000 B)");
+    expect(r.evidence[0]!.charged).toBe("client");
+  });
+
+  it("still fails the steady fall at every reconnect (60000 → 40000 → 20000 → 5000 B)", () => {
+    const r = judge([60_000, 40_000, 20_000, 5_000].flatMap((free, i) => cycle(i * 10_000, free)));
+    expect(r.verdict).toBe("fail");
+    expect(r.summary).toMatch(/^free heap fell at every one of 4 reconnects/);
+  });
+
+  it("passes a dip that is given back, and an uneven path that ends within the overall bound", () => {
+    expect(judge([60_000, 30_000, 59_000, 58_500].flatMap((free, i) => cycle(i * 10_000, free))).verdict).toBe("pass");
+    expect(judge([60_000, 52_000, 55_000, 47_000].flatMap((free, i) => cycle(i * 10_000, free))).verdict).toBe("pass");
+  });
+});

@@ -57,11 +57,12 @@ describe("noUncaughtErrors", () => {
 });
 
 describe("verdict merge", () => {
-  it("a failing check fails the run; a lab error is error, never pass; undecided is unknown", () => {
+  it("a lab error is error whatever the checks say, never fail or pass; else a failing check fails; undecided is unknown", () => {
     const pass = { name: "a", verdict: "pass" as const, summary: "", evidence: [] };
     const fail = { ...pass, verdict: "fail" as const };
     const unknown = { ...pass, verdict: "unknown" as const };
-    expect(mergeVerdict([pass, fail], "broker did not start")).toBe("fail");
+    expect(mergeVerdict([pass, fail], "broker did not start")).toBe("error");
+    expect(mergeVerdict([pass, fail], undefined)).toBe("fail");
     expect(mergeVerdict([pass], "broker did not start")).toBe("error");
     expect(mergeVerdict([pass, unknown], undefined)).toBe("unknown");
     expect(mergeVerdict([], undefined)).toBe("unknown");
