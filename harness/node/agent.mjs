@@ -3,6 +3,10 @@
 // It behaves as a careful application on a known-good client would: QoS 1 publishes are
 // acked only after PUBACK, publishes made while offline wait in MQTT.js's queue, and the
 // application's subscriptions are renewed on every connect.
+// Every call is MQTT.js's documented API (node_modules/mqtt/README.md, cited by section
+// below), with values in the types it names — the agent protocol already uses its property
+// names and types — and what it hands back is reported as it is (binary as text or hex).
+// Nothing is converted, retried or guarded to get round a bug of the client.
 import mqtt from "mqtt";
 import { createInterface } from "node:readline";
 
@@ -62,6 +66,10 @@ const ops = {
       client = undefined;
     }
     const v5 = cfg.protocol === "5";
+    // README "mqtt.Client(streamBuilder, options)": `properties` (MQTT 5 CONNECT properties by
+    // name), `will` (topic, payload, qos, retain, properties), `clean`, `keepalive`,
+    // `reconnectPeriod` (0: no reconnect), `connectTimeout`, `resubscribe`, username/password;
+    // TLS options go through to tls.connect().
     const props = {
       ...(v5 && cfg.session_expiry ? { sessionExpiryInterval: cfg.session_expiry } : {}),
       ...(v5 && cfg.connect_props ? fromWire(cfg.connect_props) : {}),
@@ -102,6 +110,10 @@ const ops = {
     });
     const c = client;
     c.on("connect", (connack) => {
+      // The agent protocol's clean_init (the first connection's flag; later ones use
+      // `clean`) has no MQTT.js option: its reconnects reuse client.options, which is set
+      // here after the first CONNACK. Not a documented API, and not a client workaround: it
+      // gives the reference the same two-flag session policy the devices have.
       c.options.clean = cfg.clean; // reconnects keep the session unless asked otherwise
       connected = true;
       emit("up", {
@@ -113,17 +125,23 @@ const ops = {
         client.subscribe(topic, { qos }, (err) => (err ? emit("error", { msg: `resubscribe ${topic}: ${err.message}`, tb: "" }) : emit("subscribed", { topic })));
       first = false;
     });
-    // MQTT.js emits close for every failed reconnect attempt; the application's outage
-    // signal (like mqtt_as's client.down) fires once per outage.
+    // README Event 'close' ("Emitted after a disconnection"): MQTT.js emits it for every
+    // failed reconnect attempt too; the application's outage signal (like mqtt_as's
+    // client.down) fires once per outage.
     c.on("close", () => {
       if (connected) emit("down");
       connected = false;
     });
+    // README Event 'packetreceive': the PUBACK/PUBREC reason code (the publish callback is
+    // handed the PUBLISH, not its acknowledgement) and a server DISCONNECT.
     c.on("packetreceive", (pkt) => {
       if (v5 && (pkt.cmd === "puback" || pkt.cmd === "pubrec") && pkt.messageId !== undefined) ackCodes.set(pkt.messageId, pkt.reasonCode ?? 0);
       if (pkt.cmd === "disconnect") emit("disconnected", { reason: pkt.reasonCode ?? 0, ...(hasKeys(pkt.properties) ? { props: toWire(pkt.properties) } : {}) });
     });
+    // README Event 'error': how MQTT.js tells the application of a refused CONNACK or a
+    // parsing error. It is the client reporting, not an exception escaping it, so a log line.
     c.on("error", (e) => emit("log", { line: `mqtt.js error: ${e.message}` }));
+    // README Event 'message': (topic, message, packet), the packet as mqtt-packet defines it.
     c.on("message", (topic, payload, packet) => {
       const ev = { topic, payload: wireBytes(payload), retained: packet.retain, qos: packet.qos, dup: packet.dup };
       if (hasKeys(packet.properties)) ev.props = toWire(packet.properties);
@@ -136,6 +154,7 @@ const ops = {
     });
   },
   publish(o) {
+    // README "mqtt.Client#publish(topic, message, [options], [callback])": callback(err, packet).
     const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
       client.publish(o.topic, payloadOf(o.payload), { qos: o.qos, retain: !!o.retain, ...(props ? { properties: props } : {}) }, (err, pkt) => {
@@ -153,6 +172,9 @@ const ops = {
     );
   },
   subscribe(o) {
+    // README "mqtt.Client#subscribe": options qos, nl, rap, rh, properties; callback(err,
+    // granted), granted an array of {topic, qos}. A failure code in `qos` is reported as
+    // such (ok false, with `granted`), not hidden.
     const opts = o.opts ?? {};
     const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
@@ -177,10 +199,12 @@ const ops = {
     );
   },
   unsubscribe(o) {
+    // README "mqtt.Client#unsubscribe": callback(err) on the UNSUBACK.
     return new Promise((resolve, reject) => client.unsubscribe(o.topic, (err) => (err ? reject(err) : resolve())));
   },
   disconnect(o) {
-    // A clean DISCONNECT; the client stays off until a new start.
+    // A clean DISCONNECT; the client stays off until a new start. README
+    // "mqtt.Client#end([force], [options], [callback])": options reasonCode, properties.
     return new Promise((resolve) => {
       client.options.reconnectPeriod = 0;
       const opts = o.reason !== undefined || hasKeys(o.props) ? { reasonCode: o.reason ?? 0, ...(hasKeys(o.props) ? { properties: fromWire(o.props) } : {}) } : {};

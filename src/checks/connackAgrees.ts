@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { samePropValue } from "./receipts.ts";
 
 /**
  * The device read CONNACK properties exactly as an independent peer on the same broker and
@@ -28,7 +28,7 @@ export function connackAgrees(p: { like: `peer:${string}`; props: string[]; guar
       for (const k of p.props) {
         if (!(k in refProps)) d.push(`the broker did not send ${k} to the peer either`);
         else if (!(k in devProps)) d.push(`${k} missing (peer read ${JSON.stringify(refProps[k])})`);
-        else if (!sameWire(devProps[k], refProps[k])) d.push(`${k} ${JSON.stringify(devProps[k])}, peer read ${JSON.stringify(refProps[k])}`);
+        else if (!samePropValue(k, devProps[k], refProps[k])) d.push(`${k} ${JSON.stringify(devProps[k])}, peer read ${JSON.stringify(refProps[k])}`);
       }
       const refMissing = p.props.filter((k) => !(k in refProps));
       if (refMissing.length === p.props.length) return { verdict: "unknown", summary: `the broker sent none of ${p.props.join(", ")}`, evidence: ev };

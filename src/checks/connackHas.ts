@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { samePropValue } from "./receipts.ts";
 
 /**
  * The CONNACK a connection got says what the spec requires: Session Present, the reason code,
@@ -56,7 +56,7 @@ export function connackHas(p: {
       }
       for (const [k, v] of Object.entries(p.props ?? {})) {
         if (!(k in props)) d.push(`property ${k} missing (wanted ${JSON.stringify(v)})`);
-        else if (!sameWire(props[k], v)) d.push(`property ${k} ${JSON.stringify(props[k])}, wanted ${JSON.stringify(v)}`);
+        else if (!samePropValue(k, props[k], v)) d.push(`property ${k} ${JSON.stringify(props[k])}, wanted ${JSON.stringify(v)}`);
       }
       for (const k of p.present ?? []) if (!(k in props)) d.push(`property ${k} missing`);
       const seen = `at ${at(e.t)}: Session Present ${String(sp)}, reason ${String(rc)}, props ${JSON.stringify(props)}${fromWire.length ? ` (${fromWire.join(" and ")} from the wire tap's CONNACK at ${at(wire!.t)}: the client does not report ${fromWire.length > 1 ? "them" : "it"})` : ""}`;

@@ -27,11 +27,43 @@ export function receiptsOf(events: readonly TimelineEvent[], to: Receiver): Rece
     topic: String(e.topic),
     payload: e.payload,
     ...(typeof e.qos === "number" ? { qos: e.qos } : {}),
-    // The device agents say `retained` (mqtt_as's word), MQTT.js says `retain`.
-    ...(typeof e.retained === "boolean" ? { retain: e.retained } : typeof e.retain === "boolean" ? { retain: e.retain } : {}),
+    // The device agents say `retained` (mqtt_as's word), MQTT.js says `retain`. Each reports
+    // the flag as its client hands it over: a bool (mqtt_as, MQTT.js) or the bit, 0/1 (aiomqttc).
+    ...(flagOf(e.retained) !== undefined ? { retain: flagOf(e.retained) === 1 } : typeof e.retain === "boolean" ? { retain: e.retain } : {}),
     ...(typeof e.dup === "boolean" ? { dup: e.dup } : {}),
     props: (e.props as Record<string, unknown> | undefined) ?? {},
   }));
+}
+
+/** true/1 → 1, false/0 → 0, anything else undefined: a one-bit flag however a client hands it over. */
+function flagOf(v: unknown): 0 | 1 | undefined {
+  return v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : undefined;
+}
+
+/**
+ * MQTT 5's one-byte properties that hold a 0/1 flag (§2.2.2.2 "Byte"; §3.3.2.3.2, §3.1.2.11.6-7,
+ * §3.2.2.3.5-.3.12). MQTT.js and the peers hand them to the application as booleans, mqtt_as as
+ * the int it read (its README: "byte", "byte 0/1"). The adapters report what their client hands
+ * over, so the comparison is of the MQTT value: true ≡ 1, false ≡ 0.
+ */
+const FLAG_PROPS = new Set([
+  "payloadFormatIndicator",
+  "requestProblemInformation",
+  "requestResponseInformation",
+  "retainAvailable",
+  "wildcardSubscriptionAvailable",
+  "subscriptionIdentifiersAvailable",
+  "sharedSubscriptionAvailable",
+]);
+
+/** One property's value compared as MQTT sees it: sameWire, except that a flag property's true/false equals 1/0. */
+export function samePropValue(name: string, got: unknown, want: unknown): boolean {
+  if (FLAG_PROPS.has(name)) {
+    const a = flagOf(got);
+    const b = flagOf(want);
+    if (a !== undefined && b !== undefined) return a === b;
+  }
+  return sameWire(got, want);
 }
 
 /** What a receipt must look like; every field given is compared exactly. */
@@ -56,7 +88,7 @@ export function differences(r: Receipt, want: ReceiptSpec): string[] {
   if (want.retain !== undefined && r.retain !== want.retain) d.push(`retain ${String(r.retain)} ≠ ${String(want.retain)}`);
   for (const [k, v] of Object.entries(want.props ?? {})) {
     if (!(k in r.props)) d.push(`property ${k} missing (wanted ${JSON.stringify(v)})`);
-    else if (!sameWire(r.props[k], v)) d.push(`property ${k} ${JSON.stringify(r.props[k])} ≠ ${JSON.stringify(v)}`);
+    else if (!samePropValue(k, r.props[k], v)) d.push(`property ${k} ${JSON.stringify(r.props[k])} ≠ ${JSON.stringify(v)}`);
   }
   for (const k of want.absent ?? []) if (k in r.props) d.push(`property ${k} present (${JSON.stringify(r.props[k])}) but must be absent`);
   return d;

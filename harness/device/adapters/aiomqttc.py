@@ -1,13 +1,20 @@
 # Faraday adapter for aiomqttc 1.0.7 (PyPI), MQTT 3.1.1, QoS 0/1.
+# Its documentation is the package's README (the PyPI description: "API
+# Reference") and the example application it ships and tells you to run,
+# main.py. Where the two disagree, the adapter follows main.py, which is what
+# runs (the README's "Basic usage" callback signatures do not match the calls
+# the client makes). Values go in the types those name and come back as the
+# client hands them over; nothing is converted, retried or guarded to get
+# round a bug of the client, and the client module is not patched.
 # aiomqttc has callbacks (on_connect, on_disconnect, on_message) but no
 # event interface and no reconnection of its own beyond one try (its
 # reconnect_interval defaults to 0, i.e. off, and the README's
 # reconnect_delay_set() does not exist). So this adapter plays the
-# application, as the package's own main.py does: it watches
-# client.connected and calls connect() again after a loss. up/down are
-# synthesized from the callbacks and from that flag.
+# application, as main.py does (mqtt_thread(): "Handles automatic
+# reconnection if the broker is unreachable or the connection drops"): it
+# watches client.connected and calls connect() again after a loss. up/down
+# are synthesized from the callbacks and from that flag.
 import asyncio
-import aiomqttc
 from aiomqttc import MQTTClient
 
 NAME = "aiomqttc"
@@ -22,7 +29,9 @@ _off = "not started"  # why operations are refused; None while _c is in use
 RETRY_MS = 1000  # the app's reconnect pause (main.py uses 1..60 s backoff)
 # publish()/unsubscribe() connect on their own when offline; this lock keeps
 # the app's reconnect and theirs from running two connect()s at once (which
-# would open two sockets under one client id).
+# would open two sockets under one client id). It orders the application's
+# own calls (main.py never publishes while reconnecting); it does not touch
+# what the client does inside one call.
 _lock = asyncio.Lock()
 _U = "unsupported: "  # prefix of what aiomqttc cannot do
 V311 = _U + "MQTT 3.1.1 only, no "  # aiomqttc speaks nothing else
@@ -36,6 +45,9 @@ def _state(up):
         _emit({"ev": "up" if up else "down"})
 
 
+# Callback signatures as main.py defines them and the client calls them
+# (on_connect(client, return_code), on_disconnect(client, return_code),
+# on_message(client, topic, payload, retain)).
 async def _on_connect(client, rc):
     # rc is always 0 here, and the CONNACK's session-present flag, which
     # aiomqttc reads, is not passed on: `up` carries nothing more.
@@ -48,8 +60,9 @@ async def _on_disconnect(client, rc):
 
 async def _on_message(proto, topic, payload, retain):
     # aiomqttc passes its protocol object, not the client, first; and the
-    # message's QoS and DUP flag are not passed at all.
-    _emit({"ev": "msg", "topic": topic, "payload": payload, "retained": bool(retain)})
+    # message's QoS and DUP flag are not passed at all. `retain` is reported
+    # as handed over: the flag bit, an int 0 or 1.
+    _emit({"ev": "msg", "topic": topic, "payload": payload, "retained": retain})
 
 
 async def _supervise(c):
@@ -81,25 +94,9 @@ def _refuse():
         return "not connected (reconnect is off)"
 
 
-def _quiet(*_):
-    pass
-
-
 def info():
     s = _c.stats if _c else None
     return {"pub_ok": s.pub_ok_count, "pub_fail": s.pub_fail_count} if s else {}
-
-
-def _tls_context(pem):
-    # The run's CA (cadata: DER), and the server's certificate must chain to it.
-    import ssl
-    import binascii
-
-    b = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END")[0]
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.load_verify_locations(cadata=binascii.a2b_base64("".join(b.split())))
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    return ctx
 
 
 async def start(cfg, emit):
@@ -109,7 +106,10 @@ async def start(cfg, emit):
     if cfg.get("protocol") == "5":
         return V311 + "MQTT 5"  # its CONNECT has protocol level 4
     if len(cfg["client_id"]) < 2:
-        # MQTTClient.__init__ replaces it with generate_client_id()'s.
+        # README "Parameters": client_id is "auto-generated if not provided",
+        # and MQTTClient.__init__ takes any id under 2 characters for not
+        # provided: it would send generate_client_id()'s instead of the one
+        # asked for (or of none, for the broker to assign). Refused, not sent.
         return _U + "client id under 2 characters (aiomqttc sends a random one)"
     if cfg.get("connect_props"):
         return V311 + "CONNECT properties"
@@ -117,13 +117,25 @@ async def start(cfg, emit):
     if w.get("props"):
         return V311 + "will properties"
     if w and not w.get("payload"):
-        # _build_connect_packet() sets the will flag only `if will_topic and will_message`
+        # A will the client would leave out is refused, not dropped (agent
+        # protocol): _build_connect_packet() sets the will flag only
+        # `if will_topic and will_message`.
         return _U + "will with an empty payload"
+    if cfg.get("tls"):
+        # The run asks for TLS verifying the server against its CA. The
+        # README's way is ssl=True plus ssl_params ("SSL parameters as
+        # dictionary"), but MQTTClient stores ssl_params and never uses them:
+        # open_connection() gets ssl=True alone, which checks no certificate.
+        # Verification cannot be asked for as documented, so it is refused
+        # here rather than faked (an SSLContext passed as `ssl` would work,
+        # but nothing documents that). docs/findings.md.
+        return _U + "verifying the server's certificate: aiomqttc ignores its documented ssl_params, so ssl=True connects without any check"
     _emit = emit
-    if not cfg.get("debug"):
-        # aiomqttc prints every PUBACK/SUBACK through its module-level log();
-        # silence it unless the host asked for the client's debug output.
-        aiomqttc.log = _quiet
+    # aiomqttc prints every PUBACK/SUBACK through its module-level log(),
+    # whatever `verbose` says; those lines are the client's output (log
+    # events), and the module is not patched to hide them.
+    # README "API Reference" for client_id .. keepalive and verbose; main.py
+    # (client_connect()) for clean_session and the will_* keywords.
     c = MQTTClient(
         client_id=cfg["client_id"],
         server=cfg["server"],
@@ -139,10 +151,6 @@ async def start(cfg, emit):
         will_qos=w.get("qos", 0),
         will_retain=w.get("retain", False),
         verbose=0,
-        # TLS: aiomqttc hands `ssl` to asyncio.open_connection(host, port,
-        # ssl=...), which wraps the socket with the context and names the
-        # server by `host` (127.0.0.1); ssl_params it does not use.
-        ssl=_tls_context(cfg["tls"]["ca"]) if cfg.get("tls") else False,
     )
     c.on_connect = _on_connect
     c.on_disconnect = _on_disconnect
@@ -150,7 +158,8 @@ async def start(cfg, emit):
     _c = c
     _up = False
     _rc = cfg.get("reconnect", True) is not False
-    # connect() catches its own errors and returns False. Under the lock: a publish
+    # README: connect(timeout_sec=10). It catches its own errors and returns
+    # False (main.py tests its result), with get_last_error(). Under the lock: a publish
     # arriving meanwhile would make aiomqttc connect on its own, a second CONNECT
     # under the same client id.
     async with _lock:
@@ -166,7 +175,7 @@ def _check(qos, props):
     if props:
         return V311 + "properties"
     if qos not in (0, 1):
-        return _U + "QoS %r" % qos  # README: QoS 0 and 1
+        return _U + "QoS %r" % qos  # README "Features": QoS 0 and 1
 
 
 async def publish(topic, payload, qos, retain, props):
@@ -177,6 +186,9 @@ async def publish(topic, payload, qos, retain, props):
     r = _check(qos, props) or _refuse()
     if r:
         return r
+    # README: publish(topic, message, qos=1, retain=False); its docstring
+    # (MQTTProtocol.publish): topic str, message "Union[str, bytes]" (the
+    # agent hands bytes).
     if _c.connected:
         r = await _c.publish(topic, payload, qos, retain)
     else:
@@ -194,7 +206,7 @@ async def subscribe(topic, qos, props, opts=None):
     r = _check(qos, props) or _refuse()
     if r:
         return r
-    await _c.subscribe(topic, qos)
+    await _c.subscribe(topic, qos)  # README: subscribe(topic, qos=0)
 
 
 async def unsubscribe(topic):
