@@ -1,6 +1,7 @@
-import { parseArgs } from "node:util";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import { InputError, LabError, oneLine } from "./lab/errors.ts";
 import { liveLabs } from "./lab/lab.ts";
@@ -21,6 +22,7 @@ import { recheck } from "./report/recheck.ts";
 import { writeJunit } from "./report/junit.ts";
 import { writeReport } from "./report/html.ts";
 import { repoRoot } from "./tools/paths.ts";
+import { clip, terminalLine } from "./report/safeText.ts";
 
 const HELP = `faraday — a fault-injection resilience lab for MQTT clients
 
@@ -70,36 +72,214 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       return run(rest);
     case "list":
+      if (parseCommand("list", rest, { help: { type: "boolean", short: "h" } }).values.help) return usage(0);
       return list();
     case "check":
       return check(rest);
     case "doctor": {
+      if (parseCommand("doctor", rest, { help: { type: "boolean", short: "h" } }).values.help) return usage(0);
       const { doctor } = await import("./tools/doctor.ts");
       return (await doctor()) ? 0 : 2;
     }
     case "setup": {
-      const { values } = parseArgs({ args: rest, options: { quiet: { type: "boolean" }, "from-npm": { type: "boolean" } } });
+      const { values } = parseCommand("setup", rest, { quiet: { type: "boolean" }, "from-npm": { type: "boolean" }, help: { type: "boolean", short: "h" } });
+      if (values.help) return usage(0);
       const { setup } = await import("./tools/setup.ts");
       const ok = await setup({ quiet: values.quiet ?? false, fromNpm: values["from-npm"] ?? false });
       return ok ? 0 : 2;
     }
     default:
-      throw new InputError(`unknown command "${cmd}" (commands: run, list, check, doctor, setup; see faraday --help)`);
+      throw new InputError(`unknown command "${clip(cmd, 60)}" (commands: run, list, check, doctor, setup; see faraday --help)`);
   }
 }
 
+function usage(code: number): number {
+  console.log(HELP);
+  return code;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command lines: every mistake is one sentence, naming the option and what it wants.
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** What each option of run takes, for "--suite wants a value: --suite <name>". */
+const VALUE_OF: Record<string, string> = {
+  suite: "<name> (e.g. resilience, compliance/v5)",
+  client: "<name>",
+  "client-path": "<dir>",
+  protocol: "3.1.1|5|all",
+  broker: "<kind>|all",
+  device: "unix|node",
+  parallel: "<n>",
+  seed: "<n>",
+  out: "<dir>",
+  "broker-port": "<port>",
+};
+
+/** Edit distance with transpositions ("sede" is one step from "seed"), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/** The valid option nearest to a mistyped one, if it is near enough to be what was meant. */
+function nearestOption(given: string, options: Options): string | undefined {
+  const name = given.replace(/^-+/, "");
+  if (name.length < 3) return undefined; // "-p": too short to guess from
+  const near = Math.min(2, Math.floor(name.length / 3));
+  let best: { opt: string; d: number } | undefined;
+  for (const opt of Object.keys(options)) {
+    let d = distance(name, opt);
+    // A shortened or run-on option ("--prot", "--protocol5") is meant as the one it starts.
+    if (d > near && (opt.startsWith(name) || name.startsWith(opt))) d = near + 0.5;
+    if (!best || d < best.d) best = { opt, d };
+  }
+  return best && best.d <= near + 0.5 ? `--${best.opt}` : undefined;
+}
+
+/** node:util parseArgs, with its errors (ERR_PARSE_ARGS_*) turned into one line for the user. */
+function parseCommand<O extends Options>(cmd: string, args: string[], options: O, allowPositionals = false) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw argumentError(cmd, options, err);
+  }
+  // "--out=" or --out "": an option that wants a value got none.
+  for (const [k, v] of Object.entries(parsed.values)) if (v === "") throw new InputError(`--${k} wants a value: --${k} ${VALUE_OF[k] ?? "<value>"}`);
+  return parsed;
+}
+
+function argumentError(cmd: string, options: Options, err: unknown): Error {
+  const code = (err as { code?: string }).code;
+  const msg = err instanceof Error ? err.message : String(err);
+  const opt = /^(?:Unknown option|Option) '(?:-\w, )?(-{1,2}[^' <]*)/.exec(msg)?.[1];
+  const known = Object.keys(options).filter((o) => o !== "help");
+  const optionsOf = known.length ? `options of faraday ${cmd}: ${known.map((o) => `--${o}`).join(", ")}` : `faraday ${cmd} takes no options`;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && opt) {
+    const near = nearestOption(opt, options);
+    return new InputError(`unknown option ${clip(opt, 60)} (${near ? `did you mean ${near}?` : `${optionsOf}; see faraday ${cmd} --help`})`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && opt) {
+    const name = opt.replace(/^-+/, "");
+    const long = Object.entries(options).find(([k, o]) => k === name || o.short === name)?.[0] ?? name;
+    if (options[long]?.type === "boolean") return new InputError(`--${long} takes no value`);
+    return new InputError(`--${long} wants a value: --${long} ${VALUE_OF[long] ?? "<value>"}`);
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    const arg = /Unexpected argument '([^']*)'/.exec(msg)?.[1] ?? "";
+    return new InputError(`faraday ${cmd} takes no arguments (got "${clip(arg, 60)}"; see faraday ${cmd} --help)`);
+  }
+  return err instanceof Error ? err : new Error(msg);
+}
+
 function parseProtocols(p: string): Protocol[] {
+  // Exactly the names the help gives: "4" or "3" would be a guess at what was meant.
   if (p === "all") return ["3.1.1", "5"];
   if (p === "3.1.1" || p === "5") return [p];
-  if (p === "3" || p === "4" || p === "311") return ["3.1.1"];
-  throw new InputError(`unknown protocol "${p}" (use 3.1.1, 5 or all)`);
+  throw new InputError(`unknown protocol "${clip(p, 40)}" (use 3.1.1, 5 or all)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --out: checked before anything runs, created without fs.mkdirSync's recursive walk.
+// (Node's recursive mkdir loops for ever on a path whose parent exists but answers ENOENT for
+// a new child, as /proc does: `--out /proc/x` used to spin at 100 % CPU.)
+
+/** Folders that hold no files of ours: kernel and device file systems. */
+const SPECIAL_DIRS = ["/proc", "/sys", "/dev"];
+const specialUnder = (p: string) => SPECIAL_DIRS.find((d) => p === d || p.startsWith(`${d}/`));
+
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "error";
+
+function statOrMissing(p: string, given: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch (err) {
+    const code = errCode(err);
+    if (code === "ENOENT") {
+      // A symbolic link to nothing cannot be created through.
+      let link = false;
+      try {
+        link = lstatSync(p).isSymbolicLink();
+      } catch {
+        /* really missing */
+      }
+      if (link) throw new InputError(`--out ${given}: ${p} is a broken symbolic link`);
+      return undefined;
+    }
+    if (code === "EACCES") throw new InputError(`--out ${given}: no permission to look into ${dirname(p)}`);
+    if (code === "ELOOP") throw new InputError(`--out ${given}: ${p} is a loop of symbolic links`);
+    throw new InputError(`--out ${given}: cannot use ${p} (${code})`);
+  }
+}
+
+/**
+ * Check `--out` before any run starts: it must be a writable folder, or creatable as one —
+ * not under a file, not under /proc, /sys or /dev. Returns it as an absolute path.
+ */
+function checkOutDir(given: string): string {
+  const abs = resolve(given);
+  const special = specialUnder(abs);
+  if (special) throw new InputError(`--out ${given} is under ${special}, which holds no files of ours: choose an ordinary folder`);
+  let existing: string = sep;
+  for (const part of abs.split(sep).filter(Boolean)) {
+    const next = join(existing, part);
+    const st = statOrMissing(next, given);
+    if (!st) break;
+    if (!st.isDirectory()) throw new InputError(`--out ${given}: ${next} is ${st.isFile() ? "a file" : "not a folder"}`);
+    existing = next;
+  }
+  const real = realpathSync(existing);
+  const realSpecial = specialUnder(real);
+  if (realSpecial) throw new InputError(`--out ${given} leads to ${real}, under ${realSpecial}, which holds no files of ours: choose an ordinary folder`);
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const why = errCode(err) === "EROFS" ? "is on a read-only file system" : "is not writable (no permission)";
+    throw new InputError(`--out ${given}: ${existing} ${why}`);
+  }
+  return abs;
+}
+
+/** Create `dir` and its missing parents one by one: each failure is a sentence, never a loop. */
+function makeDirs(dir: string, given: string): void {
+  let cur: string = sep;
+  for (const part of dir.split(sep).filter(Boolean)) {
+    cur = join(cur, part);
+    if (statOrMissing(cur, given)) continue;
+    try {
+      mkdirSync(cur);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === "EEXIST" && statSync(cur).isDirectory()) continue;
+      const why = code === "EACCES" || code === "EPERM" ? "no permission" : code === "EROFS" ? "read-only file system" : code === "ENOSPC" ? "no space left" : code;
+      throw new InputError(`--out ${given}: cannot create ${cur} (${why})`);
+    }
+  }
+}
+
+/** `parent/name`, refused when the name would lead anywhere else (a "../" in a client's name). */
+function childDir(parent: string, name: string): string {
+  const dir = resolve(parent, name);
+  const rel = relative(parent, dir);
+  if (!rel || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel.includes(sep))
+    throw new InputError(`run folder "${clip(name, 80)}" would not be a folder of its own inside ${parent}`);
+  return dir;
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommand(
+    "run",
     args,
-    allowPositionals: true,
-    options: {
+    {
       suite: { type: "string" },
       client: { type: "string" },
       "client-path": { type: "string" },
@@ -112,7 +292,8 @@ async function run(args: string[]): Promise<number> {
       "broker-port": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-  });
+    true,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -127,7 +308,11 @@ async function run(args: string[]): Promise<number> {
   const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
   if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
     throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
-  for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${b}" (brokers: ${brokerKinds().join(", ")}, all)`);
+  for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${clip(b, 60)}" (brokers: ${brokerKinds().join(", ")}, all)`);
+  if (values.device !== "unix" && values.device !== "node") throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: unix, node)`);
+  if (values.device === "node" && values["client-path"] !== undefined)
+    throw new InputError("--client-path names a MicroPython client's folder, and --device node runs the MQTT.js reference, which takes none: drop one of them");
+  const outDir = checkOutDir(values.out!);
 
   const { requireTools } = await import("./tools/index.ts");
   let device: DeviceKind;
@@ -138,20 +323,22 @@ async function run(args: string[]): Promise<number> {
   if (values.device === "node") {
     device = nodeReference();
     clientName ??= "mqttjs";
-    if (clientName !== "mqttjs") throw new InputError(`--device node runs the MQTT.js reference client; drop --client ${clientName}`);
+    if (clientName !== "mqttjs") throw new InputError(`--device node runs the MQTT.js reference client; drop --client ${clip(clientName, 60)}`);
   } else if (values.device === "unix") {
     device = unixPort({ micropython: tools.micropython.argv, mpyCross: tools.mpyCross?.path });
     clientName ??= "aiomqttc";
     if (clientName === "mqttjs") throw new InputError("the mqttjs client runs with --device node");
   } else {
-    throw new InputError(`unknown device "${values.device}" (devices: unix, node)`);
+    throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: unix, node)`);
   }
   const client = resolveClient(clientName, values["client-path"], (m) => (tools.clients as Record<string, { dir: string; version: string }>)[m]);
 
-  const outDir = resolve(values.out!);
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
-  const invocation = join(outDir, `${stamp}-${(positionals[0] ?? values.suite ?? "run").replace(/[^A-Za-z0-9._-]/g, "-")}`);
-  mkdirSync(invocation, { recursive: true });
+  const invocation = childDir(outDir, `${stamp}-${(positionals[0] ?? values.suite ?? "run").replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80)}`);
+  // Every run folder is checked before the first is made: a name that leaves the invocation is refused.
+  const runDir = (name: string) => childDir(invocation, name);
+  for (const e of scenarios) for (const b of brokers) for (const p of protocols) runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`);
+  makeDirs(invocation, values.out!);
   linkLatest(outDir, invocation);
   const command = ["faraday", "run", ...args].join(" ");
 
@@ -165,14 +352,14 @@ async function run(args: string[]): Promise<number> {
           device,
           broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true, settings: e.scenario.broker?.settings }),
           protocol: p,
-          dir: join(invocation, `${e.scenario.id}.${client.name}.v${p}.${b}`),
+          dir: runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`),
           seed,
           command,
           toxiproxyBin: tools.toxiproxy.path,
-          progress: (l) => console.log(`  ${l}`),
+          progress: (l) => console.log(`  ${terminalLine(l)}`),
         });
 
-  console.log(`faraday: ${specs.length} run(s) of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed} → ${invocation}`);
+  console.log(terminalLine(`faraday: ${specs.length} run(s) of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
   const save = () => {
@@ -190,8 +377,11 @@ async function run(args: string[]): Promise<number> {
       save();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, specs.length) }, worker));
-  save();
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, specs.length) }, worker));
+  } finally {
+    save(); // even after a bug: the runs that finished keep their results, junit.xml and report
+  }
   const done = results.filter(isRun);
   const counts = new Map<string, number>();
   for (const r of done) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
@@ -199,9 +389,9 @@ async function run(args: string[]): Promise<number> {
   const diffs = declaredVsFound(done);
   if (diffs.length) {
     console.log(`faraday: declared vs found — ${diffs.length} difference(s):`);
-    for (const d of diffs) console.log(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`);
+    for (const d of diffs) console.log(terminalLine(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`));
   }
-  console.log(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`);
+  console.log(terminalLine(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`));
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));
 }
@@ -228,7 +418,9 @@ const placeholderCtx: CheckContext = {
   topics: { up: "", down: "", base: "" },
 };
 
-async function check(args: string[]): Promise<number> {
+async function check(rawArgs: string[]): Promise<number> {
+  const { values, positionals: args } = parseCommand("check", rawArgs, { help: { type: "boolean", short: "h" } }, true);
+  if (values.help) return usage(0);
   if (args.length === 0) throw new InputError("name one or more run folders (e.g. faraday check reports/latest)");
   const scenarios = await loadScenarios();
   const verdicts: RunVerdict[] = [];
@@ -248,7 +440,15 @@ async function check(args: string[]): Promise<number> {
 }
 
 function refreshInvocation(dir: string, runDirs: string[]): void {
-  const file = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as ResultsFile;
+  const path = join(dir, "results.json");
+  let file: ResultsFile;
+  try {
+    file = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
+    if (typeof file !== "object" || file === null || !Array.isArray(file.runs) || !file.runs.every((r) => typeof r?.dir === "string")) throw new Error("it holds no list of runs");
+  } catch (err) {
+    // The runs themselves were re-checked and rewritten; only the folder's summary could not be.
+    throw new InputError(`${path} is damaged (${oneLine(err)}): its runs were re-checked, the folder's summary was not rewritten`);
+  }
   const fresh = new Map(runDirs.map((d) => [basename(d), readRunResult(d)]));
   file.runs = file.runs.map((r) => fresh.get(basename(r.dir)) ?? r);
   writeResults(dir, file);
@@ -285,11 +485,34 @@ process.on("exit", () => {
   for (const lab of liveLabs()) lab.killAllNow();
 });
 
+/**
+ * A real bug: one line on the terminal saying where to report it; the stack, the command line
+ * and the versions go to a file in the temp folder rather than over the user's screen.
+ */
+function internalError(err: unknown): string {
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  let where: string;
+  try {
+    let v = "";
+    try {
+      v = version();
+    } catch {
+      /* no version: still save the stack */
+    }
+    const file = join(tmpdir(), `faraday-internal-error-${new Date().toISOString().replace(/[:.]/g, "")}-${process.pid}.txt`);
+    writeFileSync(file, [`faraday ${v}`, `node ${process.version} ${process.platform}-${process.arch}`, `command: faraday ${process.argv.slice(2).join(" ")}`, `cwd: ${process.cwd()}`, "", stack, ""].join("\n"));
+    where = `stack in ${file}`;
+  } catch (e) {
+    where = `stack not saved: ${oneLine(e)}`;
+  }
+  return `faraday: internal error: ${oneLine(err)} — please report it with the command line and reports/latest (${where})`;
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof InputError || err instanceof LabError) console.error(`faraday: ${oneLine(err)}`);
-    else console.error(`faraday: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (err instanceof InputError || err instanceof LabError) console.error(terminalLine(`faraday: ${oneLine(err)}`));
+    else console.error(terminalLine(internalError(err)));
     for (const lab of liveLabs()) lab.killAllNow();
     process.exit(2);
   },

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { repoRoot } from "../tools/paths.ts";
 import { InputError } from "../lab/errors.ts";
+import { clip, visible } from "../report/safeText.ts";
 import type { ClientManifest, ResolvedClient } from "./device.ts";
 
 /** A manifest as stored in fixtures/clients/<name>.json. */
@@ -11,6 +13,8 @@ interface StoredManifest extends ClientManifest {
   module?: string;
   /** Where the package comes from by default: "pypi" (set-up fetches it) or "path" (the user names a folder). */
   source?: "pypi" | "path" | "node";
+  /** Folder clients: the folder holding the client's code, relative to the manifest ("../lossy"). */
+  package?: string;
 }
 
 const manifestsDir = join(repoRoot, "fixtures", "clients");
@@ -22,9 +26,91 @@ export function knownClients(): string[] {
 }
 
 export function readManifest(name: string): StoredManifest {
-  const file = join(manifestsDir, `${name}.json`);
-  if (!existsSync(file)) throw new InputError(`unknown client "${name}" (known: ${knownClients().join(", ")}; or --client-path to a folder with faraday-client.json)`);
-  return JSON.parse(readFileSync(file, "utf8")) as StoredManifest;
+  // Only a name listed in fixtures/clients/ (never a path that happens to exist: "../../package").
+  if (!knownClients().includes(name))
+    throw new InputError(`unknown client "${visible(clip(name, 80))}" (known: ${knownClients().join(", ")}; or --client-path to a folder with faraday-client.json)`);
+  return loadManifest(join(manifestsDir, `${name}.json`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifests are checked against the published schema, schemas/client-manifest.schema.json
+// (JSON Schema draft 2020-12), before anything runs: a wrong one is one line naming the file
+// and the field, never a stack trace halfway through a run.
+
+export const manifestSchemaFile = join(repoRoot, "schemas", "client-manifest.schema.json");
+let validator: ValidateFunction | undefined;
+
+function manifestValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(manifestSchemaFile, "utf8")) as object;
+    validator = new Ajv2020({ allErrors: false, verbose: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
+/** "Unexpected token } in JSON at position 40" → "… at line 3 column 5". */
+function jsonWhere(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos).split("\n");
+  return message.replace(/at position \d+.*$/, `at line ${before.length} column ${before.at(-1)!.length + 1}`);
+}
+
+const value = (v: unknown) => visible(clip(JSON.stringify(v) ?? String(v), 60));
+
+/** One ajv error as a phrase naming the field: "/protocols/0 must be one of 3.1.1, 5 (not "4")". */
+export function describeManifestError(e: ErrorObject): string {
+  const at = e.instancePath || "the manifest";
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return `${e.instancePath}/${String(p.missingProperty)} is missing (required)`;
+    case "additionalProperties":
+      return `${e.instancePath}/${visible(clip(String(p.additionalProperty), 60))} is not a manifest field (see schemas/client-manifest.schema.json)`;
+    case "enum":
+      return `${at} must be one of ${(p.allowedValues as unknown[]).map(String).join(", ")} (not ${value(e.data)})`;
+    case "pattern":
+      return `${at} ${value(e.data)} must match ${String(p.pattern)}${e.instancePath === "/name" ? " (one plain folder name: it names the run folders)" : ""}`;
+    case "type": {
+      const t = String(p.type);
+      return `${at} must be ${/^[aeiou]/.test(t) ? "an" : "a"} ${t}${e.data !== undefined && typeof e.data !== "object" ? ` (not ${value(e.data)})` : ""}`;
+    }
+    case "propertyNames":
+      return `${at} has a key that is not a feature id (${String(p.propertyName)})`;
+    default:
+      return `${at} ${e.message ?? "is not valid"}${e.data !== undefined && typeof e.data !== "object" ? ` (not ${value(e.data)})` : ""}`;
+  }
+}
+
+/** Read and check a manifest; every way it can be wrong is one line naming the file and the field. */
+export function loadManifest(file: string): StoredManifest {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "is a folder, not a file" : code === "EACCES" ? "cannot be read (no permission)" : `cannot be read (${code ?? String(err)})`;
+    throw new InputError(`${shown(file)}: ${why}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${shown(file)}: not valid JSON — ${jsonWhere(text, (err as Error).message)}`);
+  }
+  const validate = manifestValidator();
+  if (!validate(data)) {
+    const [first] = validate.errors ?? [];
+    throw new InputError(`${shown(file)}: ${first ? describeManifestError(first) : "does not match schemas/client-manifest.schema.json"}`);
+  }
+  return data as StoredManifest;
 }
 
 /** Remembered client folders: FARADAY_CLIENT_PATH, then faraday.config.json {"clientPaths": {name: dir}}. */
@@ -67,7 +153,7 @@ export function resolveClient(
   // A folder that brings its own manifest and adapter (test fixtures, a user's own client).
   if (clientPath && existsSync(join(clientPath, "faraday-client.json"))) {
     const dir = resolve(clientPath);
-    const manifest = JSON.parse(readFileSync(join(dir, "faraday-client.json"), "utf8")) as ClientManifest & { package?: string };
+    const manifest = loadManifest(join(dir, "faraday-client.json"));
     const adapterFile = join(dir, "faraday_adapter.py");
     if (!existsSync(adapterFile)) throw new InputError(`${dir} has faraday-client.json but no faraday_adapter.py`);
     // The client's code may live in another folder ("package": "../lossy"), shared by variants.

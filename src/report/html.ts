@@ -8,6 +8,7 @@ import { at } from "../timeline/event.ts";
 import { cellsByVerdict, declaredVsFound, type Difference } from "./compliance.ts";
 import { buildLedger, type LedgerEntry } from "../checks/ledger.ts";
 import { brokerDownIntervals, faultSpans } from "../checks/history.ts";
+import { clip, visible } from "./safeText.ts";
 
 /**
  * report.html: one self-contained page per invocation (inline CSS and SVG, no script, no
@@ -26,21 +27,28 @@ export interface ReportInvocation {
 
 const VERDICTS: RunVerdict[] = ["fail", "error", "unknown", "pass", "unsupported", "skip"];
 const LOG_LINES = 200;
+/** The most characters shown of one client-log line; the rest is counted, not shown. */
+const LOG_LINE_CHARS = 2000;
+/** The most characters of any one value on the page (a megabyte topic or error stays a note). */
+const VALUE_CHARS = 20_000;
 /** Above this many messages in a lane, ticks are bucketed per 2 px instead of drawn one by one. */
 const TICKS_ONE_BY_ONE = 400;
 
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
-/** Escape for text and attribute values; control characters (other than tab/newline) dropped. */
+/**
+ * Escape for text and attribute values. Untrusted text (the client's log, errors, topics) is
+ * made visible first (safeText.ts: controls as \x1b, lone surrogates as U+FFFD; tab and
+ * newline kept) and capped at VALUE_CHARS.
+ */
 export function esc(s: unknown): string {
-  return String(s)
+  return visible(clip(String(s), VALUE_CHARS), { keepBreaks: true })
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+    .replace(/'/g, "&#39;");
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -292,7 +300,8 @@ function clientLog(events: TimelineEvent[]): string {
   if (lines.length === 0) return `<details class="log"><summary>Client log <span class="count">no lines</span></summary><p class="empty">The client printed nothing.</p></details>`;
   const shown = lines.slice(-LOG_LINES);
   const note = lines.length > shown.length ? `last ${shown.length} of ${lines.length} lines` : plural(lines.length, "line");
-  const body = shown.map((l) => `<span class="${l.bad ? "lbad" : "l"}"><i>${esc(at(l.t).padStart(10))}</i>  ${esc(l.text)}</span>`).join("\n");
+  // Each line capped too, and its breaks shown as \n: one log line stays one line on the page.
+  const body = shown.map((l) => `<span class="${l.bad ? "lbad" : "l"}"><i>${esc(at(l.t).padStart(10))}</i>  ${esc(visible(clip(l.text, LOG_LINE_CHARS)))}</span>`).join("\n");
   return `<details class="log"><summary>Client log <span class="count">${note}</span></summary><pre>${body}</pre></details>`;
 }
 

@@ -1,9 +1,17 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult } from "../scenario/runner.ts";
+import { clip, xmlText } from "./safeText.ts";
 
-const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+/** The most characters of one text or attribute value (a client's megabyte error stays readable in CI). */
+const XML_VALUE_MAX = 20_000;
+
+/**
+ * Text and attribute values quote the client (its errors, topics): controls and what XML 1.0
+ * forbids (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, U+FFFF, lone surrogates) are
+ * rendered visible by xmlText (safeText.ts), so junit.xml is always well-formed.
+ */
+const esc = (s: string) => xmlText(clip(String(s), XML_VALUE_MAX));
 
 /**
  * junit.xml for CI dashboards: one test case per run. A client's failure is a <failure> with

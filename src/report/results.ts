@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { RunResult } from "../scenario/runner.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
 import { complianceSummary } from "./compliance.ts";
+import { terminalLine } from "./safeText.ts";
 import { at } from "../timeline/event.ts";
 
 export interface ResultsFile {
@@ -41,8 +42,16 @@ const MARK: Record<RunVerdict, string> = {
   skip: "SKIP",
 };
 
-/** One line per run for the terminal; failing checks add their first pieces of evidence. */
+/**
+ * One line per run for the terminal; failing checks add their first pieces of evidence.
+ * Reasons, summaries and evidence quote the client (topics, its errors): every line goes
+ * through terminalLine, so no control character reaches the terminal (see safeText.ts).
+ */
 export function summaryLines(r: RunResult): string[] {
+  return rawSummaryLines(r).map(terminalLine);
+}
+
+function rawSummaryLines(r: RunResult): string[] {
   const head = `${MARK[r.verdict].padEnd(11)} ${r.scenario}  ${r.client} v${r.protocol} ${r.broker} (${r.device})  ${(r.durationMs / 1000).toFixed(1)} s`;
   if (r.verdict === "unsupported" && r.probe) return [`${head} — declared: ${r.declared ?? ""}; probe: ${r.probe}`];
   if (r.verdict === "unsupported" || r.verdict === "skip") return [`${head} — ${r.reason ?? ""}`];

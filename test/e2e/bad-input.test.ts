@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { faraday, privateTmp, processesUnder } from "./lab.ts";
+import { faraday, privateTmp, processesUnder, repo, type CliResult } from "./lab.ts";
 
 /** Each bad input: exit 2, one line on stderr that says what is wrong, nothing left running. */
 function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp) {
@@ -60,6 +61,196 @@ describe("a device that crashes at import", () => {
     const r = faraday(["run", "broker-crash", "--client-path", client, "--protocol", "3.1.1", "--out", join(tmp, "reports")], { tmp });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/ERROR .*device dev1 exited .* before its agent said hello; last output: .*ImportError: no module named 'crashing_client_that_does_not_exist'/);
+    expect(processesUnder(tmp)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10 item 6: every bad input is one line and exit 2, with nothing left running and
+// nothing lost (the reports folder, its runs and its `latest` link exactly as they were).
+
+/** A reports folder holding one earlier invocation, which a bad input must leave alone. */
+function reportsWithHistory(root: string): string {
+  const out = join(root, "reports");
+  mkdirSync(join(out, "20260101T000000-earlier"), { recursive: true });
+  writeFileSync(join(out, "20260101T000000-earlier", "results.json"), '{"runs": []}\n');
+  symlinkSync("20260101T000000-earlier", join(out, "latest"));
+  return out;
+}
+
+/** Everything under `dir`, for "nothing lost, nothing added". */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) out.push(`${r} -> ${readlinkSync(join(d, e.name))}`);
+      else if (e.isDirectory()) {
+        out.push(`${r}/`);
+        walk(join(d, e.name), r);
+      } else out.push(r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+}
+
+/** A folder client with this faraday-client.json (text as given) and an adapter. */
+function folderClient(root: string, name: string, manifest: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, "faraday-client.json"), manifest);
+  writeFileSync(join(dir, "faraday_adapter.py"), "raise SystemExit('never started')\n");
+  return dir;
+}
+
+/** Root cannot be refused a write by permissions: run that case as nobody. */
+const asRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+/**
+ * The CLI, optionally as another user (for the permission case, with a TMPDIR that user can
+ * write). A hang is killed with SIGKILL and fails the case: a CLI spinning in a synchronous
+ * call (as `--out /proc/x` once did) never runs its SIGTERM handler.
+ */
+function cli(args: string[], tmp: string, uid?: number): CliResult {
+  const r = spawnSync(process.execPath, [join(repo, "bin", "faraday.mjs"), ...args], {
+    cwd: repo,
+    env: { ...process.env, TMPDIR: tmp, ...(uid !== undefined ? { HOME: tmp } : {}) },
+    encoding: "utf8",
+    timeout: 60_000,
+    killSignal: "SIGKILL",
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface BadInput {
+  what: string;
+  /** The arguments, given a scratch folder and a reports folder with history. */
+  args: (scratch: string, out: string) => string[];
+  stderr: RegExp;
+  /** Run as nobody (only when the tests run as root). */
+  unprivileged?: boolean;
+}
+
+const BAD_INPUTS: BadInput[] = [
+  { what: "a mistyped option", args: (_, out) => ["run", "broker-crash", "--protocl", "5", "--out", out], stderr: /^faraday: unknown option --protocl \(did you mean --protocol\?\)$/ },
+  { what: "an unknown option", args: (_, out) => ["run", "broker-crash", "--bogus", "--out", out], stderr: /^faraday: unknown option --bogus \(options of faraday run: --suite, .*--protocol.*; see faraday run --help\)$/ },
+  { what: "an option without its value", args: (_, out) => ["run", "--out", out, "--suite"], stderr: /^faraday: --suite wants a value: --suite <name>/ },
+  { what: "an option whose value is the next option", args: (_, out) => ["run", "--suite", "--protocol", "5", "--out", out], stderr: /^faraday: --suite wants a value/ },
+  { what: "an empty --out", args: () => ["run", "broker-crash", "--out="], stderr: /^faraday: --out wants a value: --out <dir>$/ },
+  { what: "a value for a switch", args: () => ["run", "broker-crash", "--help=yes"], stderr: /^faraday: --help takes no value$/ },
+  { what: "an unknown option of list", args: () => ["list", "--bogus"], stderr: /^faraday: unknown option --bogus \(faraday list takes no options; see faraday list --help\)$/ },
+  { what: "an argument to list", args: () => ["list", "everything"], stderr: /^faraday: faraday list takes no arguments \(got "everything"/ },
+  { what: "an unknown option of check", args: (_, out) => ["check", "--bogus", join(out, "latest")], stderr: /^faraday: unknown option --bogus \(faraday check takes no options/ },
+  { what: "an unknown option of setup", args: () => ["setup", "--quite"], stderr: /^faraday: unknown option --quite \(did you mean --quiet\?\)$/ },
+  { what: "an unknown option of doctor", args: () => ["doctor", "--fix"], stderr: /^faraday: unknown option --fix \(faraday doctor takes no options/ },
+  { what: "protocol 4 (MQTT 3.1.1's level number)", args: (_, out) => ["run", "broker-crash", "--protocol", "4", "--out", out], stderr: /^faraday: unknown protocol "4" \(use 3\.1\.1, 5 or all\)$/ },
+  {
+    what: "an --out under a regular file",
+    args: (scratch) => (writeFileSync(join(scratch, "a-file"), "x"), ["run", "broker-crash", "--out", join(scratch, "a-file", "reports")]),
+    stderr: /^faraday: --out .*\/a-file\/reports: .*\/a-file is a file$/,
+  },
+  {
+    what: "an --out that is a regular file",
+    args: (scratch) => (writeFileSync(join(scratch, "b-file"), "x"), ["run", "broker-crash", "--out", join(scratch, "b-file")]),
+    stderr: /^faraday: --out .*\/b-file: .*\/b-file is a file$/,
+  },
+  {
+    what: "an --out without permission",
+    args: (scratch) => {
+      chmodSync(scratch, 0o755); // the way in is open, the folder itself is not writable
+      mkdirSync(join(scratch, "locked"));
+      chmodSync(join(scratch, "locked"), 0o555);
+      return ["run", "broker-crash", "--out", join(scratch, "locked", "reports")];
+    },
+    stderr: /^faraday: --out .*\/locked\/reports: .*\/locked is not writable \(no permission\)$/,
+    unprivileged: true,
+  },
+  { what: "an --out under /proc (once a 100 % CPU hang)", args: () => ["run", "broker-crash", "--out", "/proc/x"], stderr: /^faraday: --out \/proc\/x is under \/proc, which holds no files of ours: choose an ordinary folder$/ },
+  { what: "an --out deep under /proc", args: () => ["run", "broker-crash", "--out", "/proc/self/x/y"], stderr: /^faraday: --out \/proc\/self\/x\/y is under \/proc/ },
+  { what: "an --out under /sys", args: () => ["run", "broker-crash", "--out", "/sys/x"], stderr: /^faraday: --out \/sys\/x is under \/sys/ },
+  { what: "an --out under /dev", args: () => ["run", "broker-crash", "--out", "/dev/faraday-x"], stderr: /^faraday: --out \/dev\/faraday-x is under \/dev/ },
+  {
+    what: "an --out through a link into /proc",
+    args: (scratch) => (symlinkSync("/proc", join(scratch, "to-proc")), ["run", "broker-crash", "--out", join(scratch, "to-proc", "x")]),
+    stderr: /^faraday: --out .*\/to-proc\/x leads to \/proc, under \/proc/,
+  },
+  {
+    what: "a manifest that is not JSON",
+    args: (scratch, out) => ["run", "broker-crash", "--out", out, "--client-path", folderClient(scratch, "broken-json", '{"name": "x",\n "protocols": ["3.1.1"],, }')],
+    stderr: /^faraday: .*\/broken-json\/faraday-client\.json: not valid JSON — .* at line 2 column \d+$/,
+  },
+  {
+    what: "a manifest without its unsupported list",
+    args: (scratch, out) => ["run", "broker-crash", "--out", out, "--client-path", folderClient(scratch, "incomplete", '{"name": "incomplete", "protocols": ["3.1.1"]}')],
+    stderr: /^faraday: .*\/incomplete\/faraday-client\.json: \/unsupported is missing \(required\)$/,
+  },
+  {
+    what: "a manifest with an unknown protocol",
+    args: (scratch, out) => ["run", "broker-crash", "--out", out, "--client-path", folderClient(scratch, "proto", '{"name": "proto", "protocols": ["4"], "unsupported": {}}')],
+    stderr: /^faraday: .*\/proto\/faraday-client\.json: \/protocols\/0 must be one of 3\.1\.1, 5 \(not "4"\)$/,
+  },
+  {
+    what: "a manifest whose name would leave --out",
+    args: (scratch, out) => ["run", "broker-crash", "--out", out, "--client-path", folderClient(scratch, "escape", '{"name": "../../escaped", "protocols": ["3.1.1"], "unsupported": {}}')],
+    stderr: /^faraday: .*\/escape\/faraday-client\.json: \/name "\.\.\/\.\.\/escaped" must match \^\[A-Za-z0-9\]\[A-Za-z0-9\._-\]\*\$ \(one plain folder name: it names the run folders\)$/,
+  },
+  {
+    what: "a client name that is a path",
+    args: (_, out) => ["run", "broker-crash", "--out", out, "--client", "../../package"],
+    stderr: /^faraday: unknown client "\.\.\/\.\.\/package" \(known: /,
+  },
+  {
+    what: "--client-path with --device node",
+    args: (scratch, out) => ["run", "broker-crash", "--device", "node", "--out", out, "--client-path", scratch],
+    stderr: /^faraday: --client-path names a MicroPython client's folder, and --device node runs the MQTT\.js reference, which takes none: drop one of them$/,
+  },
+];
+
+describe("every bad input: one line, exit 2, nothing left running, nothing lost", () => {
+  it.each(BAD_INPUTS)("$what", ({ args, stderr, unprivileged }) => {
+    const tmp = privateTmp();
+    const scratch = mkdtempSync(join(tmpdir(), "faraday-bad-input-"));
+    const out = reportsWithHistory(scratch);
+    const before = tree(scratch);
+    const argv = args(scratch, out);
+    const expected = tree(scratch);
+    if (unprivileged && asRoot) chmodSync(tmp, 0o777);
+    const r = cli(argv, tmp, unprivileged && asRoot ? NOBODY : undefined);
+    expect(r.code, `${argv.join(" ")}\n${r.stderr}`).toBe(2);
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([expect.stringMatching(stderr)]);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(processesUnder(tmp)).toEqual([]);
+    // Nothing lost and nothing added: the earlier invocation and `latest` as they were, no
+    // empty invocation folder, nothing written beside --out.
+    expect(tree(scratch)).toEqual(expected);
+    expect(before.filter((p) => !expected.includes(p))).toEqual([]);
+  });
+});
+
+describe("a real bug", () => {
+  it("is one line saying where to report it, with the stack in a file rather than on the terminal", () => {
+    const tmp = privateTmp();
+    // Make the catalogue unreadable with a plain TypeError, as a bug in faraday would throw.
+    const preload = join(tmp, "bug.cjs");
+    writeFileSync(
+      preload,
+      `const fs = require("fs"); const orig = fs.readdirSync;
+fs.readdirSync = (p, ...a) => { if (String(p).endsWith("scenarios")) throw new TypeError("planted bug \\x1b[2J"); return orig(p, ...a); };
+require("module").syncBuiltinESMExports();
+`,
+    );
+    const r = faraday(["list"], { tmp, env: { NODE_OPTIONS: `--require ${preload}` }, timeoutMs: 60_000 });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const m = /^faraday: internal error: planted bug \\x1b\[2J — please report it with the command line and reports\/latest \(stack in (.+)\)$/.exec(lines[0]!);
+    expect(m, lines[0]).not.toBeNull();
+    const saved = readFileSync(m![1]!, "utf8");
+    expect(saved).toContain("command: faraday list");
+    expect(saved).toMatch(/TypeError: planted bug[^]*\n\s+at /);
     expect(processesUnder(tmp)).toEqual([]);
   });
 });

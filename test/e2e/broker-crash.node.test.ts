@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { faraday, privateTmp, processesUnder, readResults } from "./lab.ts";
 
@@ -63,6 +63,15 @@ describe("broker-crash with the MQTT.js reference device", () => {
     expect(b.code).toBe(2);
     expect(b.stderr.trim().split("\n")).toHaveLength(1);
     expect(b.stderr).toMatch(/timeline\.jsonl is damaged: timeline line 6 is not JSON/);
+
+    // A folder of runs whose own results.json is damaged: its runs are re-checked, then one line.
+    const inv = join(tmp, "inv");
+    cpSync(realpathSync(join(out, "latest")), inv, { recursive: true });
+    writeFileSync(join(inv, "results.json"), '{"runs": 3');
+    const d = faraday(["check", inv]);
+    expect(d.code).toBe(2);
+    expect(d.stderr.trim().split("\n")).toHaveLength(1);
+    expect(d.stderr).toMatch(/results\.json is damaged \(.*\): its runs were re-checked/);
   });
 
   it("faraday check on a folder without a timeline says so in one line and exits 2", () => {
