@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -9,6 +8,10 @@ import { assertPortFree } from "../lab/ports.ts";
 import { until } from "../lab/ready.ts";
 import { LabError } from "../lab/errors.ts";
 import { mqttConnects, type BrokerFactory, type Protocol, type RunningBroker } from "./broker.ts";
+import { makeTlsFiles, OPENSSL, type TlsFiles } from "./tlsMaterial.ts";
+
+// The TLS material lives in tlsMaterial.ts (a scenario makes its unrelated CA there too).
+export { makeTlsFiles, OPENSSL, type TlsFiles } from "./tlsMaterial.ts";
 
 export interface MosquittoOptions {
   /** Path of the mosquitto binary. */
@@ -40,9 +43,6 @@ export const MOSQUITTO_LACKS: Readonly<Record<string, string>> = {
     "optional for a server (MQTT 5 §3.3.2.3.4: it MAY send Topic Aliases up to the client's maximum); mosquitto 2.0.11 never sends one, so a client's handling of incoming aliases cannot be exercised through it (measured: v5-topic-alias-incoming)",
 };
 
-/** Where the lab looks for the `openssl` CLI that makes a TLS run's throwaway CA and server certificate. */
-export const OPENSSL = "/usr/bin/openssl";
-
 /**
  * The settings mosquitto 2.0 can apply, each to its own config line (mosquitto.conf(5)).
  * "tls" needs certificates, which the lab makes with the openssl CLI: without it, not offered.
@@ -57,13 +57,6 @@ const SETTINGS: readonly string[] = [
   ...(existsSync(OPENSSL) ? ["tls"] : []),
 ];
 
-/** The PEM files of a TLS listener (mosquitto.conf(5): cafile, certfile, keyfile). */
-export interface TlsFiles {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-}
-
 /**
  * A second listener, TLS on `port` (loopback only), beside the plain one: the server proves
  * itself with a certificate the throwaway CA signed; clients need none (require_certificate
@@ -71,31 +64,6 @@ export interface TlsFiles {
  */
 export function tlsListenerLines(port: number, f: TlsFiles): string[] {
   return [`listener ${port} 127.0.0.1`, `cafile ${f.caFile}`, `certfile ${f.certFile}`, `keyfile ${f.keyFile}`, "require_certificate false"];
-}
-
-/**
- * A throwaway CA and a server certificate it signs for 127.0.0.1 and localhost (as IP and DNS
- * names: verifiers differ in which they match an address against), made with the openssl CLI
- * in `dir`. Valid for a day: nothing outlives the run.
- */
-export function makeTlsFiles(dir: string, openssl = OPENSSL): TlsFiles {
-  const f: TlsFiles = { caFile: join(dir, "ca.pem"), certFile: join(dir, "server.pem"), keyFile: join(dir, "server.key") };
-  const caKey = join(dir, "ca.key");
-  const csr = join(dir, "server.csr");
-  const ext = join(dir, "server.ext");
-  const run = (args: string[]): void => {
-    try {
-      execFileSync(openssl, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-    } catch (err) {
-      const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-      throw new LabError(`openssl ${args[0]} failed making the TLS listener's certificates: ${stderr || String(err)}`);
-    }
-  };
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", f.caFile, "-days", "1", "-subj", "/CN=Faraday throwaway CA"]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", f.keyFile, "-out", csr, "-subj", "/CN=localhost"]);
-  writeFileSync(ext, ["basicConstraints=CA:FALSE", "keyUsage=digitalSignature,keyEncipherment", "extendedKeyUsage=serverAuth", "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:127.0.0.1", ""].join("\n"));
-  run(["x509", "-req", "-in", csr, "-CA", f.caFile, "-CAkey", caKey, "-CAcreateserial", "-out", f.certFile, "-days", "1", "-extfile", ext]);
-  return f;
 }
 
 /**

@@ -1,8 +1,31 @@
-# The `ssl` module of micropython-lib (its documented API: docs/library/ssl.rst),
-# over the built-in `tls` module, for a unix port built without it. Clients
-# import ssl (mqtt_as: ssl.wrap_socket(sock, **ssl_params)).
-from tls import *  # SSLContext is replaced below; the constants stay
+# The `ssl` module of micropython-lib (python-stdlib/ssl/ssl.py: its documented
+# API, docs/library/ssl.rst), over the built-in `tls` module, for a unix port
+# built without it (Debian's 1.25 has `tls` but no `ssl`). On boards the same
+# micropython-lib module is frozen as `ssl`, so a client sees here what it sees
+# there. Clients import ssl: mqtt_as (ssl.wrap_socket(sock, **ssl_params)),
+# and MicroPython's asyncio.open_connection(..., ssl=True), which builds
+# ssl.SSLContext(PROTOCOL_TLS_CLIENT) itself (aiomqttc).
+#
+# It verifies exactly where micropython-lib's does, and nowhere else: a new
+# SSLContext starts at CERT_NONE (the built-in tls.SSLContext would start a
+# client context at CERT_REQUIRED: micropython-lib overrides that, and so does
+# this), and wrap_socket() verifies only with cert_reqs=CERT_REQUIRED (then
+# against cadata, and the name against server_hostname). Measured on the unix
+# port against a TLS listener whose certificate CA "A" signed: wrap_socket()
+# with no arguments, or with CA "B" but the default cert_reqs, connects;
+# CERT_REQUIRED with CA "B" is refused ("The certificate is not correctly
+# signed by the trusted CA"), with CA "A" and server_hostname "wrong.example"
+# too ("... does not match with the expected CN"), with no CA at all too ("No
+# CA Chain is set"). Do not make it stricter or laxer than that.
 import tls
+from tls import (
+    CERT_NONE,
+    CERT_OPTIONAL,
+    CERT_REQUIRED,
+    MBEDTLS_VERSION,
+    PROTOCOL_TLS_CLIENT,
+    PROTOCOL_TLS_SERVER,
+)
 
 
 class SSLContext:
