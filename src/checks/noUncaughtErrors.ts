@@ -5,6 +5,14 @@ import { firstN } from "./check.ts";
 /**
  * Client promise: no exception escapes the client (a traceback on a device in the field is
  * a reboot or a hang), and the device process does not die on its own.
+ *
+ * The window ends when the lab stops the device (`device.stopping`): an exception the stop
+ * operation itself raises still comes back as an `error` event and counts, but a traceback a
+ * background task prints while the client is being shut down does not — MicroPython's asyncio
+ * reports a cancelled task as "exception wasn't retrieved" or not depending on the interleaving
+ * (measured: aiomqttc's disconnect() cancels its receive task into the NameError of finding 5,
+ * which it catches and logs, and the same seed printed the traceback in one run of `partition`
+ * and not in the next). Such tracebacks are named in the summary, not judged.
  */
 export function noUncaughtErrors(): Check {
   return {
@@ -16,11 +24,16 @@ export function noUncaughtErrors(): Check {
       const powerOffs = events.filter((e) => e.src === "lab" && e.kind === "device.power" && e.on === false).map((e) => e.t);
       const expectedExit = (t: number) => powerOffs.some((p) => t >= p && t - p < 5000);
       const evidence: Evidence[] = [];
+      const atStop: number[] = [];
       for (const e of events) {
         if (e.src !== "device") continue;
         if (e.kind === "error") {
           evidence.push({ t: e.t, charged: "client", text: `exception at ${at(e.t)}: ${String(e.msg)}`, tb: e.tb });
         } else if (e.kind === "log" && typeof e.line === "string" && e.line.startsWith("Traceback (most recent call last)")) {
+          if (e.t >= stoppingAt) {
+            atStop.push(e.t);
+            continue;
+          }
           const tail = events.filter((x) => x.src === "device" && x.kind === "log" && x.t >= e.t).slice(0, 8);
           evidence.push({ t: e.t, charged: "client", text: `traceback printed at ${at(e.t)}: ${tail.map((x) => x.line).join(" | ")}` });
         } else if (e.kind === "exit" && e.t < stoppingAt && !expectedExit(e.t)) {
@@ -33,7 +46,8 @@ export function noUncaughtErrors(): Check {
         }
       }
       if (evidence.length) return { verdict: "fail", summary: `${evidence.length} uncaught error(s) on the device`, evidence: firstN(evidence, 5) };
-      return { verdict: "pass", summary: "no exception escaped the client", evidence: [] };
+      const noted = atStop.length ? ` (${atStop.length} traceback(s) printed while the lab stopped the client, from ${at(atStop[0]!)}: not judged)` : "";
+      return { verdict: "pass", summary: `no exception escaped the client${noted}`, evidence: [] };
     },
   };
 }

@@ -302,6 +302,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
+    // The agent leaves by itself once the client has stopped: wait for that, so what the
+    // client's own shutdown prints (a task it leaves crashing) is always on the timeline —
+    // killing the device the moment it answered made that a race, and the verdict a coin.
+    await Promise.race([slot.current.proc.exited, new Promise((r) => setTimeout(r, 2000))]);
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
   } catch (err) {
     if (err instanceof ExpectationFailed && !lab.abort.signal.aborted) {

@@ -54,6 +54,13 @@ describe("noUncaughtErrors", () => {
     expect(noUncaughtErrors().judge([ev(50, "device", "exit", { code: 1 })], ctx()).verdict).toBe("fail");
     expect(noUncaughtErrors().judge([ev(40, "lab", "device.stopping"), ev(50, "device", "exit", { code: 0 })], ctx()).verdict).toBe("pass");
   });
+  it("names but does not judge a traceback a task prints while the lab stops the client; an error of the stop op itself counts", () => {
+    const stopping = [ev(40, "lab", "device.stopping"), ev(45, "device", "log", { line: "Traceback (most recent call last):" }), ev(46, "device", "log", { line: "NameError: name 'TimeoutError' isn't defined" })];
+    const r = noUncaughtErrors().judge(stopping, ctx());
+    expect(r.verdict).toBe("pass");
+    expect(r.summary).toBe("no exception escaped the client (1 traceback(s) printed while the lab stopped the client, from 0.045 s: not judged)");
+    expect(noUncaughtErrors().judge([ev(40, "lab", "device.stopping"), ev(45, "device", "error", { msg: "OSError(9,)" })], ctx()).verdict).toBe("fail");
+  });
 });
 
 describe("verdict merge", () => {
