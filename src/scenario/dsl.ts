@@ -1,9 +1,12 @@
 import type { Protocol } from "../brokers/broker.ts";
 import type { Check } from "../checks/check.ts";
-import type { ClientConfig, ClientManifest, DeviceSettings } from "../devices/device.ts";
+import type { Bounds, CheckContext, Topics } from "../checks/context.ts";
+import type { ClientConfig, DeviceSettings } from "../devices/device.ts";
 import type { Ack } from "../devices/channel.ts";
 import type { ActiveFault, Fault, FaultTargets } from "../faults/fault.ts";
 import type { Random } from "../lab/random.ts";
+
+export type { Bounds, CheckContext, Topics } from "../checks/context.ts";
 
 /** What a scenario asks of the client's configuration; the rest comes from the lab. */
 export interface ClientSettings {
@@ -105,20 +108,6 @@ export interface Received {
 export interface MatchSpec {
   topic: string;
   payload?: string;
-}
-
-/** Timing bounds derived from the client's own settings, all in milliseconds. */
-export interface Bounds {
-  /** First connection: WiFi stability wait + one response time + slack. */
-  connectMs: number;
-  /** One full failed reconnect attempt: the client's pause, its WiFi check, one response time. */
-  reconnectCycleMs: number;
-  /** After the broker is back: the attempt in flight may fail, the next one must succeed. */
-  reconnectAfterHealMs: number;
-  /** The client's promise for noticing a dead link. */
-  outageDetectionMs: number;
-  /** One exchange on a healthy link: a publish answered, a message passed on (response time + slack). */
-  deliveryMs: number;
 }
 
 export interface StreamHandle {
@@ -278,24 +267,6 @@ export interface MosquittoPubOptions {
    */
   props?: Record<string, unknown>;
   protocol?: Protocol;
-}
-
-/** What a checker gets besides the timeline: enough to re-judge a saved run. */
-export interface CheckContext {
-  scenario: string;
-  protocol: Protocol;
-  client: ClientConfig;
-  manifest: ClientManifest;
-  bounds: Bounds;
-  broker: { kind: string; durable: boolean };
-  topics: Topics;
-}
-
-export interface Topics {
-  up: string;
-  down: string;
-  /** The run's own prefix: compliance scenarios build their topics under it. */
-  base: string;
 }
 
 export interface Scenario {
