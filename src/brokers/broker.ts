@@ -4,8 +4,9 @@ import type { Lab } from "../lab/lab.ts";
 import type { OwnedProcess } from "../lab/process.ts";
 import { until } from "../lab/ready.ts";
 import { LabError } from "../lab/errors.ts";
+import type { Protocol } from "../mqtt/protocol.ts";
 
-export type Protocol = "3.1.1" | "5";
+export type { Protocol } from "../mqtt/protocol.ts";
 
 /**
  * What a broker kind is and promises. `durable` says whether a crash (SIGKILL) keeps the

@@ -1,7 +1,7 @@
 import { InputError } from "../lab/errors.ts";
 import { aedes } from "./aedes.ts";
 import type { BrokerFactory } from "./broker.ts";
-import type { BrokerSettings } from "../scenario/dsl.ts";
+import type { BrokerSettings } from "./settings.ts";
 import { emqx } from "./emqx.ts";
 import { hivemq } from "./hivemq.ts";
 import { mochi } from "./mochi.ts";

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import type { BrokerSettings } from "../scenario/dsl.ts";
+import type { BrokerSettings } from "./settings.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { OwnedProcess } from "../lab/process.ts";
 import { assertPortFree } from "../lab/ports.ts";

@@ -1,6 +1,5 @@
 import type { TimelineEvent } from "../timeline/event.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
-import { oneLine } from "../lab/errors.ts";
+import type { CheckContext } from "./context.ts";
 
 export type CheckVerdict = "pass" | "fail" | "unknown";
 
@@ -40,9 +39,15 @@ export function runChecks(checks: Check[], timeline: readonly TimelineEvent[], c
     try {
       return { name: c.name, ...c.judge(timeline, ctx) };
     } catch (err) {
-      return { name: c.name, verdict: "unknown", summary: `checker threw: ${oneLine(err)}`, evidence: [] };
+      return { name: c.name, verdict: "unknown", summary: `checker threw: ${firstLine(err)}`, evidence: [] };
     }
   });
+}
+
+/** The first line of what was thrown, at most 400 characters (as the lab's oneLine: checks/ stays below the lab). */
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split("\n")[0]!.slice(0, 400);
 }
 
 /** Keep evidence short enough to read: the first `n` items and a count of the rest. */

@@ -1,7 +1,7 @@
 import type { Check } from "./check.ts";
 import { firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /**
  * Exactly these payloads reached `to` on `topic`, each once, in this order (MQTT 5 §4.6 for

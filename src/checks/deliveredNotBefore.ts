@@ -2,7 +2,7 @@ import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /** Which event starts the clock: the latest one of this source and kind (with these fields) before the receipt. */
 export interface Anchor {

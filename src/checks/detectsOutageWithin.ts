@@ -1,6 +1,6 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
+import type { CheckContext } from "./context.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
 
 /** Faults that leave the client's connection unusable: it must notice them. */

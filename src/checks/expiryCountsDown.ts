@@ -3,7 +3,7 @@ import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /**
  * MQTT 5 §3.3.2.3.3 (MQTT-3.3.2-6): a message the Server passes on carries its Message Expiry

@@ -4,7 +4,7 @@ import { firstN } from "./check.ts";
 import { buildLedger, describe, type LedgerEntry } from "./ledger.ts";
 import { brokerDownIntervals, inside } from "./history.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
+import type { CheckContext } from "./context.ts";
 import { owedToDevice, sessionLostByBroker } from "./owed.ts";
 
 /**

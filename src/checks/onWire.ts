@@ -1,7 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { firstN } from "./check.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 import { tapped } from "./wire.ts";
 
 /**

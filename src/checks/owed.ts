@@ -1,5 +1,5 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
+import type { CheckContext } from "./context.ts";
 import type { LedgerEntry } from "./ledger.ts";
 import { faultSpans } from "./history.ts";
 

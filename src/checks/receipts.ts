@@ -1,6 +1,6 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /**
  * Who received a message, as compliance checks name it: the device under test, the observer,

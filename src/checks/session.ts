@@ -1,7 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, CheckResult, Evidence } from "./check.ts";
 import { firstN } from "./check.ts";
-import type { ClientConfig } from "../devices/device.ts";
+import type { ClientConfig } from "../mqtt/client.ts";
 import { isClientStart } from "./history.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { Check } from "./check.ts";
 import { firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /**
  * MQTT 5 §4.8.2: messages to a Shared Subscription go to one member each. Every payload reached

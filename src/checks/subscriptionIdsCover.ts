@@ -1,7 +1,7 @@
 import type { Check } from "./check.ts";
 import { firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
-import { sameWire } from "../scenario/wire.ts";
+import { sameWire } from "../mqtt/values.ts";
 
 /**
  * MQTT 5 §3.3.4 (MQTT-3.3.4-3/4/5): a message matching several of a client's subscriptions

@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
+import type { CheckContext } from "./context.ts";
 import { buildLedger, nameOf, type LedgerEntry } from "./ledger.ts";
 import { faultSpans, isClientStart } from "./history.ts";
 import { asksToKeepSession } from "./session.ts";

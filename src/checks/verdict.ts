@@ -1,6 +1,6 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
-import type { CheckContext } from "../scenario/dsl.ts";
+import type { CheckContext } from "./context.ts";
 import { runChecks, type Check, type CheckResult } from "./check.ts";
 import { expectationsMet } from "./expectationsMet.ts";
 

@@ -1,41 +1,8 @@
-import type { Protocol } from "../brokers/broker.ts";
+import type { ClientManifest } from "../mqtt/client.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
 
-/**
- * The client configuration a scenario asks for, in MQTT terms. The agent maps it to each
- * client's own settings (for mqtt_as: its config dict).
- */
-export interface ClientConfig {
-  client_id: string;
-  server: string;
-  port: number;
-  /** Keepalive in seconds. */
-  keepalive: number;
-  /** Clean session / clean start on reconnects. */
-  clean: boolean;
-  /** Clean flag of the first connection only (mqtt_as's clean_init). */
-  clean_init: boolean;
-  protocol: Protocol;
-  /** v5 Session Expiry Interval in seconds (0 = ends with the connection). */
-  session_expiry: number;
-  /** Seconds the client waits for an acknowledgement before it calls the link dead. */
-  response_time: number;
-  /** Topics the application (re)subscribes each time the client is up: [topic, qos]. */
-  subs: [string, number][];
-  debug: boolean;
-  user?: string;
-  password?: string;
-  will?: { topic: string; payload: string; qos?: number; retain?: boolean; props?: Record<string, unknown> };
-  /** v5 CONNECT properties by MQTT.js name. */
-  connect_props?: Record<string, unknown>;
-  /** Whether the client reconnects by itself (default true). */
-  reconnect?: boolean;
-  /** Skip the WiFi-stability wait on the first connection (mqtt_as: connect(quick=True)). */
-  quick?: boolean;
-  /** Connect over TLS; `ca` is the PEM text of the CA the server's certificate must chain to. */
-  tls?: { ca: string };
-}
+export type { ClientConfig, ClientManifest } from "../mqtt/client.ts";
 
 /** What starts a device: the unix port, a serial board, the Node reference. */
 export interface DeviceKind {
@@ -67,19 +34,4 @@ export interface ResolvedClient {
   manifest: ClientManifest;
   /** Where the client came from, for the record: a PyPI version, a git revision. */
   revision: string;
-}
-
-export interface ClientManifest {
-  name: string;
-  description?: string;
-  protocols: Protocol[];
-  /** Feature id → reason the client declares it unsupported. */
-  unsupported: Record<string, string>;
-  /**
-   * Bounds the client promises, used to derive checker bounds. All in seconds.
-   * `outageDetection`: multiple of keepalive within which it notices a dead link.
-   * `reconnectDelay`: the pause it takes before a reconnect attempt.
-   * `wifiStableWait`: how long it watches the WLAN before trusting it.
-   */
-  timing?: { outageDetection?: number; reconnectDelay?: number; wifiStableWait?: number };
 }

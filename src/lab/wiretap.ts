@@ -1,8 +1,8 @@
 import net from "node:net";
 import mqttPacket, { type Packet } from "mqtt-packet";
 import type { Lab } from "./lab.ts";
-import type { Protocol } from "../brokers/broker.ts";
-import { toWire } from "../scenario/wire.ts";
+import type { Protocol } from "../mqtt/protocol.ts";
+import { toWire } from "../mqtt/values.ts";
 
 /**
  * A passive MQTT tap on the device's own socket: the device connects here, the tap connects

@@ -1,4 +1,4 @@
-import type { RunResult } from "../scenario/runner.ts";
+import type { RunResult } from "./run.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { RunResult } from "../scenario/runner.ts";
+import type { RunResult } from "./run.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
 import type { CheckResult, Evidence } from "../checks/check.ts";
 import type { TimelineEvent } from "../timeline/event.ts";

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunResult } from "../scenario/runner.ts";
+import type { RunResult } from "./run.ts";
 import { clip, xmlText } from "./safeText.ts";
 
 /** The most characters of one text or attribute value (a client's megabyte error stays readable in CI). */

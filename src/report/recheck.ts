@@ -2,9 +2,18 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTimeline, type TimelineEvent } from "../timeline/event.ts";
 import { judgeTimeline } from "../checks/verdict.ts";
-import type { CheckContext, Scenario } from "../scenario/dsl.ts";
-import { declaredGap, probeVerdict, type RunResult } from "../scenario/runner.ts";
+import type { Check } from "../checks/check.ts";
+import type { CheckContext } from "../checks/context.ts";
+import { declaredGap, probeVerdict, type RunResult } from "./run.ts";
 import { InputError, oneLine } from "../lab/errors.ts";
+
+/** What a re-check needs of a scenario (a DSL Scenario is one): its title, feature, needs and checkers. */
+export interface Rechecked {
+  title: string;
+  feature?: RunResult["feature"];
+  requires?: string[];
+  checks(ctx: CheckContext): Check[];
+}
 
 /**
  * Re-judge a saved run: read its timeline and the context the run recorded, run the
@@ -13,7 +22,7 @@ import { InputError, oneLine } from "../lab/errors.ts";
  * (judgeTimeline): a timeline with a lab error, or without its end, re-checks to `error`.
  * A last line torn by a kill is tolerated and said; any other damage is an InputError.
  */
-export function recheck(runDir: string, scenarios: Map<string, { scenario: Scenario }>): RunResult {
+export function recheck(runDir: string, scenarios: Map<string, { scenario: Rechecked }>): RunResult {
   const tlFile = join(runDir, "timeline.jsonl");
   if (!existsSync(tlFile)) throw new InputError(`${runDir} holds no timeline.jsonl: not a run folder`);
   let read: { events: TimelineEvent[]; tornLine?: number };

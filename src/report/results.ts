@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { RunResult } from "../scenario/runner.ts";
+import type { RunResult } from "./run.ts";
 import type { RunVerdict } from "../checks/verdict.ts";
 import { complianceSummary } from "./compliance.ts";
 import { terminalLine } from "./safeText.ts";

@@ -1,9 +1,14 @@
 import type { Protocol } from "../brokers/broker.ts";
+import type { BrokerSettings } from "../brokers/settings.ts";
 import type { Check } from "../checks/check.ts";
-import type { ClientConfig, ClientManifest, DeviceSettings } from "../devices/device.ts";
+import type { Bounds, CheckContext, Topics } from "../checks/context.ts";
+import type { ClientConfig, DeviceSettings } from "../devices/device.ts";
 import type { Ack } from "../devices/channel.ts";
 import type { ActiveFault, Fault, FaultTargets } from "../faults/fault.ts";
 import type { Random } from "../lab/random.ts";
+
+export type { Bounds, CheckContext, Topics } from "../checks/context.ts";
+export type { BrokerSettings } from "../brokers/settings.ts";
 
 /** What a scenario asks of the client's configuration; the rest comes from the lab. */
 export interface ClientSettings {
@@ -57,30 +62,6 @@ export interface SubscriptionOptions {
   rh?: 0 | 1 | 2;
 }
 
-/**
- * Broker configuration a compliance scenario needs (limits the broker announces and enforces).
- * A broker kind that cannot be configured so makes the run `skip`, never `fail`.
- */
-export interface BrokerSettings {
-  /** Only these users (name → password) may connect; anonymous clients are refused. */
-  users?: Record<string, string>;
-  /** Largest packet the broker accepts (v5 announces it as Maximum Packet Size). */
-  maxPacketSize?: number;
-  /** The broker caps the client's keepalive (v5: Server Keep Alive). */
-  maxKeepalive?: number;
-  /** v5 Receive Maximum the broker announces (QoS 1/2 publishes in flight towards it). */
-  receiveMaximum?: number;
-  /** v5 Topic Alias Maximum the broker announces. */
-  topicAliasMaximum?: number;
-  /** Highest QoS the broker grants a subscription (mosquitto `max_qos`): SUBACK grants less than asked. */
-  maxQos?: 0 | 1 | 2;
-  /**
-   * A TLS listener beside the plain one (a throwaway CA and a server certificate for
-   * 127.0.0.1/localhost): a client asking for `tls` connects to it through the proxy.
-   */
-  tls?: true;
-}
-
 /** What a compliance scenario exercises: one feature of one protocol, with its spec section. */
 export interface Feature {
   /** Stable id shown in the matrix, e.g. "v5.topic-alias.outgoing". */
@@ -105,20 +86,6 @@ export interface Received {
 export interface MatchSpec {
   topic: string;
   payload?: string;
-}
-
-/** Timing bounds derived from the client's own settings, all in milliseconds. */
-export interface Bounds {
-  /** First connection: WiFi stability wait + one response time + slack. */
-  connectMs: number;
-  /** One full failed reconnect attempt: the client's pause, its WiFi check, one response time. */
-  reconnectCycleMs: number;
-  /** After the broker is back: the attempt in flight may fail, the next one must succeed. */
-  reconnectAfterHealMs: number;
-  /** The client's promise for noticing a dead link. */
-  outageDetectionMs: number;
-  /** One exchange on a healthy link: a publish answered, a message passed on (response time + slack). */
-  deliveryMs: number;
 }
 
 export interface StreamHandle {
@@ -278,24 +245,6 @@ export interface MosquittoPubOptions {
    */
   props?: Record<string, unknown>;
   protocol?: Protocol;
-}
-
-/** What a checker gets besides the timeline: enough to re-judge a saved run. */
-export interface CheckContext {
-  scenario: string;
-  protocol: Protocol;
-  client: ClientConfig;
-  manifest: ClientManifest;
-  bounds: Bounds;
-  broker: { kind: string; durable: boolean };
-  topics: Topics;
-}
-
-export interface Topics {
-  up: string;
-  down: string;
-  /** The run's own prefix: compliance scenarios build their topics under it. */
-  base: string;
 }
 
 export interface Scenario {

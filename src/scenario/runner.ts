@@ -6,18 +6,20 @@ import type { BrokerFactory, Protocol, RunningBroker } from "../brokers/broker.t
 import { startLink } from "../lab/link.ts";
 import { startWireTap } from "../lab/wiretap.ts";
 import { Observer, watchObserver } from "../observer/observer.ts";
-import type { ClientConfig, ClientManifest, DeviceKind, ResolvedClient } from "../devices/device.ts";
+import type { ClientConfig, DeviceKind, ResolvedClient } from "../devices/device.ts";
 import { Timeline } from "../timeline/timeline.ts";
 import { at } from "../timeline/event.ts";
-import type { CheckResult } from "../checks/check.ts";
 import { buildLedger } from "../checks/ledger.ts";
-import { judgeTimeline, labBreak, type LabBreak, type RunVerdict } from "../checks/verdict.ts";
+import { judgeTimeline, labBreak } from "../checks/verdict.ts";
+import { declaredGap, probeVerdict, type RunResult } from "../report/run.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
+
+export type { RunResult } from "../report/run.ts";
 
 export interface RunSpec {
   scenario: Scenario;
@@ -36,53 +38,8 @@ export interface RunSpec {
   toxiproxyBin: string;
 }
 
-export interface RunResult {
-  id: string;
-  scenario: string;
-  title: string;
-  client: string;
-  clientRevision: string;
-  device: string;
-  protocol: Protocol;
-  broker: string;
-  brokerDurable: boolean;
-  seed: number;
-  verdict: RunVerdict;
-  reason?: string;
-  /**
-   * The lab broke during the run (or its timeline is cut): the verdict is `error` and the
-   * checks below were run and are shown, but not judged — they may blame or clear the client
-   * for what the lab did.
-   */
-  labBreak?: LabBreak;
-  /** Compliance scenarios: the feature this run proves, for the matrix. */
-  feature?: { id: string; spec: string; claim: string };
-  /**
-   * A compliance run of a feature the client declares unsupported still runs, as a probe:
-   * the verdict stays `unsupported`, `declared` quotes the manifest and `probe` says what the
-   * lab found (a declared gap that works is a difference the report lists).
-   */
-  declared?: string;
-  probe?: RunVerdict;
-  startedAt: string;
-  durationMs: number;
-  checks: CheckResult[];
-  dir: string;
-}
-
 /** The feature a protocol version stands for in a capability manifest. */
 const PROTOCOL_FEATURE: Record<Protocol, string> = { "3.1.1": "mqtt311", "5": "mqtt5" };
-
-/** The first feature the scenario needs that the client's manifest declares unsupported, quoted. */
-export function declaredGap(s: Scenario, m: ClientManifest): string | undefined {
-  const f = (s.requires ?? []).find((x) => m.unsupported[x]);
-  return f ? `${m.name} declares "${f}" unsupported: ${m.unsupported[f]}` : undefined;
-}
-
-/** A probe of a declared gap is `unsupported` whatever it found — unless the lab broke. */
-export function probeVerdict(found: RunVerdict, declared: string | undefined): RunVerdict {
-  return declared && found !== "error" ? "unsupported" : found;
-}
 
 /**
  * Whether a run happens, and what it stands for. A broker that cannot run here or lacks what

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sessionClean, sessionResumed } from "../../src/checks/session.ts";
 import { ctx, ev, sortByT } from "./helpers.ts";
-import type { CheckContext } from "../../src/scenario/dsl.ts";
+import type { CheckContext } from "../../src/checks/context.ts";
 
 const client = (over: Partial<CheckContext["client"]>) => ctx({ client: { ...ctx().client, ...over } });
 const kept = client({ clean: false });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { subscriptionsSurvive, topicMatches } from "../../src/checks/subscriptionsSurvive.ts";
 import { ctx, ev, sortByT } from "./helpers.ts";
-import type { CheckContext } from "../../src/scenario/dsl.ts";
+import type { CheckContext } from "../../src/checks/context.ts";
 
 const subs = (over: Partial<CheckContext["client"]> = {}) => ctx({ client: { ...ctx().client, subs: [["f/down", 1]], ...over } });
 const judge = (events: ReturnType<typeof ev>[], c = subs()) => subscriptionsSurvive().judge(sortByT(events), c);

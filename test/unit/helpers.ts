@@ -1,5 +1,5 @@
 import type { TimelineEvent, Source } from "../../src/timeline/event.ts";
-import type { CheckContext } from "../../src/scenario/dsl.ts";
+import type { CheckContext } from "../../src/checks/context.ts";
 
 /** Build a timeline by hand: ev(t, src, kind, fields). */
 export const ev = (t: number, src: Source, kind: string, fields: Record<string, unknown> = {}): TimelineEvent => ({ t, src, kind, ...fields });

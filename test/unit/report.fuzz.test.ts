@@ -7,7 +7,7 @@ import { findRunDirs, readRunResult, summaryLines, writeResults } from "../../sr
 import { writeJunit } from "../../src/report/junit.ts";
 import { writeReport } from "../../src/report/html.ts";
 import { TERMINAL_LINE_MAX } from "../../src/report/safeText.ts";
-import type { RunResult } from "../../src/scenario/runner.ts";
+import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
 
 /**

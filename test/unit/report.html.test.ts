@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportHtml, writeReport } from "../../src/report/html.ts";
-import type { RunResult } from "../../src/scenario/runner.ts";
+import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
 import { ev } from "./helpers.ts";
 

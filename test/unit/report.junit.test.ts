@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { junitXml } from "../../src/report/junit.ts";
-import type { RunResult } from "../../src/scenario/runner.ts";
+import type { RunResult } from "../../src/report/run.ts";
 
 const run = (over: Partial<RunResult>): RunResult => ({
   id: "x",
