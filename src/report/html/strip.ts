@@ -117,7 +117,7 @@ export function timelineStrip(r: RunResult, events: TimelineEvent[]): string {
     `<text class="lane" x="${PAD_L - 8}" y="${n1(y + h / 2 + 3.5)}" text-anchor="end"><title>${esc(tip)}</title>${esc(text)}</text>`;
   if (rowEnds.length) out.push(label(top, rowEnds.length * ROW - 2, "faults", "fault spans (start → end), labelled with the fault's kind"));
   out.push(label(lanes.broker.y, lanes.broker.h, "broker", "broker process: running (green) / down, exit → ready (red)"));
-  out.push(label(lanes.client.y, lanes.client.h, "client", "the client's own signal: up (green) / down (red); red diamonds are exceptions, tracebacks and unexpected exits"));
+  out.push(label(lanes.client.y, lanes.client.h, "client", "the client's own signal: up (green) / down (red); red diamonds are noUncaughtErrors' evidence: exceptions, tracebacks and unexpected exits"));
   out.push(label(lanes.up.y, lanes.up.h, "↑ published", "device → observer messages, at the time the client published them"));
   out.push(label(lanes.down.y, lanes.down.h, "↓ received", "observer → device messages, at the time the observer published them"));
 
@@ -150,11 +150,11 @@ export function timelineStrip(r: RunResult, events: TimelineEvent[]): string {
   out.push(ticks(ledger.filter((m) => m.dir === "up"), lanes.up, x, "↑"));
   out.push(ticks(ledger.filter((m) => m.dir === "down"), lanes.down, x, "↓"));
 
-  // The client's exceptions, tracebacks and unexpected exits.
+  // The client's exceptions, tracebacks and unexpected exits, as noUncaughtErrors quotes them.
   const cy = lanes.client.y + lanes.client.h / 2;
-  for (const m of clientTroubles(events)) {
+  for (const m of uncaughtErrors(r)) {
     const mx = x(m.t);
-    out.push(`<path class="err" d="M${n1(mx)} ${n1(cy - 6)}l5 6l-5 6l-5 -6z"><title>${esc(`${at(m.t)} ${m.text}`)}</title></path>`);
+    out.push(`<path class="err" d="M${n1(mx)} ${n1(cy - 6)}l5 6l-5 6l-5 -6z"><title>${esc(m.text)}</title></path>`);
   }
 
   // When failing checks say something happened.
@@ -221,25 +221,14 @@ function connectivity(events: TimelineEvent[], end: number): { state: Conn; from
   return out;
 }
 
-function clientTroubles(events: TimelineEvent[]): { t: number; text: string }[] {
-  const out: { t: number; text: string }[] = [];
-  const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
-  const powerOffs = events.filter((e) => e.src === "lab" && e.kind === "device.power" && e.on === false).map((e) => e.t);
-  for (const [i, e] of events.entries()) {
-    if (e.src !== "device") continue;
-    if (e.kind === "error") out.push({ t: e.t, text: `exception: ${String(e.msg ?? "")}` });
-    else if (e.kind === "log" && typeof e.line === "string" && e.line.startsWith("Traceback (most recent call last)")) {
-      const tail = events
-        .slice(i, i + 60)
-        .filter((x) => x.src === "device" && x.kind === "log")
-        .slice(0, 8)
-        .map((x) => String(x.line));
-      out.push({ t: e.t, text: `traceback:\n${tail.join("\n")}` });
-    } else if (e.kind === "exit" && e.t < stoppingAt && !powerOffs.some((p) => e.t >= p && e.t - p < 5000)) {
-      out.push({ t: e.t, text: `device process exited by itself (code ${String(e.code)}, signal ${String(e.signal)})` });
-    }
-  }
-  return out;
+/**
+ * The client's exceptions, tracebacks and unexpected exits as noUncaughtErrors found them: its
+ * evidence items that carry a time. The report shows what the check said; it does not read the
+ * log again (a run without that check draws none).
+ */
+function uncaughtErrors(r: RunResult): { t: number; text: string }[] {
+  const check = (r.checks ?? []).find((c) => c.name === "noUncaughtErrors");
+  return (check?.evidence ?? []).filter((e) => typeof e.t === "number" && Number.isFinite(e.t)).map((e) => ({ t: e.t as number, text: e.text }));
 }
 
 function safeLedger(events: TimelineEvent[]): LedgerEntry[] {
