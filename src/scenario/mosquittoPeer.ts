@@ -1,8 +1,9 @@
-import { accessSync, constants } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Lab } from "../lab/lab.ts";
 import type { Protocol } from "../brokers/broker.ts";
 import { LabError } from "../lab/errors.ts";
+import { executable, which } from "../tools/exec.ts";
+import { mosquittoClients } from "../tools/mosquittoClients.ts";
 import type { MosquittoPubOptions, MosquittoSubHandle, MosquittoSubOptions } from "./dsl.ts";
 import { MOSQUITTO_SUB_FORMAT, mosquittoPubProps, mosquittoSubParser } from "./mosquittoFormat.ts";
 import { awaitReceipt } from "./peer.ts";
@@ -11,25 +12,21 @@ import { awaitReceipt } from "./peer.ts";
 // Debian's mosquitto-clients, run as lab-owned child processes against the run's broker. What
 // they print and take: mosquittoFormat.ts.
 
-/** An executable on PATH (or in /usr/bin, /usr/local/bin), or undefined. */
-export function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), "/usr/bin", "/usr/local/bin"];
-  for (const d of dirs) {
-    const p = join(d, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
+/**
+ * mosquitto_sub, found as setup and doctor find it (tools/mosquittoClients.ts: Debian's
+ * /usr/bin, then PATH), and mosquitto_pub beside it: one package installs both.
+ */
+async function mosquittoTool(name: "mosquitto_sub" | "mosquitto_pub"): Promise<string> {
+  const sub = await mosquittoClients.find();
+  if (!sub.ok) {
+    // "mosquitto_sub not found", or why the one found cannot be used (no version it prints).
+    const why = sub.why === `${mosquittoClients.name} not found` ? `${name} not found` : `${name}: ${sub.why}`;
+    throw new LabError(`${why} — run: ${sub.fix}`);
   }
-  return undefined;
-}
-
-function mosquittoTool(name: "mosquitto_sub" | "mosquitto_pub"): string {
-  const p = findTool(name);
-  if (!p) throw new LabError(`${name} not found on PATH: install Debian's mosquitto-clients (apt-get install mosquitto-clients)`);
-  return p;
+  if (name === "mosquitto_sub") return sub.where;
+  const pub = join(dirname(sub.where), name);
+  if (!executable(pub)) throw new LabError(`${name} not found beside ${sub.where}: reinstall Debian's mosquitto-clients (apt-get install --reinstall mosquitto-clients)`);
+  return pub;
 }
 
 const versionArg = (p: Protocol) => (p === "5" ? "mqttv5" : "mqttv311");
@@ -45,11 +42,11 @@ export async function startMosquittoSub(p: { lab: Lab; port: number; protocol: P
   const args = ["-h", "127.0.0.1", "-p", String(p.port), "-V", versionArg(protocol), "-i", name, "-t", topic, "-q", String(opts.qos ?? 1), "-d", "-N", "-F", MOSQUITTO_SUB_FORMAT];
   if (opts.count !== undefined) args.push("-C", String(opts.count));
   if (opts.subscriptionIdentifier !== undefined) args.push("-D", "subscribe", "subscription-identifier", String(opts.subscriptionIdentifier));
+  const bin = await mosquittoTool("mosquitto_sub");
   tl.record("peer", "spawn", { peer: name, cmd: "mosquitto_sub", args });
   // Its stdout is a pipe, so stdio would hold every line until exit: unbuffered through
   // stdbuf (coreutils) where there is one.
-  const bin = mosquittoTool("mosquitto_sub");
-  const stdbuf = findTool("stdbuf");
+  const stdbuf = which("stdbuf", ["/usr/bin", "/usr/local/bin"]);
   const proc = stdbuf ? lab.spawn({ name, cmd: stdbuf, args: ["-o0", bin, ...args] }) : lab.spawn({ name, cmd: bin, args });
   let granted: number | undefined;
   let subscribed!: () => void;
@@ -108,9 +105,10 @@ export async function runMosquittoPub(p: { lab: Lab; port: number; protocol: Pro
   const args = ["-h", "127.0.0.1", "-p", String(p.port), "-V", versionArg(protocol), "-i", name, "-t", topic, "-q", String(qos), "-d", ...(opts.retain ? ["-r"] : []), ...(binary ? ["-s"] : ["-m", p.payload as string]), ...(protocol === "5" ? mosquittoPubProps(opts.props ?? {}) : [])];
   tl.record("peer", "publish", { peer: name, via: "mosquitto_pub", topic, payload: p.payload, qos, retain: opts.retain ?? false, ...(opts.props ? { props: opts.props } : {}), args });
   const output: string[] = [];
+  const cmd = await mosquittoTool("mosquitto_pub");
   const proc = lab.spawn({
     name,
-    cmd: mosquittoTool("mosquitto_pub"),
+    cmd,
     args,
     stdin: binary,
     onLine: (line) => {
