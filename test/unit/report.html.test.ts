@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportHtml, writeReport } from "../../src/report/html.ts";
+import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
 import { ev } from "./helpers.ts";
@@ -99,9 +100,10 @@ describe("report.html", () => {
   });
 
   it("draws a timeline strip with a fault band labelled with its kind, broker and client outages, message ticks and error markers", () => {
+    const uncaught = { name: "noUncaughtErrors", ...noUncaughtErrors().judge(crashTimeline(), {} as never) };
     const r = run({
       verdict: "fail",
-      checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [{ t: 1510, text: "observer→device seq 1 never delivered" }] }],
+      checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [{ t: 1510, text: "observer→device seq 1 never delivered" }] }, uncaught],
     });
     const html = reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]]));
     const svg = html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
@@ -111,10 +113,22 @@ describe("report.html", () => {
     expect(svg).toContain("client down 2.100 s – 13.000 s");
     expect(svg).toMatch(/<line class="m-ok"[^>]*><title>↑ seq 1 /);
     expect(svg).toMatch(/<line class="m-lost"[^>]*><title>↓ seq 1 [^<]*NEVER DELIVERED/);
-    expect(svg).toMatch(/<path class="err"[^>]*><title>3.000 s traceback:/);
+    // Error markers are noUncaughtErrors' evidence, quoted as the check said it.
+    expect(svg).toMatch(/<path class="err"[^>]*><title>traceback printed at 3.000 s: Traceback \(most recent call last\): \| AssertionError/);
+    expect(svg).toMatch(/<path class="err"[^>]*><title>device process exited by itself at 19.000 s/);
     expect(svg).toMatch(/<line class="evl"[^>]*><title>noLostAcknowledged @ 1.510 s/);
     // The time axis is in seconds.
     expect(svg).toContain(">10 s</text>");
+  });
+
+  it("draws no error marker that no check reported: the report does not read the log again", () => {
+    // The client printed a traceback, but this run's checks do not include noUncaughtErrors.
+    const r = run({ verdict: "pass", checks: [{ name: "noLostAcknowledged", verdict: "pass", summary: "none lost", evidence: [] }] });
+    const html = reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]]));
+    const svg = html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
+    expect(svg).not.toContain(`<path class="err"`);
+    // The log still shows the traceback.
+    expect(html).toContain("Traceback (most recent call last):");
   });
 
   it("buckets thousands of messages, and a long run stays small", () => {
