@@ -1,6 +1,7 @@
 import { scenario, type Scenario } from "../../src/scenario/dsl.ts";
 import type { Fault } from "../../src/faults/fault.ts";
 import { ExpectationFailed } from "../../src/scenario/expectation.ts";
+import { seqPayload } from "../../src/scenario/stream.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
@@ -81,9 +82,8 @@ export function floodScenario(spec: FloodSpec): Scenario {
         heal: () => targets.device.powerOn({ clean_init: cleanInit }),
       };
       const dark = await inject(off);
-      const pad = (head: string) => head + "x".repeat(Math.max(0, bytes - head.length));
       let acked = 0;
-      for (let i = 1; i <= count && !signal.aborted; i++) if (await observer.publish(topics.down, pad(`seq=${i} `), { qos: 1 })) acked++;
+      for (let i = 1; i <= count && !signal.aborted; i++) if (await observer.publish(topics.down, seqPayload(i, bytes), { qos: 1 })) acked++;
       note(`flood: ${acked} of ${count} QoS 1 messages of ${bytes} B acknowledged by the broker while the device was off`);
       const bootAt = tl.now();
       await heal(dark);
@@ -99,7 +99,7 @@ export function floodScenario(spec: FloodSpec): Scenario {
       if (path === "resume") {
         // Every queued message, each broker window answered within the client's response time.
         const within = bounds.connectMs + Math.ceil(count / BROKER_INFLIGHT) * client.response_time * 1000;
-        const flood = new Set(Array.from({ length: count }, (_, i) => pad(`seq=${i + 1} `)));
+        const flood = new Set(Array.from({ length: count }, (_, i) => seqPayload(i + 1, bytes)));
         const isFlood = (e: TimelineEvent) => e.src === "device" && e.kind === "msg" && e.topic === topics.down && e.t > bootAt && flood.has(String(e.payload));
         const got = new Set<string>();
         // Events arrive in bursts: a waiter wakes on the first of a burst, so count by
@@ -121,7 +121,7 @@ export function floodScenario(spec: FloodSpec): Scenario {
       }
       // The subscription on the new connection (renewed by the application on every up).
       await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes after the power-on" });
-      for (let i = count + 1; i <= count + AFTER; i++) await observer.publish(topics.down, pad(`seq=${i} `), { qos: 1 });
+      for (let i = count + 1; i <= count + AFTER; i++) await observer.publish(topics.down, seqPayload(i, bytes), { qos: 1 });
     },
     checks: () => [
       noLostAcknowledged(),

@@ -1,15 +1,5 @@
-import { scenario } from "../../src/scenario/dsl.ts";
 import { brokerFreeze } from "../../src/faults/brokerFreeze.ts";
-import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
-import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
-import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { detectsOutageWithin } from "../../src/checks/detectsOutageWithin.ts";
-import { subscriptionsSurvive } from "../../src/checks/subscriptionsSurvive.ts";
-import { noBusyLoop } from "../../src/checks/noBusyLoop.ts";
-
-/** Observer stream period (ms). */
-const EVERY_MS = 200;
+import { outage } from "./_templates.ts";
 
 /**
  * The broker host hangs: SIGSTOP to the broker for 3 × keepalive, then SIGCONT. Its sockets stay
@@ -20,44 +10,11 @@ const EVERY_MS = 200;
  * clean=true it must notice, reconnect once the broker answers, subscribe again, and lose
  * nothing it was told was acknowledged.
  */
-export default scenario({
+export default outage({
   id: "broker-freeze",
   title: "Broker frozen (SIGSTOP) for 3 × keepalive, then SIGCONT, while the device publishes and receives QoS 1",
   faults: ["brokerFreeze"],
-  // keepalive 4 s compresses time (detection bound 1.5 × 4 + 2 = 8 s); response_time 3 s is
-  // one PUBACK/CONNACK wait on a loaded 2-core machine.
-  client: { clean: true, keepalive: 4, response_time: 3 },
-  async run({ device, observer, topics, bounds, client, targets, inject, heal, wait }) {
-    await device.up({ within: bounds.connectMs, what: "client connects" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
-    const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
-    const downstream = observer.publishEvery(topics.down, { qos: 1, everyMs: EVERY_MS });
-    // Before the fault: flowing within one connect bound (a first exchange, nothing special).
-    await upstream.acked(5, { within: bounds.connectMs, what: "publishes flow before the fault" });
-
-    const f = await inject(brokerFreeze(targets));
-    // The fault's own duration: 3 × keepalive (12 s) outlasts the detection bound (1.5 × keepalive + 2 s = 8 s),
-    // so the client is obliged to notice the silence by its own timers.
-    await wait(3 * client.keepalive * 1000);
-    await heal(f);
-
-    // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
-    // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
-    // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the heal" });
-    // A clean session holds nothing: the application subscribes again, one response time for the SUBACK,
-    // within one reconnect cycle.
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again" });
-    // Resumed within one reconnect cycle (resumesPublishing's own bound).
-    await upstream.acked(5, { within: bounds.reconnectCycleMs, what: "client resumes publishing" });
-    // subscriptionsSurvive only judges observer publishes later than one response time after the
-    // up: keep the downstream going that long and a second more (counted in its own PUBACKs).
-    await downstream.acked(Math.ceil((client.response_time * 1000 + 1000) / EVERY_MS), {
-      within: bounds.reconnectCycleMs + client.response_time * 1000,
-      what: "observer keeps publishing to the device",
-    });
-    await Promise.all([upstream.stop(), downstream.stop()]);
-  },
-  checks: () => [noLostAcknowledged(), reconnectsWithin(), resumesPublishing(3), noUncaughtErrors(), detectsOutageWithin(), subscriptionsSurvive(), noBusyLoop()],
+  fault: ({ targets }) => brokerFreeze(targets),
+  // Frozen, the broker acknowledges nothing: the observer's stream goes on throughout.
+  observerPauses: false,
 });
-

@@ -1,11 +1,5 @@
-import { scenario } from "../../src/scenario/dsl.ts";
 import { noisyRadio } from "../../src/faults/profiles/noisyRadio.ts";
-import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
-import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
-import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { orderPerTopic } from "../../src/checks/orderPerTopic.ts";
-import { noDuplicatesBeyondDup } from "../../src/checks/noDuplicatesBeyondDup.ts";
-import { noBusyLoop } from "../../src/checks/noBusyLoop.ts";
+import { degradedLink } from "./_templates.ts";
 
 /** Three keepalives of noise (15 s here); the profile's own defaults for the rest. */
 const NOISY_KEEPALIVES = 3;
@@ -17,24 +11,12 @@ const NOISY_KEEPALIVES = 3;
  * duplicate beyond resends, must not spin in the stalls, and must publish after it. A stall
  * long enough for a reconnect is allowed; nothing requires one.
  */
-export default scenario({
+export default degradedLink({
   id: "noisy-radio",
   title: "Noisy 2.4 GHz band (80 ± 60 ms and seeded bursty loss) for 3 keepalives while publishing and receiving QoS 1",
   faults: ["noisyRadio", "latency", "lossyLink"],
-  client: { clean: true, keepalive: 5, response_time: 3 },
-  async run(ctx) {
-    const { device, observer, topics, bounds, client } = ctx;
-    await device.up({ within: bounds.connectMs, what: "client connects" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
-    const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: 200 });
-    const downstream = observer.publishEvery(topics.down, { qos: 1, everyMs: 200 });
-    await upstream.acked(3, { within: bounds.connectMs, what: "publishes flow before the fault" });
-
-    await noisyRadio(ctx, { durationMs: NOISY_KEEPALIVES * client.keepalive * 1000 });
-
-    await device.up({ within: bounds.reconnectAfterHealMs, what: "client is up after the noise" });
-    await upstream.acked(5, { within: bounds.reconnectCycleMs, what: "client keeps publishing after the noise" });
-    await Promise.all([upstream.stop(), downstream.stop()]);
-  },
-  checks: () => [noLostAcknowledged(), resumesPublishing(3), noUncaughtErrors(), orderPerTopic(), noDuplicatesBeyondDup(), noBusyLoop()],
+  profile: (ctx) => noisyRadio(ctx, { durationMs: NOISY_KEEPALIVES * ctx.client.keepalive * 1000 }),
+  back: "client is up after the noise",
+  resumes: "client keeps publishing after the noise",
+  checks: { noBusyLoop: true },
 });

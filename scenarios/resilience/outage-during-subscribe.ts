@@ -6,9 +6,7 @@ import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import { detectsOutageWithin } from "../../src/checks/detectsOutageWithin.ts";
-
-/** Observer publish period (ms). */
-const EVERY_MS = 200;
+import { comesBack, connects, EVERY_MS, outageMs } from "./_templates.ts";
 
 /**
  * The application subscribes to a new topic at the very moment the link dies silently (a
@@ -25,22 +23,18 @@ export default scenario({
   faults: ["partition"],
   // keepalive 4 s compresses time; response_time 3 s is one SUBACK wait on a loaded machine.
   client: { clean: true, keepalive: 4, response_time: 3 },
-  async run({ device, observer, topics, bounds, client, targets, inject, heal, wait }) {
+  async run(ctx) {
+    const { device, observer, topics, bounds, client, targets, inject, heal, wait } = ctx;
     const own = `${topics.down}/own`;
-    await device.up({ within: bounds.connectMs, what: "client connects" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
+    await connects(ctx);
 
     const p = await inject(partition(targets));
     // In flight the moment the link died: the SUBACK cannot come back on this connection.
     const first = device.subscribe(own, 1);
-    // The fault's own duration: 3 × keepalive (12 s), beyond the detection bound (1.5 × keepalive + 2 s):
-    // the client must give the connection (and with clean=true its session) up.
-    await wait(3 * client.keepalive * 1000);
+    // The client must give the connection (and with clean=true its session) up.
+    await wait(outageMs(ctx));
     await heal(p);
-    // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
-    // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
-    // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the partition" });
+    await comesBack(ctx, "client reconnects after the partition");
     // The subscribe's answer: completed on the new connection within one reconnect cycle, or failed long ago.
     const answer = await Promise.race([first, wait(bounds.reconnectCycleMs).then(() => undefined)]);
     if (answer && !(answer as Ack).ok) {

@@ -1,15 +1,6 @@
 import { scenario } from "../../src/scenario/dsl.ts";
 import { powerCycle } from "../../src/faults/powerCycle.ts";
-import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
-import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
-import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { subscriptionsSurvive } from "../../src/checks/subscriptionsSurvive.ts";
-import { sessionResumed } from "../../src/checks/session.ts";
-import { noBusyLoop } from "../../src/checks/noBusyLoop.ts";
-
-/** Stream period (ms). */
-const EVERY_MS = 200;
+import { connects, EVERY_MS, held, resilienceChecks, resubscribes, streams } from "./_templates.ts";
 
 /**
  * The board loses power for 2 × keepalive and boots again: RAM is gone, nothing went out on
@@ -28,44 +19,27 @@ export default scenario({
   // keepalive 4 s compresses time; response_time 3 s is one CONNACK/PUBACK wait on a loaded machine.
   client: { clean: false, clean_init: false, keepalive: 4, response_time: 3 },
   broker: { durable: true },
-  async run({ device, observer, topics, bounds, client, targets, inject, heal, wait }) {
-    await device.up({ within: bounds.connectMs, what: "client connects" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
-    const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
-    const downstream = observer.publishEvery(topics.down, { qos: 1, everyMs: EVERY_MS });
-    await upstream.acked(5, { within: bounds.connectMs, what: "publishes flow before the fault" });
+  async run(ctx) {
+    const { device, topics, bounds, client, targets } = ctx;
+    await connects(ctx);
+    const { upstream, downstream } = await streams(ctx, { acked: 5 });
     // The application loop dies with the board: stop issuing before the power goes.
     await upstream.stop();
 
-    const f = await inject(powerCycle(targets));
-    // The fault's own duration: 2 × keepalive (8 s) outlasts the broker's 1.5 × keepalive, so the
-    // broker has dropped the dead connection and queues in the session, as for a board left off.
-    await wait(2 * client.keepalive * 1000);
-    await heal(f);
+    // 2 × keepalive (8 s) outlasts the broker's 1.5 × keepalive, so the broker has dropped the
+    // dead connection and queues in the session, as for a board left off.
+    await held(ctx, powerCycle(targets), 2 * client.keepalive * 1000);
 
     // A booted board connects as on its first start: the first-connection bound (WiFi stability
     // wait + 2 response times + 2 s + slack); reconnectsWithin separately holds it to 2 cycles + slack.
     await device.up({ within: bounds.connectMs, what: "client connects after the boot" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes after the boot" });
+    await resubscribes(ctx, "client subscribes after the boot");
     // The rebooted application's loop starts again (its numbering restarts, as a fresh boot's
     // would; the ledger tells the copies apart by time): 5 acknowledged within one reconnect cycle.
     const again = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
     await again.acked(5, { within: bounds.reconnectCycleMs, what: "client publishes again after the boot" });
-    // subscriptionsSurvive judges observer publishes later than one response time after the up.
-    await downstream.acked(Math.ceil((client.response_time * 1000 + 1000) / EVERY_MS), {
-      within: bounds.reconnectCycleMs + client.response_time * 1000,
-      what: "observer keeps publishing to the device",
-    });
+    await downstream.ackedPastResubscribe();
     await Promise.all([again.stop(), downstream.stop()]);
   },
-  checks: () => [
-    noLostAcknowledged(),
-    reconnectsWithin(),
-    resumesPublishing(3),
-    noUncaughtErrors(),
-    subscriptionsSurvive(),
-    noBusyLoop(),
-    sessionResumed(),
-  ],
+  checks: () => resilienceChecks({ subscriptionsSurvive: true, session: "resumed" }),
 });
-

@@ -8,9 +8,7 @@ import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import { detectsOutageWithin } from "../../src/checks/detectsOutageWithin.ts";
-
-/** Stream period (ms). */
-const EVERY_MS = 200;
+import { comesBack, EVERY_MS, outageMs } from "./_templates.ts";
 
 /**
  * The link dies silently and the application publishes at once, before the client can have
@@ -44,18 +42,14 @@ export default scenario({
 });
 
 async function outageWithPublish(ctx: ScenarioContext, name: string, make: (t: FaultTargets) => Fault): Promise<void> {
-  const { device, topics, bounds, client, targets, inject, heal, wait } = ctx;
+  const { device, topics, bounds, targets, inject, heal, wait } = ctx;
   const f = await inject(make(targets));
   // Issued the moment the fault is in place: no client notices a dead link this fast.
   const marked = device.publish(topics.up, `unnoticed-${name}`, { qos: 1 });
-  // The fault's own duration: 3 × keepalive (12 s), beyond the detection bound (1.5 × keepalive + 2 s),
-  // so the client has to find out, give up the connection, and come back after the heal.
-  await wait(3 * client.keepalive * 1000);
+  // The client has to find out, give up the connection, and come back after the heal.
+  await wait(outageMs(ctx));
   await heal(f);
-  // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
-  // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
-  // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-  await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: `client reconnects after the ${name}` });
+  await comesBack(ctx, `client reconnects after the ${name}`);
   // The marked publish's answer: a client that kept it resends it on the new connection and gets
   // its PUBACK within one reconnect cycle; one that gave up has answered long before. No expectation
   // fails here: unnoticedPublishAccounted judges what the answer was, or that there was none.

@@ -1,14 +1,7 @@
 import { scenario } from "../../src/scenario/dsl.ts";
 import { partition } from "../../src/faults/partition.ts";
 import { brokerRestart } from "../../src/faults/brokerRestart.ts";
-import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
-import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { subscriptionsSurvive } from "../../src/checks/subscriptionsSurvive.ts";
-import { sessionClean } from "../../src/checks/session.ts";
-
-/** Observer publish period (ms). */
-const EVERY_MS = 200;
+import { comesBack, connects, EVERY_MS, held, outageMs, resilienceChecks, resubscribes } from "./_templates.ts";
 
 /**
  * clean=true: every connection starts without a session, so after each outage the broker holds
@@ -25,37 +18,23 @@ export default scenario({
   faults: ["partition", "brokerRestart"],
   // keepalive 4 s compresses time; response_time 3 s is one SUBACK/CONNACK wait on a loaded machine.
   client: { clean: true, keepalive: 4, response_time: 3 },
-  async run({ device, observer, topics, bounds, client, targets, inject, heal, wait }) {
-    // Enough observer publishes after each return to outlast one response time (the window in
-    // which subscriptionsSurvive does not yet hold the client to its renewed subscription) + 1 s.
-    const burst = Math.ceil((client.response_time * 1000 + 1000) / EVERY_MS);
-    await device.up({ within: bounds.connectMs, what: "client connects" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes" });
+  async run(ctx) {
+    const { observer, topics, targets } = ctx;
+    await connects(ctx);
     await observer.burst(topics.down, { label: "before", count: 5, everyMs: EVERY_MS });
 
-    const p = await inject(partition(targets));
-    // The fault's own duration: 3 × keepalive (12 s) outlasts the detection bound (1.5 × keepalive + 2 s)
-    // and the broker's own keepalive timeout, so both ends give the connection (and the clean session) up.
-    await wait(3 * client.keepalive * 1000);
-    await heal(p);
-    // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
-    // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
-    // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the partition" });
-    // The renewed SUBACK: one response time, within one reconnect cycle.
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again after the partition" });
-    await observer.burst(topics.down, { label: "after-partition", count: burst, everyMs: EVERY_MS });
+    // Both ends give the connection (and the clean session) up.
+    await held(ctx, partition(targets), outageMs(ctx));
+    await comesBack(ctx, "client reconnects after the partition");
+    await resubscribes(ctx, "client subscribes again after the partition");
+    await observer.burstPastResubscribe(topics.down, { label: "after-partition", everyMs: EVERY_MS });
 
     // A clean restart: the broker closes every connection (FIN) and is back at once.
-    const r = await inject(brokerRestart(targets, { signal: "SIGTERM" }));
-    await heal(r);
-    // Back after the fault: the client noticed (its own down; detectsOutageWithin holds it to 1.5 × keepalive
-    // + slack from the fault's start) and reconnected (reconnectsWithin: 2 reconnect cycles + slack from the
-    // heal). The scenario waits for both in turn, the sum of the two bounds; the checkers judge each.
-    await device.reconnected({ within: bounds.outageDetectionMs + bounds.reconnectAfterHealMs, what: "client reconnects after the restart" });
-    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again after the restart" });
-    await observer.burst(topics.down, { label: "after-restart", count: burst, everyMs: EVERY_MS });
+    await held(ctx, brokerRestart(targets, { signal: "SIGTERM" }));
+    await comesBack(ctx, "client reconnects after the restart");
+    await resubscribes(ctx, "client subscribes again after the restart");
+    await observer.burstPastResubscribe(topics.down, { label: "after-restart", everyMs: EVERY_MS });
   },
-  checks: () => [noLostAcknowledged(), reconnectsWithin(), noUncaughtErrors(), subscriptionsSurvive(), sessionClean()],
+  // No device stream: nothing to resume.
+  checks: () => resilienceChecks({ resumesPublishing: false, subscriptionsSurvive: true, noBusyLoop: false, session: "clean" }),
 });
-

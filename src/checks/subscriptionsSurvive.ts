@@ -23,7 +23,7 @@ export function subscriptionsSurvive(): Check {
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault healed in this run: no reconnect to survive", evidence: [] };
       const ups = events.filter((e) => e.src === "device" && e.kind === "up");
       const sent = buildLedger(events).filter((m) => m.dir === "down" && m.failedAt === undefined);
-      const graceMs = ctx.client.response_time * 1000;
+      const graceMs = resubscribeGraceMs(ctx.client);
       const evidence: Evidence[] = [];
       let judged = 0;
       let failed = 0;
@@ -60,6 +60,22 @@ export function subscriptionsSurvive(): Check {
       return { verdict: "pass", summary: `the client received again after each of ${judged} reconnect(s)`, evidence };
     },
   };
+}
+
+/**
+ * After the client's `up`, how long its renewed SUBACK may still be under way (one response
+ * time): a publish in that time can only count for the client, never against it.
+ */
+export function resubscribeGraceMs(client: { response_time: number }): number {
+  return client.response_time * 1000;
+}
+
+/**
+ * How long after the client's `up` the observer must go on publishing to it for this checker
+ * to have a publish to judge: the grace above and a second more.
+ */
+export function subscriptionsSurviveWindowMs(client: { response_time: number }): number {
+  return resubscribeGraceMs(client) + 1000;
 }
 
 /** Topic filters the client should hold once it is up at `upAt`. */

@@ -14,6 +14,7 @@ import { awaitReceipt, connectPeer, refusedConnect } from "./peer.ts";
 import { runMosquittoPub, startMosquittoSub } from "./mosquittoPeer.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { publishStream } from "./stream.ts";
+import { subscriptionsSurviveWindowMs } from "../checks/subscriptionsSurvive.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
 
 /** Builds what a scenario drives: thin handles over the lab's real parts. */
@@ -103,11 +104,12 @@ export function buildContext(p: {
     },
     publish: (topic, payload, o = {}) =>
       device.send("publish", { topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, props: o.props ?? {} }).ack,
-    publishEvery: (topic, { qos, everyMs }) =>
+    publishEvery: (topic, { qos, everyMs, bytes }) =>
       publishStream({
         timeline: tl,
         signal,
         everyMs,
+        bytes,
         stopGraceMs: client.response_time * 1000,
         publish: async (payload) => (await device.send("publish", { topic, payload, qos, retain: false, props: {} }).ack).ok,
       }),
@@ -146,6 +148,8 @@ export function buildContext(p: {
       signal.addEventListener("abort", done, { once: true });
     });
 
+  /** Messages at `everyMs` that outlast subscriptionsSurvive's window after the client's up. */
+  const pastResubscribe = (everyMs: number) => Math.ceil(subscriptionsSurviveWindowMs(client) / everyMs);
   const observerHandle: ObserverHandle = {
     async burst(topic, { count, everyMs, label = "after" }) {
       for (let i = 1; i <= count && !signal.aborted; i++) {
@@ -153,15 +157,22 @@ export function buildContext(p: {
         await wait(everyMs);
       }
     },
+    burstPastResubscribe: (topic, { everyMs, label }) => observerHandle.burst(topic, { count: pastResubscribe(everyMs), everyMs, ...(label !== undefined ? { label } : {}) }),
     publish: (topic, payload, o = {}) => observer.publish(topic, payload, o.qos ?? 1, o.retain ?? false),
-    publishEvery: (topic, { qos, everyMs }) =>
-      publishStream({
+    publishEvery(topic, { qos, everyMs, bytes }) {
+      const stream = publishStream({
         timeline: tl,
         signal,
         everyMs,
+        bytes,
         stopGraceMs: 2000,
         publish: (payload) => observer.publish(topic, payload, qos),
-      }),
+      });
+      return Object.assign(stream, {
+        ackedPastResubscribe: ({ what = "observer keeps publishing to the device" } = {}) =>
+          stream.acked(pastResubscribe(everyMs), { within: bounds.reconnectCycleMs + client.response_time * 1000, what }),
+      });
+    },
   };
 
   return {

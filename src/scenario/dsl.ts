@@ -88,6 +88,15 @@ export interface MatchSpec {
   payload?: string;
 }
 
+/** A numbered publish stream, one message at a time, like an application loop. */
+export interface StreamOptions {
+  qos: 0 | 1 | 2;
+  /** Pause after each answered publish, ms. */
+  everyMs: number;
+  /** Payload size in bytes: "seq=N " padded with "x" (default: just "seq=N"). */
+  bytes?: number;
+}
+
 export interface StreamHandle {
   /** Resolves when `n` more publishes were acknowledged; ExpectationFailed after `within`. */
   acked(n: number, opts: { within: number; what?: string }): Promise<void>;
@@ -114,7 +123,7 @@ export interface DeviceHandle {
   /** `payload` as text, or bytes as {"hex": …} (the agent protocol's form for binary). */
   publish(topic: string, payload: string | { hex: string }, opts?: { qos?: 0 | 1 | 2; retain?: boolean; props?: Record<string, unknown> }): Promise<Ack>;
   /** A numbered stream "seq=N", one publish at a time, like an application loop. */
-  publishEvery(topic: string, opts: { qos: 0 | 1 | 2; everyMs: number }): StreamHandle;
+  publishEvery(topic: string, opts: StreamOptions): StreamHandle;
   subscribe(topic: string, qos: 0 | 1 | 2, opts?: { options?: SubscriptionOptions; props?: Record<string, unknown> }): Promise<Ack>;
   unsubscribe(topic: string): Promise<Ack>;
   /** A clean DISCONNECT (v5: with a reason code and properties); the client stays off. */
@@ -173,9 +182,24 @@ export interface BrokerHandle {
 export interface ObserverHandle {
   publish(topic: string, payload: string, opts?: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<boolean>;
   /** A numbered stream "seq=N" to the device. */
-  publishEvery(topic: string, opts: { qos: 0 | 1 | 2; everyMs: number }): StreamHandle;
+  publishEvery(topic: string, opts: StreamOptions): ObserverStream;
   /** `count` QoS 1 messages "<label>=N" (default label "after"), each `everyMs` after the previous PUBACK. */
   burst(topic: string, opts: { count: number; everyMs: number; label?: string }): Promise<void>;
+  /**
+   * A burst that lasts subscriptionsSurvive's window (one response time, in which the renewed
+   * SUBACK may still be under way, and a second more): call it once the client has subscribed
+   * again, so that the checker has a publish to judge.
+   */
+  burstPastResubscribe(topic: string, opts: { everyMs: number; label?: string }): Promise<void>;
+}
+
+export interface ObserverStream extends StreamHandle {
+  /**
+   * Resolves when the stream has had as many more PUBACKs as subscriptionsSurvive's window
+   * (one response time and a second) holds at its pace, within one reconnect cycle and a
+   * response time: call it once the client is back, so that the checker has a publish to judge.
+   */
+  ackedPastResubscribe(opts?: { what?: string }): Promise<void>;
 }
 
 export interface ScenarioContext {

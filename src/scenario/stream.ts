@@ -2,6 +2,13 @@ import type { Timeline } from "../timeline/timeline.ts";
 import type { StreamHandle } from "./dsl.ts";
 import { ExpectationFailed } from "./expectation.ts";
 
+/** The n-th message of a numbered stream: "seq=N", or "seq=N " padded with "x" to `bytes` bytes. */
+export function seqPayload(n: number, bytes?: number): string {
+  if (bytes === undefined) return `seq=${n}`;
+  const head = `seq=${n} `;
+  return head + "x".repeat(Math.max(0, bytes - head.length));
+}
+
 /**
  * A numbered publish stream "seq=1", "seq=2", … one message at a time: the next one goes
  * out `everyMs` after the previous one was answered, as in an application's loop. A client
@@ -11,6 +18,8 @@ export function publishStream(opts: {
   timeline: Timeline;
   signal: AbortSignal;
   everyMs: number;
+  /** Payload size in bytes (see seqPayload). */
+  bytes?: number;
   /** Grace for the publish in flight when the stream stops (ms). */
   stopGraceMs: number;
   publish: (payload: string) => Promise<boolean>;
@@ -24,7 +33,7 @@ export function publishStream(opts: {
   const loop = (async () => {
     while (!stopped && !opts.signal.aborted) {
       sent++;
-      const ok = await opts.publish(`seq=${sent}`);
+      const ok = await opts.publish(seqPayload(sent, opts.bytes));
       if (ok) {
         acked++;
         for (const w of ackWaiters) w();
