@@ -4,8 +4,6 @@ import type { Check, Evidence } from "./check.ts";
 import { firstN } from "./check.ts";
 import { connectionSpan } from "./staysConnected.ts";
 
-const RECEIVED = /^\d+: Received ([A-Z]+) from (\S+)/;
-
 /**
  * MQTT 3.1.1 §3.1.2.10: the client keeps its connection alive on its own — it never lets more
  * than Keep Alive seconds pass without sending a control packet (PINGREQ when it has nothing

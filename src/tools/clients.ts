@@ -100,18 +100,3 @@ export function clientComponent(spec: ClientSpec): Component {
 }
 
 export const clientComponents: Component[] = CLIENTS.map(clientComponent);
-
-/** All table clients at once (the per-tool find/install pair; setup and doctor use the per-client components). */
-export async function find(): Promise<FindResult> {
-  const found = await Promise.all(clientComponents.map((c) => c.find()));
-  const bad = found.find((f) => !f.ok);
-  if (bad && !bad.ok) return bad;
-  return { ok: true, where: clientsDir(), version: CLIENTS.map((c) => c.pip).join(", "), source: "PyPI wheels" };
-}
-
-export async function install(log: Log): Promise<Found> {
-  for (const c of clientComponents) await c.install(log);
-  const r = await find();
-  if (!r.ok) throw new InstallError(r.why, r.fix);
-  return r;
-}

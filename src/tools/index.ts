@@ -4,7 +4,6 @@ import { CLIENTS, clientComponents, type ClientName } from "./clients.ts";
 import { micropython, type MicroPythonFound, type MpyInfo } from "./micropython.ts";
 import { mochi } from "./mochi.ts";
 import { mosquitto } from "./mosquitto.ts";
-import { mosquittoClients } from "./mosquittoClients.ts";
 import { mpyCross } from "./mpyCross.ts";
 import { socat } from "./socat.ts";
 import { toxiproxy } from "./toxiproxy.ts";
@@ -26,8 +25,6 @@ export interface Toolchain {
   /** Absent when not installed; present only when its bytecode matches the runtime. */
   mpyCross?: { path: string; version: string; emits: string };
   socat?: { path: string; version: string };
-  /** mosquitto_sub (mosquitto_pub beside it), for interop scenarios; absent when not installed. */
-  mosquittoSub?: { path: string; version: string };
   clients: Record<ClientName, { dir: string; version: string }>;
 }
 
@@ -51,13 +48,7 @@ export function requireTools(): Promise<Toolchain> {
 
 async function resolve(): Promise<Toolchain> {
   const required: Component[] = [micropython, mosquitto, toxiproxy, ...clientComponents];
-  const [req, mpyC, soc, mo, mc] = await Promise.all([
-    Promise.all(required.map((c) => c.find())),
-    mpyCross.find(),
-    socat.find(),
-    mochi.find(),
-    mosquittoClients.find(),
-  ]);
+  const [req, mpyC, soc, mo] = await Promise.all([Promise.all(required.map((c) => c.find())), mpyCross.find(), socat.find(), mochi.find()]);
   const missing: Array<{ name: string; fix: string }> = [];
   const by = new Map<string, Found>();
   req.forEach((f: FindResult, i) => {
@@ -86,6 +77,5 @@ async function resolve(): Promise<Toolchain> {
   if (mpyC.ok && mpyC.emits === mp.mpy.version) tc.mpyCross = { path: mpyC.where, version: mpyC.version, emits: mpyC.emits };
   if (soc.ok) tc.socat = { path: soc.where, version: soc.version };
   if (mo.ok) tc.mochi = { path: mo.where, version: mo.version };
-  if (mc.ok) tc.mosquittoSub = { path: mc.where, version: mc.version };
   return tc;
 }
