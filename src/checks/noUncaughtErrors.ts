@@ -1,6 +1,14 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
+
+export const noUncaughtErrorsChecker = defineChecker({
+  name: "noUncaughtErrors",
+  group: "resilience",
+  guarantee: "no exception escapes the client; the device process never dies by itself",
+  bound: "—",
+  factory: noUncaughtErrors,
+});
 
 /**
  * Client promise: no exception escapes the client (a traceback on a device in the field is
@@ -8,8 +16,8 @@ import { firstN } from "./check.ts";
  */
 export function noUncaughtErrors(): Check {
   return {
-    name: "noUncaughtErrors",
-    guarantee: "no exception escapes the client; the device never dies by itself",
+    name: noUncaughtErrorsChecker.name,
+    guarantee: noUncaughtErrorsChecker.guarantee,
     judge(events) {
       const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
       // A power cycle kills the device on purpose: the exit that follows it is the lab's doing.

@@ -5,7 +5,7 @@ import { CHECKERS } from "../../src/checks/index.ts";
 describe("CHECKERS", () => {
   it("names each checker by the name its factory gives it, with a guarantee and a bound", () => {
     for (const [name, info] of Object.entries(CHECKERS)) {
-      expect("example" in info ? info.example().name : (info.factory as () => { name: string })().name).toBe(name);
+      expect(info.example ? info.example().name : (info.factory as () => { name: string })().name).toBe(name);
       expect(info.guarantee.length).toBeGreaterThan(10);
       expect(info.bound.length).toBeGreaterThan(0);
     }
