@@ -1,6 +1,7 @@
 import type { Protocol } from "../brokers/broker.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
+import type { Toolchain } from "../tools/index.ts";
 
 /**
  * The client configuration a scenario asks for, in MQTT terms. The agent maps it to each
@@ -39,7 +40,8 @@ export interface ClientConfig {
 
 /** What starts a device: the unix port, a serial board, the Node reference. */
 export interface DeviceKind {
-  kind: "unix" | "node" | "serial";
+  /** Its descriptor's name (`--device`). */
+  kind: string;
   /** Launch the agent for `client` and wait for its hello. */
   launch(lab: Lab, opts: { name: string; client: ResolvedClient } & DeviceSettings): Promise<AgentChannel>;
 }
@@ -82,4 +84,39 @@ export interface ClientManifest {
    * `wifiStableWait`: how long it watches the WLAN before trusting it.
    */
   timing?: { outageDetection?: number; reconnectDelay?: number; wifiStableWait?: number };
+}
+
+/**
+ * What a device file exports, with `defineDevice`: devices/index.ts finds every one in this
+ * folder, and `--device`, its checks and the CLI help follow from them.
+ */
+export interface DeviceDescriptor {
+  /** The name `--device` takes. */
+  readonly name: string;
+  /** What runs the client, in one line (CLI help). */
+  readonly help: string;
+  /** `--device`'s default (one kind says so). */
+  readonly isDefault?: boolean;
+  /** The client it runs when `--client` names none. */
+  readonly defaultClient: string;
+  /** The `faraday setup` component it runs on, if any. */
+  readonly tool?: string;
+  /** When it cannot take `--client-path`: the one line that says so (checked before anything starts). */
+  readonly refusesClientPath?: string;
+  /** Why it cannot run the client named, in one line, or undefined when it can. */
+  readonly refuses?: (client: string) => string | undefined;
+  /** The device of one invocation, from the resolved toolchain. */
+  readonly make: (tools: Toolchain) => DeviceKind;
+}
+
+const devices = new WeakSet<object>();
+
+/** Declare a device kind (one line in its file): devices/index.ts picks it up. */
+export function defineDevice<D extends DeviceDescriptor>(d: D): D {
+  devices.add(d);
+  return d;
+}
+
+export function isDevice(x: unknown): x is DeviceDescriptor {
+  return typeof x === "object" && x !== null && devices.has(x);
 }
