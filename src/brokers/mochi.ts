@@ -92,7 +92,7 @@ export function mochi(opts: MochiOptions): BrokerFactory {
 
 export const mochiBroker = defineBroker({
   name: "mochi",
-  help: "Mochi MQTT 2.7.9's stock cmd in a child process (faraday setup builds it with Go)",
+  help: "Mochi MQTT 2.7.9's stock cmd in a child process (faraday setup builds it)",
   runs: "process",
   tool: "mochi-mqtt",
   make: (c, tool) => mochi({ bin: tool?.path, ...portOf(c) }),

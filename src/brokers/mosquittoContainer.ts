@@ -53,7 +53,7 @@ export function mosquittoContainer(opts: { port?: number; durable: boolean }): B
 
 export const mosquittoContainerBroker = defineBroker({
   name: "mosquitto-container",
-  help: `mosquitto's own image, container ${MOSQUITTO_IMAGE}, configured as the mosquitto kind is`,
+  help: `mosquitto's own image, container ${MOSQUITTO_IMAGE}, set up as mosquitto`,
   runs: "container",
   from: () => `container ${MOSQUITTO_IMAGE}`,
   make: (c) => mosquittoContainer({ durable: c.durable, ...portOf(c) }),
