@@ -53,7 +53,7 @@ export function mosquittoContainer(opts: { port?: number; durable: boolean }): B
 
 export const mosquittoContainerBroker = defineBroker({
   name: "mosquitto-container",
-  help: `mosquitto's own image, container ${MOSQUITTO_IMAGE}, set up as mosquitto`,
+  help: `container ${MOSQUITTO_IMAGE}, set up as the mosquitto kind`,
   runs: "container",
   from: () => `container ${MOSQUITTO_IMAGE}`,
   make: (c) => mosquittoContainer({ durable: c.durable, ...portOf(c) }),
