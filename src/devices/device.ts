@@ -1,7 +1,6 @@
 import type { Protocol } from "../brokers/broker.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
-import type { Toolchain } from "../tools/index.ts";
 
 /**
  * The client configuration a scenario asks for, in MQTT terms. The agent maps it to each
@@ -106,7 +105,16 @@ export interface DeviceDescriptor {
   /** Why it cannot run the client named, in one line, or undefined when it can. */
   readonly refuses?: (client: string) => string | undefined;
   /** The device of one invocation, from the resolved toolchain. */
-  readonly make: (tools: Toolchain) => DeviceKind;
+  readonly make: (tools: DeviceTools) => DeviceKind;
+}
+
+/** What a device kind may take from the resolved toolchain (src/tools/index.ts's Toolchain). */
+export interface DeviceTools {
+  micropython: { argv: string[] };
+  /** Absent when not installed, or when it emits bytecode the runtime does not load. */
+  mpyCross?: { path: string } | undefined;
+  /** Every component found, by its name ("socat"). */
+  found: Readonly<Record<string, { path: string }>>;
 }
 
 const devices = new WeakSet<object>();
