@@ -6,6 +6,7 @@ import type { Lab } from "../lab/lab.ts";
 import { assertPortFree } from "../lab/ports.ts";
 import { BrokerUnavailable, startProcessBroker, type BrokerFactory, type BrokerSpec, type Protocol, type RunningBroker } from "./broker.ts";
 import type { Connack } from "./mosquitto.ts";
+import { defineBroker, portOf } from "./kind.ts";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The child process: aedes on a net.Server, logging CONNECT/CONNACK to stderr. */
@@ -91,6 +92,14 @@ export function aedes(opts: AedesOptions = {}): BrokerFactory {
     },
   };
 }
+
+export const aedesBroker = defineBroker({
+  name: "aedes",
+  help: "aedes 1.2.0 (npm) on a net.Server in a child process; MQTT 3.1.1 only",
+  runs: "process",
+  from: () => `node harness/brokers/aedes.mjs, aedes ${aedesVersion() ?? "?"}`,
+  make: (c) => aedes({ ...portOf(c) }),
+});
 
 /** MQTT protocol level (3 = 3.1, 4 = 3.1.1, 5 = 5) in mosquitto's numbering, which `broker connack` events use. */
 export function mosquittoProtocolNumber(level: number): number {

@@ -1,5 +1,6 @@
 import type { BrokerFactory, BrokerSpec } from "./broker.ts";
 import { containerBroker } from "./container.ts";
+import { defineBroker, portOf } from "./kind.ts";
 
 /** EMQX open source, the last Apache-2.0 line (5.8). Container image only. */
 export const EMQX_IMAGE = "emqx/emqx:5.8.9";
@@ -34,3 +35,11 @@ export function emqx(opts: { port?: number } = {}): BrokerFactory {
     opts,
   );
 }
+
+export const emqxBroker = defineBroker({
+  name: "emqx",
+  help: `EMQX 5.8 open source, container ${EMQX_IMAGE}`,
+  runs: "container",
+  from: () => `container ${EMQX_IMAGE}`,
+  make: (c) => emqx({ ...portOf(c) }),
+});

@@ -1,5 +1,6 @@
 import type { BrokerFactory, BrokerSpec } from "./broker.ts";
 import { containerBroker } from "./container.ts";
+import { defineBroker, portOf } from "./kind.ts";
 
 /** HiveMQ Community Edition. Container image only; it ships with the allow-all extension. */
 export const HIVEMQ_IMAGE = "hivemq/hivemq-ce:2025.5";
@@ -23,3 +24,11 @@ export const HIVEMQ_SPEC: BrokerSpec = {
 export function hivemq(opts: { port?: number } = {}): BrokerFactory {
   return containerBroker({ spec: HIVEMQ_SPEC, image: HIVEMQ_IMAGE, readyWithinMs: 90_000 }, opts);
 }
+
+export const hivemqBroker = defineBroker({
+  name: "hivemq",
+  help: `HiveMQ Community Edition, container ${HIVEMQ_IMAGE}`,
+  runs: "container",
+  from: () => `container ${HIVEMQ_IMAGE}`,
+  make: (c) => hivemq({ ...portOf(c) }),
+});

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Lab } from "../lab/lab.ts";
 import { assertPortFree } from "../lab/ports.ts";
 import { BrokerUnavailable, startProcessBroker, type BrokerFactory, type BrokerSpec, type Protocol, type RunningBroker } from "./broker.ts";
+import { defineBroker, portOf } from "./kind.ts";
 
 /**
  * Mochi MQTT 2.7.9 (Go), as its stock `cmd` builds it (`go install
@@ -88,3 +89,11 @@ export function mochi(opts: MochiOptions): BrokerFactory {
     },
   };
 }
+
+export const mochiBroker = defineBroker({
+  name: "mochi",
+  help: "Mochi MQTT 2.7.9's stock cmd in a child process (faraday setup builds it)",
+  runs: "process",
+  tool: "mochi-mqtt",
+  make: (c, tool) => mochi({ bin: tool?.path, ...portOf(c) }),
+});

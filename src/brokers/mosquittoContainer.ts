@@ -1,6 +1,7 @@
 import type { BrokerFactory, BrokerSpec } from "./broker.ts";
 import { containerBroker } from "./container.ts";
 import { connackReader } from "./mosquitto.ts";
+import { defineBroker, portOf } from "./kind.ts";
 
 /** mosquitto's own image: the same broker as the Debian package, a newer 2.0.x, for comparison. */
 export const MOSQUITTO_IMAGE = "eclipse-mosquitto:2.0.22";
@@ -49,3 +50,11 @@ export function mosquittoContainer(opts: { port?: number; durable: boolean }): B
     { ...(opts.port !== undefined ? { port: opts.port } : {}) },
   );
 }
+
+export const mosquittoContainerBroker = defineBroker({
+  name: "mosquitto-container",
+  help: `container ${MOSQUITTO_IMAGE}, set up as the mosquitto kind`,
+  runs: "container",
+  from: () => `container ${MOSQUITTO_IMAGE}`,
+  make: (c) => mosquittoContainer({ durable: c.durable, ...portOf(c) }),
+});

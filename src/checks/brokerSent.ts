@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { tapped } from "./wire.ts";
 
 /** A PUBLISH the broker says it sent, and what the receiving client answered, from its log. */
@@ -82,6 +82,15 @@ function describe(w: WirePublish): string {
   return `${at(w.t)} PUBLISH to ${w.client} (DUP ${w.dup ? 1 : 0}, QoS ${w.qos}, RETAIN ${w.retain ? 1 : 0}, mid ${w.mid}) '${topic}' ${w.bytes} bytes${ans}`;
 }
 
+export const brokerSentChecker = defineChecker({
+  name: "brokerSent",
+  group: "compliance",
+  guarantee: "the broker sent the device a PUBLISH on the topic with the DUP / QoS / RETAIN flags wanted (MQTT 3.1.1 §3.3.1) — optionally exactly N times — and, when asked, the client completed its QoS exchange (PUBACK; PUBREC then PUBCOMP, §4.3): what a client's API may not report. From the wire tap, else the broker's log; `unknown` with neither",
+  bound: "—",
+  factory: brokerSent,
+  example: () => brokerSent({ topic: "t" }),
+});
+
 /**
  * On the wire, as the broker's own log tells it: the broker sent the device (the run's client
  * id) a PUBLISH on `topic` with the DUP / QoS / RETAIN flags wanted, and — with `completed` —
@@ -93,7 +102,7 @@ function describe(w: WirePublish): string {
 export function brokerSent(want: { topic: string; dup?: boolean; qos?: number; retain?: boolean; completed?: boolean; count?: number; guarantee?: string; name?: string }): Check {
   const flags = [want.dup !== undefined ? `DUP ${want.dup ? 1 : 0}` : "", want.qos !== undefined ? `QoS ${want.qos}` : "", want.retain !== undefined ? `RETAIN ${want.retain ? 1 : 0}` : ""].filter(Boolean).join(", ");
   return {
-    name: want.name ?? "brokerSent",
+    name: want.name ?? brokerSentChecker.name,
     guarantee: want.guarantee ?? `the broker sends the device ${want.topic}${flags ? ` with ${flags}` : ""}${want.completed ? " and the client completes the QoS exchange" : ""}`,
     judge(events, ctx) {
       const id = ctx.client.client_id;
@@ -126,6 +135,15 @@ export function brokerSent(want: { topic: string; dup?: boolean; qos?: number; r
 
 const RECEIVED_PUBLISH = /^\d+: Received PUBLISH from (\S+) \(d(\d), q(\d), r(\d), m(\d+), '(.*)', \.\.\. \((\d+) bytes\)\)$/s;
 
+export const brokerReceivedChecker = defineChecker({
+  name: "brokerReceived",
+  group: "compliance",
+  guarantee: "the device sent a PUBLISH on the topic with the DUP / QoS / RETAIN flags wanted, e.g. the resend of an unacknowledged QoS 1 message with DUP 1 [MQTT-3.3.1-1, MQTT-4.4.0-1]. From the wire tap on the device's socket, else the broker's log; `unknown` with neither",
+  bound: "with `afterReconnect`, only a PUBLISH after a reconnect counts",
+  factory: brokerReceived,
+  example: () => brokerReceived({ topic: "t" }),
+});
+
 /**
  * The other direction: the device (the run's client id) sent a PUBLISH on `topic` with the
  * DUP / QoS / RETAIN flags wanted — e.g. the resend of an unacknowledged QoS 1 message after a
@@ -150,7 +168,7 @@ export function brokerReceived(want: {
 }): Check {
   const flags = [want.dup !== undefined ? `DUP ${want.dup ? 1 : 0}` : "", want.qos !== undefined ? `QoS ${want.qos}` : "", want.retain !== undefined ? `RETAIN ${want.retain ? 1 : 0}` : "", want.afterReconnect ? "after a reconnect" : ""].filter(Boolean).join(", ");
   return {
-    name: want.name ?? "brokerReceived",
+    name: want.name ?? brokerReceivedChecker.name,
     guarantee: want.guarantee ?? `the device sends ${want.topic}${flags ? ` with ${flags}` : ""}`,
     judge(events, ctx) {
       const id = ctx.client.client_id;

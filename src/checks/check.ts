@@ -55,3 +55,35 @@ export function firstN(items: Evidence[], n = 10): Evidence[] {
   if (items.length <= n) return items;
   return [...items.slice(0, n), { text: `… and ${items.length - n} more` }];
 }
+
+/**
+ * What a checker file exports beside its factory, with `defineChecker`: the one place its
+ * guarantee and bound are written. checks/index.ts finds every one in this folder; the README's
+ * checker table (scripts/readme.ts) and the registry test read them from there.
+ */
+export interface CheckerDescriptor {
+  /** The name its checks carry in results (the factory's default name). */
+  readonly name: string;
+  /** "resilience": judges a run of faults (or every run); "compliance": judges one feature. */
+  readonly group: "resilience" | "compliance";
+  /** The MQTT guarantee (spec section) or client promise the check holds the client to. */
+  readonly guarantee: string;
+  /** The bound it judges against, and where that bound comes from ("—" when none). */
+  readonly bound: string;
+  /** Builds the check; with no arguments unless `example` is given. */
+  readonly factory: (...args: never[]) => Check;
+  /** For a checker that needs arguments: one built with example arguments. */
+  readonly example?: () => Check;
+}
+
+const checkers = new WeakSet<object>();
+
+/** Declare a checker (one line in its file, as Toxiproxy registers a toxic): checks/index.ts picks it up. */
+export function defineChecker<D extends CheckerDescriptor>(d: D): D {
+  checkers.add(d);
+  return d;
+}
+
+export function isChecker(x: unknown): x is CheckerDescriptor {
+  return typeof x === "object" && x !== null && checkers.has(x);
+}

@@ -1,6 +1,16 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { samePropValue } from "./receipts.ts";
+
+export const connackAgreesChecker = defineChecker({
+  name: "connackAgrees",
+  group: "compliance",
+  guarantee: "the device reads the CONNACK's properties exactly as an independent peer on the same broker and listener read them: a client that decodes a property of one type wrongly (byte order, width) fails",
+  bound: "—",
+  factory: connackAgrees,
+  example: () => connackAgrees({ like: "peer:p", props: ["receiveMaximum"] }),
+});
 
 /**
  * The device read CONNACK properties exactly as an independent peer on the same broker and
@@ -11,7 +21,7 @@ import { samePropValue } from "./receipts.ts";
 export function connackAgrees(p: { like: `peer:${string}`; props: string[]; guarantee?: string; name?: string }): Check {
   const peer = p.like.slice(5);
   return {
-    name: p.name ?? "connackAgrees",
+    name: p.name ?? connackAgreesChecker.name,
     guarantee: p.guarantee ?? `the device reads the CONNACK's ${p.props.join(", ")} exactly as peer ${peer} does`,
     judge(events) {
       const dev = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "up");

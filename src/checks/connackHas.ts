@@ -1,6 +1,16 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { samePropValue } from "./receipts.ts";
+
+export const connackHasChecker = defineChecker({
+  name: "connackHas",
+  group: "compliance",
+  guarantee: "the CONNACK a connection got carries the Session Present flag, reason code and properties the spec requires",
+  bound: "—",
+  factory: connackHas,
+  example: () => connackHas({ who: "device" }),
+});
 
 /**
  * The CONNACK a connection got says what the spec requires: Session Present, the reason code,
@@ -20,7 +30,7 @@ export function connackHas(p: {
 }): Check {
   const label = p.who === "device" ? "the device's" : `peer ${p.who.slice(5)}'s`;
   return {
-    name: p.name ?? "connackHas",
+    name: p.name ?? connackHasChecker.name,
     guarantee: p.guarantee ?? "the CONNACK carries what the spec requires",
     judge(events) {
       const ups = events.filter((e: TimelineEvent) =>

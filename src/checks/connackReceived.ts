@@ -1,7 +1,16 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { tapped } from "./wire.ts";
+
+export const connackReceivedChecker = defineChecker({
+  name: "connackReceived",
+  group: "compliance",
+  guarantee: "MQTT 3.1.1 §3.2.2: the device's nth connection (default the last) came up with the Session Present flag and return code the spec requires — the client's own word, checked against the CONNACK on the wire (wire tap, else the broker's log); a connection that never came up fails",
+  bound: "—",
+  factory: connackReceived,
+  example: () => connackReceived({}),
+});
 
 /**
  * The device's nth connection (1 = first; default the last) came up with the CONNACK the spec
@@ -16,7 +25,7 @@ import { tapped } from "./wire.ts";
  */
 export function connackReceived(p: { nth?: number; sessionPresent?: boolean; reason?: number; guarantee?: string; name?: string }): Check {
   return {
-    name: p.name ?? "connackReceived",
+    name: p.name ?? connackReceivedChecker.name,
     guarantee: p.guarantee ?? "the device's connection gets the CONNACK the spec requires (MQTT 3.1.1 §3.2.2)",
     judge(events, ctx) {
       const id = ctx.client.client_id;

@@ -1,11 +1,20 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
 
 /** mosquitto: "Sending CONNACK to <id or address> (<session present>, <return code>)". */
 const CONNACK = /^\d+: Sending CONNACK to (\S+) \((\d), (\d+)\)/;
 /** mosquitto: a CONNECT it parsed and accepted as far as the client id. */
 const CONNECTED = /^\d+: New client connected from \S+ as (\S+) /;
+
+export const connectNotSentChecker = defineChecker({
+  name: "connectNotSent",
+  group: "compliance",
+  guarantee: "MQTT-3.1.3-7: a CONNECT the client must refuse itself (a zero-byte client id with Clean Session 0) never leaves it — the broker's refusal is the fallback, not the client's compliance",
+  bound: "from the connect's issue to its answer, + 1 s for the broker's log line",
+  factory: connectNotSent,
+});
 
 /**
  * A connect the client must refuse itself never reaches the broker — e.g. a zero-byte client
@@ -18,7 +27,7 @@ const CONNECTED = /^\d+: New client connected from \S+ as (\S+) /;
 export function connectNotSent(p: { graceMs?: number; guarantee?: string; name?: string } = {}): Check {
   const grace = p.graceMs ?? 1000;
   return {
-    name: p.name ?? "connectNotSent",
+    name: p.name ?? connectNotSentChecker.name,
     guarantee: p.guarantee ?? "the client refuses the connect itself: no CONNECT reaches the broker",
     judge(events) {
       const starts = events.filter((e) => e.src === "device" && e.kind === "op" && e.op === "start");

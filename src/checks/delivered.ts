@@ -1,8 +1,17 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, differences, receiptsOf, receiverName, type Receiver, type ReceiptSpec } from "./receipts.ts";
+
+export const deliveredChecker = defineChecker({
+  name: "delivered",
+  group: "compliance",
+  guarantee: "a message reaches the named receiver (device, observer or a peer) with exactly the topic, payload, QoS, retain flag and properties wanted, optionally exactly N times; a failure lists every message that receiver got on the topic and what differed",
+  bound: "judged after the drain; the scenario waits for it with a bound from the response time",
+  factory: delivered,
+  example: () => delivered({ to: "device", topic: "t" }),
+});
 
 /**
  * A message reached `to` exactly as wanted — topic, payload, QoS, retain flag and properties
@@ -14,7 +23,7 @@ import { describe, differences, receiptsOf, receiverName, type Receiver, type Re
 export function delivered(want: ReceiptSpec & { to: Receiver; count?: number; guarantee?: string; name?: string }): Check {
   const who = receiverName(want.to);
   return {
-    name: want.name ?? "delivered",
+    name: want.name ?? deliveredChecker.name,
     guarantee: want.guarantee ?? `${who} receives ${want.topic} as published`,
     judge(events) {
       const all = receiptsOf(events, want.to);

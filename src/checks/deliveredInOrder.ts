@@ -1,7 +1,16 @@
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
+
+export const deliveredInOrderChecker = defineChecker({
+  name: "deliveredInOrder",
+  group: "compliance",
+  guarantee: "MQTT §4.6 (§4.9 when flow control holds messages back): exactly these payloads reach the receiver on the topic, each once, in publish order; a failure lists what arrived, in arrival order",
+  bound: "judged after the drain",
+  factory: deliveredInOrder,
+  example: () => deliveredInOrder({ to: "device", topic: "t", payloads: ["a"] }),
+});
 
 /**
  * Exactly these payloads reached `to` on `topic`, each once, in this order (MQTT 5 §4.6 for
@@ -11,7 +20,7 @@ import { sameWire } from "../mqtt/values.ts";
 export function deliveredInOrder(p: { to: Receiver; topic: string; payloads: unknown[]; guarantee?: string; name?: string }): Check {
   const who = receiverName(p.to);
   return {
-    name: p.name ?? "deliveredInOrder",
+    name: p.name ?? deliveredInOrderChecker.name,
     guarantee: p.guarantee ?? `MQTT §4.6: ${who} receives the ${p.payloads.length} messages on ${p.topic} once each, in publish order`,
     judge(events) {
       const got = receiptsOf(events, p.to).filter((r) => r.topic === p.topic);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 
 function text(v: unknown): string | undefined {
@@ -11,6 +11,15 @@ function text(v: unknown): string | undefined {
 }
 
 const digest = (s: string) => createHash("sha256").update(s, "utf8").digest("hex").slice(0, 16);
+
+export const deliveredIntactChecker = defineChecker({
+  name: "deliveredIntact",
+  group: "compliance",
+  guarantee: "a large payload or a long topic reaches the receiver byte for byte, compared exactly and quoted by length, SHA-256 and the first differing offset",
+  bound: "judged after the drain",
+  factory: deliveredIntact,
+  example: () => deliveredIntact({ to: "device", topic: "t", payload: "x" }),
+});
 
 /**
  * A large payload (or a long topic) reached `to` byte for byte — compared exactly, but quoted
@@ -23,7 +32,7 @@ export function deliveredIntact(want: { to: Receiver; topic: string; payload: st
   const short = (t: string) => (t.length > 60 ? `${t.slice(0, 40)}…(${Buffer.byteLength(t)} bytes)` : t);
   const wantLen = Buffer.byteLength(want.payload);
   return {
-    name: want.name ?? "deliveredIntact",
+    name: want.name ?? deliveredIntactChecker.name,
     guarantee: want.guarantee ?? `${who} receives the ${wantLen}-byte message on ${short(want.topic)} byte for byte`,
     judge(events) {
       const all = receiptsOf(events, want.to);

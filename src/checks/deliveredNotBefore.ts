@@ -1,6 +1,7 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
 
@@ -13,6 +14,15 @@ export interface Anchor {
   what: string;
 }
 
+export const deliveredNotBeforeChecker = defineChecker({
+  name: "deliveredNotBefore",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.1.3.2.2: a message (a will with a Will Delay Interval) reaches the receiver no earlier than the delay after its anchor (the connection's end, as the lab recorded it)",
+  bound: "the delay after the anchor; when given, at most `withinMs` later",
+  factory: deliveredNotBefore,
+  example: () => deliveredNotBefore({ to: "observer", topic: "t", anchor: { src: "device", kind: "exit", what: "the device lost power" }, delayMs: 1000 }),
+});
+
 /**
  * A message reached `to` no earlier than `delayMs` after the anchor (MQTT 5 §3.1.3.2.2: the
  * Will Delay Interval), and, when `withinMs` is given, no later than delayMs + withinMs after it.
@@ -22,7 +32,7 @@ export interface Anchor {
 export function deliveredNotBefore(p: { to: Receiver; topic: string; payload?: unknown; anchor: Anchor; delayMs: number; withinMs?: number; guarantee?: string; name?: string }): Check {
   const who = receiverName(p.to);
   return {
-    name: p.name ?? "deliveredNotBefore",
+    name: p.name ?? deliveredNotBeforeChecker.name,
     guarantee: p.guarantee ?? `${who} receives ${p.topic} no earlier than ${p.delayMs} ms after ${p.anchor.what}`,
     judge(events) {
       const got = receiptsOf(events, p.to).filter((r) => r.topic === p.topic && (p.payload === undefined || sameWire(r.payload, p.payload)));

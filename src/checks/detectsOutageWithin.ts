@@ -1,5 +1,6 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import type { CheckContext } from "./context.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
 
@@ -8,6 +9,14 @@ export const OUTAGE_FAULTS = ["apLoss", "partition", "brokerFreeze", "brokerCras
 
 /** Faults after which the old TCP connection is dead even once healed: a short one still counts. */
 const CONNECTION_KILLERS = new Set(["brokerCrash", "brokerShutdown", "reset", "cutMidPacket"]);
+
+export const detectsOutageWithinChecker = defineChecker({
+  name: "detectsOutageWithin",
+  group: "resilience",
+  guarantee: "after apLoss, partition, brokerFreeze, brokerCrash or brokerShutdown the client's own `down` signal arrives (keepalive, MQTT §3.1.2.10); a fault that healed sooner, leaving the connection usable, or that found the client down, obliges nothing",
+  bound: "from the fault's start: the client's detection factor × keepalive + 2 s (mqtt_as, keepalive 6 s: 1.5 × 6 + 2 = 11 s)",
+  factory: detectsOutageWithin,
+});
 
 /**
  * Client promise (MQTT §3.1.2.10 keep alive, as the client implements it): the client notices
@@ -18,8 +27,8 @@ const CONNECTION_KILLERS = new Set(["brokerCrash", "brokerShutdown", "reset", "c
  */
 export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
   return {
-    name: "detectsOutageWithin",
-    guarantee: "the client's own down signal within its keepalive promise after the link dies",
+    name: detectsOutageWithinChecker.name,
+    guarantee: detectsOutageWithinChecker.guarantee,
     judge(events, ctx) {
       const bound = ctx.bounds.outageDetectionMs;
       const why = derivation(ctx);

@@ -1,5 +1,14 @@
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
+
+export const expectationsMetChecker = defineChecker({
+  name: "expectationsMet",
+  group: "resilience",
+  guarantee: "every expectation the scenario waited on (up again, publishes flowing) happened in time; part of every run",
+  bound: "the bound the scenario names",
+  factory: expectationsMet,
+});
 
 /**
  * What the scenario itself waited for (the client up again, publishes flowing) happened.
@@ -7,8 +16,8 @@ import type { Check } from "./check.ts";
  */
 export function expectationsMet(): Check {
   return {
-    name: "expectationsMet",
-    guarantee: "every expectation the scenario waited on was met in time",
+    name: expectationsMetChecker.name,
+    guarantee: expectationsMetChecker.guarantee,
     judge(events) {
       const failed = events.filter((e) => e.src === "lab" && e.kind === "expectation.failed");
       if (failed.length === 0) return { verdict: "pass", summary: "the scenario ran to its end", evidence: [] };

@@ -1,9 +1,18 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
+
+export const expiryCountsDownChecker = defineChecker({
+  name: "expiryCountsDown",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.3.2.3.3 (MQTT-3.3.2-6): a message passed on carries its Message Expiry Interval less the time it waited in the broker",
+  bound: "held w s (on the lab's clock): at most sent − ⌊w − 0.25⌋, at least sent − ⌈w⌉ − 1",
+  factory: expiryCountsDown,
+  example: () => expiryCountsDown({ to: "device", topic: "t", sent: 10 }),
+});
 
 /**
  * MQTT 5 §3.3.2.3.3 (MQTT-3.3.2-6): a message the Server passes on carries its Message Expiry
@@ -15,7 +24,7 @@ import { sameWire } from "../mqtt/values.ts";
 export function expiryCountsDown(p: { to: Receiver; topic: string; payload?: unknown; sent: number; guarantee?: string; name?: string }): Check {
   const who = receiverName(p.to);
   return {
-    name: p.name ?? "expiryCountsDown",
+    name: p.name ?? expiryCountsDownChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §3.3.2.3.3: ${who} gets ${p.topic} with its Message Expiry Interval (${p.sent} s) less the time it waited in the broker`,
     judge(events) {
       const pub = publishOf(events, p.topic, p.payload, p.sent);

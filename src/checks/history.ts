@@ -63,20 +63,11 @@ export function inside(t: number, iv: Interval): boolean {
   return t >= iv.from && t <= iv.to;
 }
 
-export function deviceEvents(events: readonly TimelineEvent[], kind: string): TimelineEvent[] {
-  return events.filter((e) => e.src === "device" && e.kind === kind);
-}
-
 /** The `seq=N` number of a payload, or undefined. */
 export function seqOf(payload: unknown): number | undefined {
   if (typeof payload !== "string") return undefined;
   const m = /^seq=(\d+)/.exec(payload);
   return m ? Number(m[1]) : undefined;
-}
-
-/** When the run's scenario stopped driving (end of the active part), if recorded. */
-export function scenarioEnd(events: readonly TimelineEvent[]): number | undefined {
-  return events.find((e) => e.src === "lab" && e.kind === "scenario.end")?.t;
 }
 
 /**

@@ -1,6 +1,16 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
+
+export const inflightWithinChecker = defineChecker({
+  name: "inflightWithin",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.1.2.11.3, §4.9 (MQTT-3.3.4-9): the broker never has more QoS 1 and 2 PUBLISHes towards the client unacknowledged than the Receive Maximum the client announced; per connection, on the wire tap",
+  bound: "the client's Receive Maximum",
+  factory: inflightWithin,
+  example: () => inflightWithin({ max: 1 }),
+});
 
 /**
  * MQTT 5 §3.1.2.11.3, §4.9 (MQTT-3.3.4-9): the broker never has more QoS 1 and QoS 2
@@ -11,7 +21,7 @@ import { tapped } from "./wire.ts";
  */
 export function inflightWithin(p: { max: number; guarantee?: string; name?: string }): Check {
   return {
-    name: p.name ?? "inflightWithin",
+    name: p.name ?? inflightWithinChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §4.9: at most ${p.max} QoS 1/2 message(s) in flight from the broker to the client (its Receive Maximum)`,
     judge(events) {
       if (!tapped(events)) return { verdict: "unknown", summary: "the run has no wire tap record", evidence: [] };

@@ -1,10 +1,16 @@
 import { at } from "../timeline/event.ts";
 import { sentByClient } from "./wire.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { connectionSpan } from "./staysConnected.ts";
 
-const RECEIVED = /^\d+: Received ([A-Z]+) from (\S+)/;
+export const keepsConnectionAliveChecker = defineChecker({
+  name: "keepsConnectionAlive",
+  group: "compliance",
+  guarantee: "MQTT 3.1.1 §3.1.2.10 [MQTT-3.1.2-23]: an idle client sends a control packet (PINGREQ when it has nothing else) within its keepalive, so the broker never closes its connection, from its first `up` to the scenario's end",
+  bound: "silences ≤ keepalive + 500 ms, on the wire tap or the broker's log",
+  factory: keepsConnectionAlive,
+});
 
 /**
  * MQTT 3.1.1 §3.1.2.10: the client keeps its connection alive on its own — it never lets more
@@ -19,7 +25,7 @@ const RECEIVED = /^\d+: Received ([A-Z]+) from (\S+)/;
 export function keepsConnectionAlive(p: { toleranceMs?: number; guarantee?: string; name?: string } = {}): Check {
   const tol = p.toleranceMs ?? 500;
   return {
-    name: p.name ?? "keepsConnectionAlive",
+    name: p.name ?? keepsConnectionAliveChecker.name,
     guarantee: p.guarantee ?? "an idle client sends PINGREQ within its keepalive and keeps its connection (MQTT-3.1.2-23)",
     judge(events, ctx) {
       const id = ctx.client.client_id;

@@ -1,6 +1,6 @@
 import { at } from "../timeline/event.ts";
 import type { Check, CheckResult } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { isDeviceBoundary } from "./history.ts";
 
 interface QuietPoint {
@@ -8,6 +8,14 @@ interface QuietPoint {
   free: number;
   upAt: number;
 }
+
+export const memoryBoundedChecker = defineChecker({
+  name: "memoryBounded",
+  group: "resilience",
+  guarantee: "free heap at the first reading after each `up` neither falls at every reconnect nor ends far below where it began (compared within one device process)",
+  bound: "a steady fall of at most max(4096 B, 10 % of the first reading); an overall loss, first → last reading, whatever the path, of at most max(8192 B, 25 % of the first) — wider, as one reading may catch a passing allocation, yet a quarter of an ESP8266's 40 KB is a few outages from a MemoryError; needs 3 such readings",
+  factory: memoryBounded,
+});
 
 /**
  * Client promise (no MQTT section: a constrained device's survival): free heap does not trend
@@ -25,8 +33,8 @@ interface QuietPoint {
  */
 export function memoryBounded(maxDropBytes?: number): Check {
   return {
-    name: "memoryBounded",
-    guarantee: "free heap at quiet points after each reconnect neither falls steadily nor ends far below where it began",
+    name: memoryBoundedChecker.name,
+    guarantee: memoryBoundedChecker.guarantee,
     judge(events) {
       const mems = events.filter((e) => e.src === "device" && e.kind === "mem" && typeof e.free === "number");
       if (mems.length < 3) return { verdict: "unknown", summary: `${mems.length} free-heap reading(s) on the timeline: need at least 3`, evidence: [] };

@@ -1,6 +1,15 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { deviceDownIntervals, faultSpans } from "./history.ts";
+
+export const noBusyLoopChecker = defineChecker({
+  name: "noBusyLoop",
+  group: "resilience",
+  guarantee: "the agent's 500 ms heartbeat keeps coming while a fault is in effect or the client is down: the client never spins on a dead socket",
+  bound: "gaps ≤ 2 s (4 missed beats), on the device's own clock when the beats carry it",
+  factory: noBusyLoop,
+});
 
 /**
  * Client promise (no MQTT section: cooperative scheduling on a device): while the link is
@@ -14,7 +23,7 @@ import { deviceDownIntervals, faultSpans } from "./history.ts";
  */
 export function noBusyLoop(maxGapMs = 2000): Check {
   return {
-    name: "noBusyLoop",
+    name: noBusyLoopChecker.name,
     guarantee: `heartbeat gaps ≤ ${maxGapMs} ms while the link is down: the client never starves the event loop`,
     judge(events) {
       const beats = events.filter((e) => e.src === "device" && e.kind === "hb");

@@ -1,8 +1,16 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe, redeliveryCause } from "./ledger.ts";
 import { reconnects } from "./history.ts";
+
+export const noDuplicatesBeyondDupChecker = defineChecker({
+  name: "noDuplicatesBeyondDup",
+  group: "resilience",
+  guarantee: "QoS 1, MQTT §4.3.2/§4.4: a second delivery only as a resend — the sender reconnected or the broker restarted after the message was sent, or the receiver reconnected after the previous delivery (3.1.1 also: a device publish unanswered past its response time may be resent with DUP). The observer cannot see the device's DUP flag, so this is its observable form",
+  bound: "—",
+  factory: noDuplicatesBeyondDup,
+});
 
 /**
  * MQTT 3.1.1 / v5 §4.3.2 and §4.4: a QoS 1 message may arrive twice only because it was
@@ -17,8 +25,8 @@ import { reconnects } from "./history.ts";
  */
 export function noDuplicatesBeyondDup(): Check {
   return {
-    name: "noDuplicatesBeyondDup",
-    guarantee: "QoS 1 duplicates only as resends after a reconnect (MQTT §4.3.2, §4.4)",
+    name: noDuplicatesBeyondDupChecker.name,
+    guarantee: noDuplicatesBeyondDupChecker.guarantee,
     judge(events, ctx) {
       const delivered = buildLedger(events).filter((m) => m.qos === 1 && m.deliveries.length > 0);
       if (delivered.length === 0) return { verdict: "unknown", summary: "no QoS 1 message was delivered: no duplicate could be seen", evidence: [] };

@@ -1,6 +1,6 @@
 import { at } from "../timeline/event.ts";
 import type { Check, CheckResult, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe, type LedgerEntry } from "./ledger.ts";
 import { brokerDownIntervals, inside } from "./history.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
@@ -14,6 +14,14 @@ import { owedToDevice, sessionLostByBroker } from "./owed.ts";
  */
 const DURABLE_SAVE_WINDOW_MS = 1000;
 
+export const noLostAcknowledgedChecker = defineChecker({
+  name: "noLostAcknowledged",
+  group: "resilience",
+  guarantee: "QoS 1, MQTT §4.3.2: a message acknowledged to its sender (the client's publish returned / the broker PUBACKed the observer) reaches the receiver at least once, both directions",
+  bound: "after a drain of max(3 s, response time)",
+  factory: noLostAcknowledged,
+});
+
 /**
  * MQTT 3.1.1 §4.3.2 / v5 §4.3.2 (QoS 1, at least once): a message whose sender was told it
  * was acknowledged must reach the subscriber at least once — in both directions.
@@ -25,8 +33,8 @@ const DURABLE_SAVE_WINDOW_MS = 1000;
  */
 export function noLostAcknowledged(): Check {
   return {
-    name: "noLostAcknowledged",
-    guarantee: "QoS 1 at-least-once (MQTT §4.3.2): acknowledged ⇒ delivered",
+    name: noLostAcknowledgedChecker.name,
+    guarantee: noLostAcknowledgedChecker.guarantee,
     judge: (events, ctx) => judgeAcknowledged(events, ctx, { label: "QoS 1", qos: (q) => q >= 1 }),
   };
 }

@@ -1,9 +1,17 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 
 /** What MicroPython says when the heap runs out: the exception, or the allocator's own words. */
 const OUT_OF_MEMORY = /MemoryError|memory allocation failed/;
+
+export const noMemoryErrorChecker = defineChecker({
+  name: "noMemoryError",
+  group: "resilience",
+  guarantee: "the client never runs out of heap: no MemoryError, caught or not; the lowest free heap the device reported is in the summary",
+  bound: "—",
+  factory: noMemoryError,
+});
 
 /**
  * Client promise (a constrained device's survival, no MQTT section): the client never runs
@@ -16,8 +24,8 @@ const OUT_OF_MEMORY = /MemoryError|memory allocation failed/;
  */
 export function noMemoryError(): Check {
   return {
-    name: "noMemoryError",
-    guarantee: "the client never runs out of heap (no MemoryError, caught or not)",
+    name: noMemoryErrorChecker.name,
+    guarantee: noMemoryErrorChecker.guarantee,
     judge(events) {
       const evidence: Evidence[] = [];
       for (const e of events) {

@@ -1,6 +1,14 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
+
+export const noUncaughtErrorsChecker = defineChecker({
+  name: "noUncaughtErrors",
+  group: "resilience",
+  guarantee: "no exception escapes the client; the device process never dies by itself",
+  bound: "until the lab stops the device: a traceback a task prints during the stop is named, not judged (MicroPython's asyncio prints a cancelled task's error or not by interleaving — measured flipping on one seed); an error raised by the stop itself counts",
+  factory: noUncaughtErrors,
+});
 
 /**
  * Client promise: no exception escapes the client (a traceback on a device in the field is
@@ -16,8 +24,8 @@ import { firstN } from "./check.ts";
  */
 export function noUncaughtErrors(): Check {
   return {
-    name: "noUncaughtErrors",
-    guarantee: "no exception escapes the client; the device never dies by itself",
+    name: noUncaughtErrorsChecker.name,
+    guarantee: noUncaughtErrorsChecker.guarantee,
     judge(events) {
       const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
       // A power cycle kills the device on purpose: the exit that follows it is the lab's doing.

@@ -1,6 +1,15 @@
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
+
+export const notDeliveredChecker = defineChecker({
+  name: "notDelivered",
+  group: "compliance",
+  guarantee: "nothing on a topic reaches the named receiver during the whole run (a will after a clean DISCONNECT, a No Local echo, `$SYS` through `#`); `unknown`, never `pass`, on a run cut short",
+  bound: "the whole run, which waits at least one response time after the act",
+  factory: notDelivered,
+  example: () => notDelivered({ to: "device", topic: "t" }),
+});
 
 /**
  * Nothing on `topic` (with `payload`, when given) reached `to` during the whole run: a will
@@ -11,7 +20,7 @@ import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts
 export function notDelivered(p: { to: Receiver; topic: string; payload?: unknown; guarantee?: string; name?: string; topicPrefix?: boolean }): Check {
   const who = receiverName(p.to);
   return {
-    name: p.name ?? "notDelivered",
+    name: p.name ?? notDeliveredChecker.name,
     guarantee: p.guarantee ?? `${who} never receives ${p.topic}`,
     judge(events) {
       const ended = events.some((e) => e.src === "lab" && e.kind === "scenario.end");

@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { sameWire } from "../mqtt/values.ts";
 import { tapped } from "./wire.ts";
 
@@ -16,6 +16,15 @@ export function wireMatches(got: unknown, want: unknown): boolean {
   return Object.entries(want as Record<string, unknown>).every(([k, v]) => wireMatches((got as Record<string, unknown>)[k], v));
 }
 
+export const onWireChecker = defineChecker({
+  name: "onWire",
+  group: "compliance",
+  guarantee: "a packet with the given fields was — or, with `absent`, never was — on the device's wire in the direction named (the wire tap): the properties a client encoded, the packets it must never send",
+  bound: "—",
+  factory: onWire,
+  example: () => onWire({ dir: "up", cmd: "pingreq", what: "a PINGREQ" }),
+});
+
 /**
  * A packet on the device's own socket, from the lab's wire tap: `dir` "up" (what the client
  * put on the wire) or "down" (what reached it), of command `cmd`, with the fields in `where`.
@@ -27,7 +36,7 @@ export function wireMatches(got: unknown, want: unknown): boolean {
 export function onWire(p: { dir: "up" | "down"; cmd: string; where?: Record<string, unknown>; absent?: boolean; what: string; guarantee?: string; name?: string }): Check {
   const dirWord = p.dir === "up" ? "client → broker" : "broker → client";
   return {
-    name: p.name ?? "onWire",
+    name: p.name ?? onWireChecker.name,
     guarantee: p.guarantee ?? `${p.absent ? "never on the wire" : "on the wire"} (${dirWord}): ${p.what}`,
     judge(events) {
       if (!tapped(events)) return { verdict: "unknown", summary: "the run has no wire tap record", evidence: [] };

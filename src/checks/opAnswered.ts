@@ -1,5 +1,15 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
+
+export const opAnsweredChecker = defineChecker({
+  name: "opAnswered",
+  group: "compliance",
+  guarantee: "the client answers a publish / subscribe / unsubscribe as the spec requires — accepted or refused, with the PUBACK reason code or SUBACK codes",
+  bound: "—",
+  factory: opAnswered,
+  example: () => opAnswered({ op: "publish" }),
+});
 
 /**
  * A device operation on `topic` was answered as the spec requires: accepted or refused
@@ -8,7 +18,7 @@ import type { Check } from "./check.ts";
  */
 export function opAnswered(p: { op: "publish" | "subscribe" | "unsubscribe" | "disconnect" | "start"; topic?: string; ok?: boolean; reason?: number; granted?: number[]; guarantee?: string; name?: string }): Check {
   return {
-    name: p.name ?? "opAnswered",
+    name: p.name ?? opAnsweredChecker.name,
     guarantee: p.guarantee ?? `the client answers ${p.op} as the spec requires`,
     judge(events) {
       const ops = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === p.op && (p.topic === undefined || e.topic === p.topic));

@@ -1,8 +1,16 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe, inversions, nameOf, redeliveryCause } from "./ledger.ts";
 import { reconnects } from "./history.ts";
+
+export const orderPerTopicChecker = defineChecker({
+  name: "orderPerTopic",
+  group: "resilience",
+  guarantee: "MQTT §4.6: QoS 1 messages from one sender on one topic arrive in publish order; only a resend after a reconnect may repeat older ones. Fails on the first inversion, with both seq numbers and times",
+  bound: "—",
+  factory: orderPerTopic,
+});
 
 /**
  * MQTT 3.1.1 / v5 §4.6 (message ordering): QoS 1 messages one client publishes on one topic
@@ -14,8 +22,8 @@ import { reconnects } from "./history.ts";
  */
 export function orderPerTopic(): Check {
   return {
-    name: "orderPerTopic",
-    guarantee: "QoS 1 messages from one sender on one topic delivered in order (MQTT §4.6)",
+    name: orderPerTopicChecker.name,
+    guarantee: orderPerTopicChecker.guarantee,
     judge(events, ctx) {
       const ledger = buildLedger(events).filter((m) => m.qos === 1);
       const delivered = new Map<string, number>();

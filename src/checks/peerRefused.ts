@@ -1,4 +1,14 @@
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
+
+export const peerRefusedChecker = defineChecker({
+  name: "peerRefused",
+  group: "compliance",
+  guarantee: "the broker refuses a peer's CONNECT with a return code (3.1.1) or reason code (5) the spec allows for the case, e.g. 3.1.1 §3.2.2.3: 4 bad user name or password, 5 not authorized; a socket closed without CONNACK only where the spec requires it (MQTT-3.1.4-1)",
+  bound: "—",
+  factory: peerRefused,
+  example: () => peerRefused({ peer: "p", codes: [5] }),
+});
 
 /**
  * The broker refused a peer's CONNECT (ctx.refusedPeer) with one of the return codes (3.1.1)
@@ -9,7 +19,7 @@ import type { Check } from "./check.ts";
 export function peerRefused(p: { peer: string; codes: number[]; closedOk?: boolean; guarantee?: string; name?: string }): Check {
   const codes = p.codes.join(" or ");
   return {
-    name: p.name ?? "peerRefused",
+    name: p.name ?? peerRefusedChecker.name,
     guarantee: p.guarantee ?? `the broker refuses peer ${p.peer} with return code ${codes}`,
     judge(events) {
       const mine = events.filter((e) => e.src === "peer" && e.peer === p.peer && (e.kind === "up" || e.kind === "refused"));

@@ -1,5 +1,15 @@
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
+
+export const propertyWitnessedChecker = defineChecker({
+  name: "propertyWitnessed",
+  group: "compliance",
+  guarantee: "a precondition, not a verdict on the client: a witness on the same broker saw the property on a message on the topic (the broker did exercise what the feature needs); `unknown`, never `pass`, when it did not",
+  bound: "—",
+  factory: propertyWitnessed,
+  example: () => propertyWitnessed({ by: "observer", topic: "t", prop: "topicAlias", why: "no alias was ever sent" }),
+});
 
 /**
  * A precondition, not a verdict on the client: a witness on the same broker saw `prop` on a
@@ -9,7 +19,7 @@ import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts
 export function propertyWitnessed(p: { by: Receiver; topic: string; prop: string; why: string; guarantee?: string; name?: string }): Check {
   const who = receiverName(p.by);
   return {
-    name: p.name ?? "propertyWitnessed",
+    name: p.name ?? propertyWitnessedChecker.name,
     guarantee: p.guarantee ?? `precondition: ${who} sees ${p.prop} on ${p.topic}`,
     judge(events) {
       const got = receiptsOf(events, p.by).filter((r) => r.topic === p.topic);

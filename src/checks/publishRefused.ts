@@ -1,7 +1,17 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+
+export const publishRefusedChecker = defineChecker({
+  name: "publishRefused",
+  group: "compliance",
+  guarantee: "a device publish the broker must not take is refused and the application told: a PUBACK reason ≥ 0x80, a server DISCONNECT with one, or, where MQTT 5 §4.13 allows it, the connection closed; a client that refuses it itself passes when the scenario allows",
+  bound: "—",
+  factory: publishRefused,
+  example: () => publishRefused({ topic: "t", reasons: [0x97] }),
+});
 
 /**
  * A device publish the broker must not take was refused, and the application was told: its
@@ -14,7 +24,7 @@ const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 export function publishRefused(p: { topic: string; reasons: number[]; closeAllowed?: boolean; localRefusal?: boolean; guarantee?: string; name?: string }): Check {
   const codes = p.reasons.map(hex).join("/");
   return {
-    name: p.name ?? "publishRefused",
+    name: p.name ?? publishRefusedChecker.name,
     guarantee: p.guarantee ?? `the broker refuses the device's publish on ${p.topic} (${codes}) and the client reports it`,
     judge(events) {
       const op = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === p.topic);

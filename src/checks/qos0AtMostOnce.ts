@@ -1,7 +1,15 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe } from "./ledger.ts";
+
+export const qos0AtMostOnceChecker = defineChecker({
+  name: "qos0AtMostOnce",
+  group: "resilience",
+  guarantee: "QoS 0, MQTT §4.3.1: a QoS 0 message is never delivered more than once (losing it is allowed)",
+  bound: "—",
+  factory: qos0AtMostOnce,
+});
 
 /**
  * MQTT 3.1.1 / v5 §4.3.1 (QoS 0, at most once): a QoS 0 message is sent once and never
@@ -11,8 +19,8 @@ import { buildLedger, describe } from "./ledger.ts";
  */
 export function qos0AtMostOnce(): Check {
   return {
-    name: "qos0AtMostOnce",
-    guarantee: "QoS 0 at-most-once (MQTT §4.3.1): never delivered more than once",
+    name: qos0AtMostOnceChecker.name,
+    guarantee: qos0AtMostOnceChecker.guarantee,
     judge(events) {
       const qos0 = buildLedger(events).filter((m) => m.qos === 0);
       if (qos0.length === 0) return { verdict: "unknown", summary: "no QoS 0 message was sent: nothing to judge", evidence: [] };

@@ -1,8 +1,18 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+
+export const reasonReportedChecker = defineChecker({
+  name: "reasonReported",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.4.2.1: the client hands the application the PUBACK reason code the broker sent for its QoS 1 publish (the one the wire tap saw) and counts it a success exactly when it is below 0x80; `unknown` when the broker sent none of the codes the scenario is about",
+  bound: "—",
+  factory: reasonReported,
+  example: () => reasonReported({ topic: "t", exercised: [0x10] }),
+});
 
 /**
  * The client tells the application the reason code the broker put in its PUBACK (MQTT 5
@@ -13,7 +23,7 @@ const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
  */
 export function reasonReported(p: { topic: string; exercised: number[]; guarantee?: string; name?: string }): Check {
   return {
-    name: p.name ?? "reasonReported",
+    name: p.name ?? reasonReportedChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §3.4.2.1: the client reports the PUBACK reason code (${p.exercised.map(hex).join("/")}) the broker sent for its publish on ${p.topic}`,
     judge(events) {
       const op = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === p.topic);

@@ -1,6 +1,15 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { clientComplaint, faultSpans, quoteComplaint } from "./history.ts";
+
+export const reconnectsWithinChecker = defineChecker({
+  name: "reconnectsWithin",
+  group: "resilience",
+  guarantee: "after each fault heals, the client reports up again",
+  bound: "2 × reconnect cycle + 2 s; cycle = the client's reconnect pause + its WiFi-stability wait + its response time (mqtt_as, response 3 s: 2 + 5 + 3 = 10 s → 22 s)",
+  factory: reconnectsWithin,
+});
 
 /**
  * Client promise: after a fault heals, the client is connected again within `boundMs`.
@@ -9,8 +18,8 @@ import { clientComplaint, faultSpans, quoteComplaint } from "./history.ts";
  */
 export function reconnectsWithin(boundMs?: number, why?: string): Check {
   return {
-    name: "reconnectsWithin",
-    guarantee: "reconnects within a bound derived from the client's reconnect cycle",
+    name: reconnectsWithinChecker.name,
+    guarantee: reconnectsWithinChecker.guarantee,
     judge(events, ctx) {
       const bound = boundMs ?? ctx.bounds.reconnectAfterHealMs;
       const reason = why ?? `2 × (reconnect cycle ${ctx.bounds.reconnectCycleMs} ms)`;

@@ -1,6 +1,14 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
+
+export const refusesUntrustedServerChecker = defineChecker({
+  name: "refusesUntrustedServer",
+  group: "compliance",
+  guarantee: "MQTT §5.4.3 over TLS (§4.2): the client authenticates the server — given a CA that did not sign the server's certificate, it never connects",
+  bound: "the connect bound after the client's start with the unrelated CA; a CONNECT or CONNACK later in the run still fails it",
+  factory: refusesUntrustedServer,
+});
 
 /** The lab's mark: the client is about to be started with a CA that did not sign the server's certificate. */
 export const UNTRUSTED_MARK = "tls.untrusted";
@@ -40,7 +48,7 @@ export function refusesUntrustedServer(p: { guarantee?: string; name?: string } 
   return {
     name: p.name ?? "refusesUntrustedServer",
     guarantee:
-      p.guarantee ?? "MQTT §5.4.3 over TLS (§4.2): the client authenticates the server — given a CA that did not sign the server's certificate, it never connects",
+      p.guarantee ?? refusesUntrustedServerChecker.guarantee,
     judge(events, ctx) {
       const m = events.findIndex((e) => e.src === "lab" && e.kind === UNTRUSTED_MARK);
       if (m < 0) return { verdict: "unknown", summary: "the run never started the client with an untrusted CA (no tls.untrusted mark)", evidence: [] };

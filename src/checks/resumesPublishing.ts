@@ -1,7 +1,16 @@
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import { buildLedger } from "./ledger.ts";
 import { faultSpans } from "./history.ts";
+
+export const resumesPublishingChecker = defineChecker({
+  name: "resumesPublishing",
+  group: "resilience",
+  guarantee: "after the last fault heals, N publishes are acknowledged *and* delivered",
+  bound: "the scenario waits one reconnect cycle for them",
+  factory: resumesPublishing,
+});
 
 /**
  * Client promise: after the last fault heals, the application's publishes flow again —
@@ -9,7 +18,7 @@ import { faultSpans } from "./history.ts";
  */
 export function resumesPublishing(n = 3): Check {
   return {
-    name: "resumesPublishing",
+    name: resumesPublishingChecker.name,
     guarantee: `at least ${n} publishes acknowledged and delivered after the last fault healed`,
     judge(events) {
       const spans = faultSpans(events);

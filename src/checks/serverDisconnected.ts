@@ -1,6 +1,15 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
+
+export const serverDisconnectedChecker = defineChecker({
+  name: "serverDisconnected",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.14: the server's DISCONNECT and its reason code (0x8E Session taken over, 0x95 Packet too large …) reach the application; a client that only noticed a closed socket fails",
+  bound: "—",
+  factory: serverDisconnected,
+  example: () => serverDisconnected({ reason: 0x8e }),
+});
 
 /**
  * MQTT 5 §3.14: the Server sent the device a DISCONNECT with this reason code (0x8E Session
@@ -11,7 +20,7 @@ import { firstN } from "./check.ts";
 export function serverDisconnected(p: { reason: number; guarantee?: string; name?: string }): Check {
   const hex = `0x${p.reason.toString(16).toUpperCase().padStart(2, "0")}`;
   return {
-    name: p.name ?? "serverDisconnected",
+    name: p.name ?? serverDisconnectedChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §3.14.2.1: the client reports the server's DISCONNECT with reason ${hex}`,
     judge(events) {
       // Until the lab stops the device: its own stop is no disconnection.

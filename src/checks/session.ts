@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, CheckResult, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import type { ClientConfig } from "../mqtt/client.ts";
 import { isClientStart } from "./history.ts";
 
@@ -80,10 +80,18 @@ function asked(c: ClientConfig, restarted: boolean): string {
 
 const upAt = (r: Reconnect) => `client up at ${at(r.t)}${r.restarted ? " after a device restart" : ""}`;
 
+export const sessionResumedChecker = defineChecker({
+  name: "sessionResumed",
+  group: "resilience",
+  guarantee: "MQTT §3.2.2.2: a reconnect asking to keep the session (clean=false, or clean_init=false for the first connection after a device restart; v5 also session expiry > 0) gets Session Present 1; after a non-durable broker's exit the loss is the broker's",
+  bound: "v5: only within the session expiry",
+  factory: sessionResumed,
+});
+
 export function sessionResumed(): Check {
   return {
-    name: "sessionResumed",
-    guarantee: "a connection asking to keep the session finds it (Session Present 1, MQTT §3.2.2.2)",
+    name: sessionResumedChecker.name,
+    guarantee: sessionResumedChecker.guarantee,
     judge(events, ctx) {
       const c = ctx.client;
       const keeps = (restarted: boolean) => asksToKeepSession({ ...c, clean: restarted ? c.clean_init : c.clean });
@@ -121,10 +129,18 @@ export function sessionResumed(): Check {
   };
 }
 
+export const sessionCleanChecker = defineChecker({
+  name: "sessionClean",
+  group: "resilience",
+  guarantee: "MQTT-3.2.2-1 (v5 MQTT-3.2.2-2): a reconnect with clean=true gets Session Present 0",
+  bound: "—",
+  factory: sessionClean,
+});
+
 export function sessionClean(): Check {
   return {
-    name: "sessionClean",
-    guarantee: "a connection asking for a clean session gets none (Session Present 0, MQTT-3.2.2-1)",
+    name: sessionCleanChecker.name,
+    guarantee: sessionCleanChecker.guarantee,
     judge(events, ctx) {
       const c = ctx.client;
       if (!c.clean) return { verdict: "unknown", summary: `the client reconnects without a clean start (${asked(c, false)}): nothing to judge`, evidence: [] };

@@ -1,7 +1,16 @@
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
+
+export const sharedOnceChecker = defineChecker({
+  name: "sharedOnce",
+  group: "compliance",
+  guarantee: "MQTT 5 §4.8.2: every message to a Shared Subscription reaches exactly one member, once, on the real topic; a member given nothing leaves its client `unknown` (the spec asks no even split)",
+  bound: "judged after the drain",
+  factory: sharedOnce,
+  example: () => sharedOnce({ members: ["device", "peer:p"], topic: "t", payloads: ["a"] }),
+});
 
 /**
  * MQTT 5 §4.8.2: messages to a Shared Subscription go to one member each. Every payload reached
@@ -10,7 +19,7 @@ import { sameWire } from "../mqtt/values.ts";
  */
 export function sharedOnce(p: { members: Receiver[]; topic: string; payloads: unknown[]; guarantee?: string; name?: string }): Check {
   return {
-    name: p.name ?? "sharedOnce",
+    name: p.name ?? sharedOnceChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §4.8.2: each of the ${p.payloads.length} messages on ${p.topic} reaches exactly one member of the shared subscription, once`,
     judge(events) {
       const per = p.members.map((m) => ({ m, got: receiptsOf(events, m).filter((r) => r.topic === p.topic) }));

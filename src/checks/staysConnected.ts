@@ -1,6 +1,6 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 
 /** mosquitto's words when it ends a client's connection itself. */
 const BROKER_CLOSED = [/^\d+: Client (\S+) has exceeded timeout, disconnecting\./, /^\d+: Client (\S+) disconnected due to (.+)\.$/];
@@ -32,13 +32,21 @@ export function connectionSpan(events: readonly TimelineEvent[], clientId: strin
   return { first, end, ended, broken };
 }
 
+export const staysConnectedChecker = defineChecker({
+  name: "staysConnected",
+  group: "compliance",
+  guarantee: "the client's connection lasts from its first `up` to the scenario's end: no `down`, no second `up`, no device exit, and the broker never closed it (mosquitto's log: timeout, malformed packet, protocol error)",
+  bound: "—",
+  factory: staysConnected,
+});
+
 /**
  * The device's first connection lasts to the end of the scenario: nothing the scenario did
  * (an idle span, a refused operation) made the client drop it or the broker close it.
  */
 export function staysConnected(p: { guarantee?: string; name?: string } = {}): Check {
   return {
-    name: p.name ?? "staysConnected",
+    name: p.name ?? staysConnectedChecker.name,
     guarantee: p.guarantee ?? "the client's connection lasts the whole scenario",
     judge(events, ctx) {
       const s = connectionSpan(events, ctx.client.client_id);

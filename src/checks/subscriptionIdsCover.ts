@@ -1,7 +1,16 @@
 import type { Check } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
+
+export const subscriptionIdsCoverChecker = defineChecker({
+  name: "subscriptionIdsCover",
+  group: "compliance",
+  guarantee: "MQTT 5 §3.3.4 (MQTT-3.3.4-3/4/5): a message matching several subscriptions that carry Subscription Identifiers arrives with exactly their identifiers, none foreign — in one PUBLISH or one per subscription",
+  bound: "at most one copy per identifier",
+  factory: subscriptionIdsCover,
+  example: () => subscriptionIdsCover({ to: "device", topic: "t", payload: "x", ids: [1, 2] }),
+});
 
 /**
  * MQTT 5 §3.3.4 (MQTT-3.3.4-3/4/5): a message matching several of a client's subscriptions
@@ -12,7 +21,7 @@ import { sameWire } from "../mqtt/values.ts";
 export function subscriptionIdsCover(p: { to: Receiver; topic: string; payload: unknown; ids: number[]; guarantee?: string; name?: string }): Check {
   const who = receiverName(p.to);
   return {
-    name: p.name ?? "subscriptionIdsCover",
+    name: p.name ?? subscriptionIdsCoverChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §3.3.4: ${who} gets ${p.topic} with Subscription Identifiers ${p.ids.join(", ")} — in one copy or one per subscription`,
     judge(events) {
       const copies = receiptsOf(events, p.to).filter((r) => r.topic === p.topic && sameWire(r.payload, p.payload));

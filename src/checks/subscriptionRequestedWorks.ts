@@ -1,8 +1,16 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, nameOf } from "./ledger.ts";
 import { topicMatches } from "./subscriptionsSurvive.ts";
+
+export const subscriptionRequestedWorksChecker = defineChecker({
+  name: "subscriptionRequestedWorks",
+  group: "resilience",
+  guarantee: "MQTT §3.8/§3.9: once the client tells the application its subscribe succeeded, the broker routes the topic to it, whatever the link did meanwhile",
+  bound: "observer publishes later than one response time after the subscribe's answer and the latest up",
+  factory: subscriptionRequestedWorks,
+});
 
 /**
  * Client promise (MQTT §3.8/§3.9: a subscription exists once the SUBACK granted it): when the
@@ -17,8 +25,8 @@ import { topicMatches } from "./subscriptionsSurvive.ts";
  */
 export function subscriptionRequestedWorks(filter = "#"): Check {
   return {
-    name: "subscriptionRequestedWorks",
-    guarantee: "a subscribe the client said succeeded routes the topic to it afterwards",
+    name: subscriptionRequestedWorksChecker.name,
+    guarantee: subscriptionRequestedWorksChecker.guarantee,
     judge(events, ctx) {
       const graceMs = ctx.client.response_time * 1000;
       const ops = new Map<unknown, TimelineEvent>();

@@ -1,9 +1,18 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
+import { defineChecker } from "./check.ts";
 import type { CheckContext } from "./context.ts";
 import { buildLedger, nameOf, type LedgerEntry } from "./ledger.ts";
 import { faultSpans, isClientStart } from "./history.ts";
 import { asksToKeepSession } from "./session.ts";
+
+export const subscriptionsSurviveChecker = defineChecker({
+  name: "subscriptionsSurvive",
+  group: "resilience",
+  guarantee: "after each fault, once the client is up again, a publish from the observer to a topic it holds reaches it (renewed subscriptions; its own ones only in a kept session)",
+  bound: "publishes later than one response time after the up must not all be missed",
+  factory: subscriptionsSurvive,
+});
 
 /**
  * Client promise (MQTT §4.1 sessions, §3.8 SUBSCRIBE): after a fault heals and the client is
@@ -16,8 +25,8 @@ import { asksToKeepSession } from "./session.ts";
  */
 export function subscriptionsSurvive(): Check {
   return {
-    name: "subscriptionsSurvive",
-    guarantee: "after each reconnect the client still receives what it subscribed to",
+    name: subscriptionsSurviveChecker.name,
+    guarantee: subscriptionsSurviveChecker.guarantee,
     judge(events, ctx) {
       const spans = faultSpans(events).filter((f) => f.to !== Infinity);
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault healed in this run: no reconnect to survive", evidence: [] };

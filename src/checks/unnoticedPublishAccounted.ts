@@ -1,11 +1,19 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
-import { firstN } from "./check.ts";
+import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe } from "./ledger.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
 
 /** Faults that silence the link without telling the client: it can only find out by its timers. */
 export const SILENT_FAULTS = ["apLoss", "partition", "brokerFreeze"];
+
+export const unnoticedPublishAccountedChecker = defineChecker({
+  name: "unnoticedPublishAccounted",
+  group: "resilience",
+  guarantee: "MQTT §4.3.2, §4.4: a QoS 1 publish issued during a silent outage the client has not noticed yet is delivered, or reported to the application as not sent — never left hanging",
+  bound: "judged after the drain",
+  factory: unnoticedPublishAccounted,
+});
 
 /**
  * Client promise (MQTT §4.3.2 QoS 1 from the sender's side, §4.4 resend on reconnect): a QoS 1
@@ -20,8 +28,8 @@ export const SILENT_FAULTS = ["apLoss", "partition", "brokerFreeze"];
  */
 export function unnoticedPublishAccounted(kinds: string[] = SILENT_FAULTS): Check {
   return {
-    name: "unnoticedPublishAccounted",
-    guarantee: "a QoS 1 publish issued in an outage the client had not yet noticed is delivered or reported not sent",
+    name: unnoticedPublishAccountedChecker.name,
+    guarantee: unnoticedPublishAccountedChecker.guarantee,
     judge(events) {
       const spans = faultSpans(events).filter((f) => kinds.includes(f.fault));
       if (spans.length === 0) return { verdict: "unknown", summary: `no ${kinds.join("/")} fault in this run: no unnoticed outage`, evidence: [] };

@@ -25,6 +25,11 @@ export function knownClients(): string[] {
     .map((f) => f.slice(0, -5));
 }
 
+/** Where a client listed in fixtures/clients/ comes from ("pypi", "path", "node"); undefined for any other name. */
+export function readClientSource(name: string): StoredManifest["source"] {
+  return knownClients().includes(name) ? readManifest(name).source : undefined;
+}
+
 export function readManifest(name: string): StoredManifest {
   // Only a name listed in fixtures/clients/ (never a path that happens to exist: "../../package").
   if (!knownClients().includes(name))

@@ -6,7 +6,8 @@ export type { ClientConfig, ClientManifest } from "../mqtt/client.ts";
 
 /** What starts a device: the unix port, a serial board, the Node reference. */
 export interface DeviceKind {
-  kind: "unix" | "node" | "serial";
+  /** Its descriptor's name (`--device`). */
+  kind: string;
   /** Launch the agent for `client` and wait for its hello. */
   launch(lab: Lab, opts: { name: string; client: ResolvedClient } & DeviceSettings): Promise<AgentChannel>;
 }
@@ -34,4 +35,49 @@ export interface ResolvedClient {
   manifest: ClientManifest;
   /** Where the client came from, for the record: a PyPI version, a git revision. */
   revision: string;
+}
+
+
+/**
+ * What a device file exports, with `defineDevice`: devices/index.ts finds every one in this
+ * folder, and `--device`, its checks and the CLI help follow from them.
+ */
+export interface DeviceDescriptor {
+  /** The name `--device` takes. */
+  readonly name: string;
+  /** What runs the client, in one line (CLI help). */
+  readonly help: string;
+  /** `--device`'s default (one kind says so). */
+  readonly isDefault?: boolean;
+  /** The client it runs when `--client` names none. */
+  readonly defaultClient: string;
+  /** The `faraday setup` component it runs on, if any. */
+  readonly tool?: string;
+  /** When it cannot take `--client-path`: the one line that says so (checked before anything starts). */
+  readonly refusesClientPath?: string;
+  /** Why it cannot run the client named, in one line, or undefined when it can. */
+  readonly refuses?: (client: string) => string | undefined;
+  /** The device of one invocation, from the resolved toolchain. */
+  readonly make: (tools: DeviceTools) => DeviceKind;
+}
+
+/** What a device kind may take from the resolved toolchain (src/tools/index.ts's Toolchain). */
+export interface DeviceTools {
+  micropython: { argv: string[] };
+  /** Absent when not installed, or when it emits bytecode the runtime does not load. */
+  mpyCross?: { path: string } | undefined;
+  /** Every component found, by its name ("socat"). */
+  found: Readonly<Record<string, { path: string }>>;
+}
+
+const devices = new WeakSet<object>();
+
+/** Declare a device kind (one line in its file): devices/index.ts picks it up. */
+export function defineDevice<D extends DeviceDescriptor>(d: D): D {
+  devices.add(d);
+  return d;
+}
+
+export function isDevice(x: unknown): x is DeviceDescriptor {
+  return typeof x === "object" && x !== null && devices.has(x);
 }

@@ -2,9 +2,20 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError } from "../lab/errors.ts";
-import type { DeviceKind } from "./device.ts";
+import { readClientSource } from "./clients.ts";
+import { defineDevice, type DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
+
+export const unixDevice = defineDevice({
+  name: "unix",
+  help: "MicroPython unix port",
+  isDefault: true,
+  defaultClient: "aiomqttc",
+  tool: "micropython",
+  refuses: (client) => (readClientSource(client) === "node" ? `the ${client} client runs with --device node` : undefined),
+  make: (t) => unixPort({ micropython: t.micropython.argv, mpyCross: t.mpyCross?.path }),
+});
 
 /**
  * The MicroPython unix port: the real, unmodified client in a real MicroPython process.

@@ -1,5 +1,12 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { SILENT_WIRE, silentWire, type ToxicSet } from "./toxics.ts";
+
+export const apLossFault = defineFault({
+  name: "apLoss",
+  help: "the radio link is gone: no FIN, no RST, packets vanish; the device's WLAN reports down",
+  how: "silent wire (Toxiproxy `timeout` 0 + `slow_close`, both ways) and the agent's `wifi` op on the `network` shim",
+  make: apLoss,
+});
 
 /**
  * AP loss: the access point goes away (switched off, out of range, a Faraday cage). The radio

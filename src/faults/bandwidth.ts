@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { requireNumber, streamsOf, toxicFault, type Direction } from "./toxics.ts";
 
 export interface BandwidthParams {
@@ -10,6 +10,14 @@ export interface BandwidthParams {
   /** "both" (default), "upstream" (device → broker) or "downstream" (broker → device). */
   direction?: Direction;
 }
+
+export const bandwidthFault = defineFault({
+  name: "bandwidth",
+  help: "a weak ESP8266 link",
+  how: "`bandwidth` toxic (`rateKBps`)",
+  example: { rateKBps: 1 },
+  make: bandwidth,
+});
 
 /**
  * Slow link: a weak ESP8266 link, where the radio falls back to its lowest rates. Small MQTT

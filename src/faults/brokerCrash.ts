@@ -1,5 +1,12 @@
 import type { RunningBroker } from "../brokers/broker.ts";
-import type { Fault } from "./fault.ts";
+import { defineFault, type Fault } from "./fault.ts";
+
+export const brokerCrashFault = defineFault({
+  name: "brokerCrash",
+  help: "the process dies, the OS resets its sockets",
+  how: "SIGKILL; heal = start on the same port and data folder",
+  make: (t) => brokerCrash(t.broker),
+});
 
 /**
  * Broker crash: the process dies (SIGKILL), the OS resets its sockets, nothing is flushed.

@@ -1,4 +1,11 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
+
+export const brokerFreezeFault = defineFault({
+  name: "brokerFreeze",
+  help: "TCP stays up, nothing answers",
+  how: "SIGSTOP / SIGCONT (waits until /proc shows the state)",
+  make: brokerFreeze,
+});
 
 /**
  * Broker freeze: the broker host hangs (swapping, a stuck disk, a GC pause, a VM migration).

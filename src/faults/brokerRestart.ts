@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 
 export interface BrokerRestartParams {
   /**
@@ -10,6 +10,13 @@ export interface BrokerRestartParams {
    */
   signal?: "SIGTERM" | "SIGKILL";
 }
+
+export const brokerRestartFault = defineFault({
+  name: "brokerRestart",
+  help: "down and straight back; with SIGKILL on a non-durable broker the sessions are gone",
+  how: "stop + start (`signal`)",
+  make: brokerRestart,
+});
 
 /**
  * Broker restart: the broker goes down and comes back at once, as after an upgrade or a

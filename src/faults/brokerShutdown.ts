@@ -1,4 +1,11 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
+
+export const brokerShutdownFault = defineFault({
+  name: "brokerShutdown",
+  help: "a clean stop (v5 brokers may send DISCONNECT)",
+  how: "SIGTERM; heal = start",
+  make: brokerShutdown,
+});
 
 /**
  * Broker shutdown: the broker is stopped on purpose (maintenance, a redeploy). It closes every

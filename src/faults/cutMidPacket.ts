@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { requireNumber, toxicFault, type Stream } from "./toxics.ts";
 
 export interface CutMidPacketParams {
@@ -12,6 +12,14 @@ export interface CutMidPacketParams {
   /** The half that is cut: "upstream" (device → broker, default) or "downstream" (broker → device). */
   direction?: Stream;
 }
+
+export const cutMidPacketFault = defineFault({
+  name: "cutMidPacket",
+  help: "the connection dies inside a packet",
+  how: "`limit_data` toxic (`bytes`)",
+  example: { bytes: 100 },
+  make: cutMidPacket,
+});
 
 /**
  * Cut mid-packet: the connection dies inside an MQTT packet — the link drops while a large

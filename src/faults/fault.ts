@@ -103,3 +103,32 @@ export class Nemesis {
     }
   }
 }
+
+/**
+ * What a fault file exports beside its factory, with `defineFault`: faults/index.ts finds every
+ * one in this folder, and the README's fault table (scripts/readme.ts) is made from them.
+ */
+export interface FaultDescriptor {
+  /** The fault's name: the `kind` of the faults it makes. */
+  readonly name: string;
+  /** What happens physically, in one line. */
+  readonly help: string;
+  /** How the lab makes it happen. */
+  readonly how: string;
+  /** Makes the fault from its targets and its parameters (typed in its file). */
+  readonly make: (targets: FaultTargets, params: never) => Fault;
+  /** Parameters to try it with, when it needs some. */
+  readonly example?: Readonly<Record<string, unknown>>;
+}
+
+const faults = new WeakSet<object>();
+
+/** Declare a fault (one line in its file, as Toxiproxy registers a toxic): faults/index.ts picks it up. */
+export function defineFault<D extends FaultDescriptor>(d: D): D {
+  faults.add(d);
+  return d;
+}
+
+export function isFault(x: unknown): x is FaultDescriptor {
+  return typeof x === "object" && x !== null && faults.has(x);
+}

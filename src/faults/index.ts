@@ -1,83 +1,32 @@
-import type { Fault, FaultTargets } from "./fault.ts";
-import type { ProfileContext } from "./profiles/profile.ts";
-import { brokerCrash } from "./brokerCrash.ts";
-import { brokerShutdown } from "./brokerShutdown.ts";
-import { brokerFreeze } from "./brokerFreeze.ts";
-import { brokerRestart } from "./brokerRestart.ts";
-import { apLoss } from "./apLoss.ts";
-import { partition } from "./partition.ts";
-import { latency } from "./latency.ts";
-import { bandwidth } from "./bandwidth.ts";
-import { slicer } from "./slicer.ts";
-import { cutMidPacket } from "./cutMidPacket.ts";
-import { reset } from "./reset.ts";
-import { lossyLink } from "./lossyLink.ts";
-import { powerCycle } from "./powerCycle.ts";
-import { walkOutOfRange } from "./profiles/walkOutOfRange.ts";
-import { flappingAp } from "./profiles/flappingAp.ts";
-import { noisyRadio } from "./profiles/noisyRadio.ts";
-import { faradayCage } from "./profiles/faradayCage.ts";
+// Every fault and profile, found here: each file in this folder (and in profiles/) that declares
+// one with defineFault (fault.ts) or defineProfile (profiles/profile.ts) is registered by that
+// alone — adding a fault is adding its file.
+import { readdirSync } from "node:fs";
+import { isFault, type Fault, type FaultDescriptor, type FaultTargets } from "./fault.ts";
+import { isProfile, type ProfileContext, type ProfileDescriptor } from "./profiles/profile.ts";
 
-/** A fault file's export: targets and that fault's parameters in, a fault out. */
-export type FaultFactory<P = never> = (targets: FaultTargets, params: P) => Fault;
+export type { Fault, FaultDescriptor, FaultTargets, ProfileContext, ProfileDescriptor };
 
-/**
- * Every fault by name. Adding a fault is adding its file and a line here. (brokerCrash, the
- * first, takes the broker alone; the line adapts it.)
- */
-export const FAULTS = {
-  brokerCrash: (t: FaultTargets) => brokerCrash(t.broker),
-  brokerShutdown,
-  brokerFreeze,
-  brokerRestart,
-  apLoss,
-  partition,
-  latency,
-  bandwidth,
-  slicer,
-  cutMidPacket,
-  reset,
-  lossyLink,
-  powerCycle,
-} satisfies Record<string, FaultFactory>;
-
-export type FaultName = keyof typeof FAULTS;
-/** The parameters a fault takes after its targets, as a tuple: [] for none, [params?] when optional. */
-export type FaultParams<K extends FaultName> = Parameters<(typeof FAULTS)[K]> extends [FaultTargets, ...infer R] ? R : never;
-
-/** Faults composed over time: drivers that inject and heal through the scenario's context. */
-export const PROFILES = {
-  walkOutOfRange,
-  flappingAp,
-  noisyRadio,
-  faradayCage,
-} satisfies Record<string, (ctx: ProfileContext, params: never) => Promise<void>>;
-
-export type ProfileName = keyof typeof PROFILES;
-
-/** Make a fault by name, e.g. fault("latency", ctx.targets, { latencyMs: 1000, jitterMs: 200 }). */
-export function fault<K extends FaultName>(name: K, targets: FaultTargets, ...params: FaultParams<K>): Fault {
-  const make = FAULTS[name] as (t: FaultTargets, p?: unknown) => Fault;
-  return make(targets, params[0]);
+async function exportsOf(dir: URL): Promise<unknown[]> {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts");
+  const modules = (await Promise.all(files.map((f) => import(new URL(f, dir).href)))) as Record<string, unknown>[];
+  return modules.flatMap((m) => Object.values(m));
 }
 
-export {
-  brokerCrash,
-  brokerShutdown,
-  brokerFreeze,
-  brokerRestart,
-  apLoss,
-  partition,
-  latency,
-  bandwidth,
-  slicer,
-  cutMidPacket,
-  reset,
-  lossyLink,
-  powerCycle,
-  walkOutOfRange,
-  flappingAp,
-  noisyRadio,
-  faradayCage,
-};
-export type { Fault, FaultTargets, ProfileContext };
+const here = new URL("./", import.meta.url);
+const found = [...(await exportsOf(here)), ...(await exportsOf(new URL("profiles/", here)))];
+const byName = <D extends { name: string }>(list: D[]): Readonly<Record<string, D>> =>
+  Object.fromEntries(list.sort((a, b) => a.name.localeCompare(b.name)).map((d) => [d.name, d]));
+
+/** Every fault by name. */
+export const FAULTS = byName(found.filter(isFault));
+
+/** Faults composed over time: drivers that inject and heal through the scenario's context. */
+export const PROFILES = byName(found.filter(isProfile));
+
+/** Make a fault by name, e.g. fault("latency", ctx.targets, { latencyMs: 1000, jitterMs: 200 }). */
+export function fault(name: string, targets: FaultTargets, params?: object): Fault {
+  const d = FAULTS[name];
+  if (!d) throw new Error(`unknown fault "${name}" (faults: ${Object.keys(FAULTS).join(", ")})`);
+  return (d.make as (t: FaultTargets, p?: object) => Fault)(targets, params);
+}

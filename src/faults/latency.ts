@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { requireNumber, streamsOf, toxicFault, type Direction } from "./toxics.ts";
 
 export interface LatencyParams {
@@ -13,6 +13,14 @@ export interface LatencyParams {
    */
   direction?: Direction;
 }
+
+export const latencyFault = defineFault({
+  name: "latency",
+  help: "slow or congested link",
+  how: "`latency` toxic (`latencyMs`, `jitterMs`, `direction`)",
+  example: { latencyMs: 1000 },
+  make: latency,
+});
 
 /**
  * Latency and jitter: a slow or congested link — a busy AP, a weak signal with many

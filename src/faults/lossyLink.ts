@@ -1,6 +1,6 @@
 import type { Random } from "../lab/random.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { childRandom } from "./seeded.ts";
 import { addToxics, HOLD_MS, requireNumber, streamsOf, type Direction, type ToxicSet } from "./toxics.ts";
 
@@ -73,6 +73,13 @@ export interface LossyLinkParams extends GilbertElliottParams {
   /** The halves that stall together: "both" (default), "upstream", "downstream". */
   direction?: Direction;
 }
+
+export const lossyLinkFault = defineFault({
+  name: "lossyLink",
+  help: "loss as TCP shows it: retransmission stalls",
+  how: "a seeded Gilbert–Elliott chain; a bad state holds the bytes (no netem in this kernel)",
+  make: lossyLink,
+});
 
 /**
  * Packet loss as TCP shows it. TCP hides a lost segment from the application: it is sent

@@ -1,5 +1,12 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { SILENT_WIRE, silentWire, type ToxicSet } from "./toxics.ts";
+
+export const partitionFault = defineFault({
+  name: "partition",
+  help: "WLAN up, broker unreachable",
+  how: "the silent wire alone",
+  make: partition,
+});
 
 /**
  * Partition upstream of the access point: the device's WLAN stays associated and reports up,

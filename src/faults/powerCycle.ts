@@ -1,6 +1,13 @@
 import { oneLine } from "../lab/errors.ts";
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { addToxics, HOLD_MS, type ToxicSet } from "./toxics.ts";
+
+export const powerCycleFault = defineFault({
+  name: "powerCycle",
+  help: "power lost, RAM gone",
+  how: "the device process is killed (its FIN held, as a dead board sends none) and started again",
+  make: powerCycle,
+});
 
 /**
  * Power cycle: the board loses power (a brown-out, a watchdog reset, a pulled plug) and boots

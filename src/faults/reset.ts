@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { requireNumber, streamsOf, toxicFault, type Direction } from "./toxics.ts";
 
 export interface ResetParams {
@@ -7,6 +7,13 @@ export interface ResetParams {
   /** Data on which half triggers the reset: "both" (default), "upstream", "downstream". */
   direction?: Direction;
 }
+
+export const resetFault = defineFault({
+  name: "reset",
+  help: "an RST from a middlebox",
+  how: "`reset_peer` toxic",
+  make: reset,
+});
 
 /**
  * Reset: a middlebox (a NAT that lost its state, a firewall, a load balancer) answers the

@@ -1,4 +1,4 @@
-import type { Fault, FaultTargets } from "./fault.ts";
+import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { requireNumber, streamsOf, toxicFault, type Direction } from "./toxics.ts";
 
 export interface SlicerParams {
@@ -11,6 +11,13 @@ export interface SlicerParams {
   /** "both" (default), "upstream" (device → broker) or "downstream" (broker → device). */
   direction?: Direction;
 }
+
+export const slicerFault = defineFault({
+  name: "slicer",
+  help: "MQTT packets split across segments",
+  how: "`slicer` toxic",
+  make: slicer,
+});
 
 /**
  * Fragmentation: MQTT packets arrive split across TCP segments — a small MSS, a congested

@@ -11,11 +11,6 @@ export class InputError extends Error {
   override readonly name = "InputError";
 }
 
-/** The run was interrupted (Ctrl-C, SIGTERM, overall timeout); partial results are kept. */
-export class Interrupted extends Error {
-  override readonly name = "Interrupted";
-}
-
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split("\n")[0]!.slice(0, 400);

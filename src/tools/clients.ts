@@ -1,13 +1,14 @@
-// MicroPython MQTT clients the lab runs by default, fetched from PyPI as wheels
-// and unpacked into .tools/clients/<name>/ — never installed into CPython, whose
-// interpreter has nothing to do with them. Only wheels work this way: sdists of
-// MicroPython packages (e.g. micropython-mqtt-async) have neither setup.py nor
-// pyproject.toml and `pip download` fails on them. Adding a client is one row.
-import { existsSync, readFileSync } from "node:fs";
+// MicroPython MQTT clients the lab fetches from PyPI as wheels and unpacks into
+// .tools/clients/<name>/ — never installed into CPython, whose interpreter has nothing to do
+// with them. Only wheels work this way: sdists of MicroPython packages (e.g.
+// micropython-mqtt-async) have neither setup.py nor pyproject.toml and `pip download` fails on
+// them. The list is the manifests in fixtures/clients/ whose source is pypi, each naming its
+// wheel under "pip": adding such a client is adding its manifest (and its adapter).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { scratchDir } from "./exec.ts";
-import { clientsDir } from "./paths.ts";
+import { clientsDir, repoRoot } from "./paths.ts";
 import { extractFromWheel, pipDownloadWheel, pythonCommand } from "./pip.ts";
 import { InstallError, SETUP_FIX, type Component, type Found, type FindResult, type Log } from "./types.ts";
 
@@ -20,12 +21,25 @@ export interface ClientSpec {
   files: readonly string[];
 }
 
-export const CLIENTS = [
-  // aiomqttc 1.0.7: asyncio client for MicroPython and CPython; its module still says __version__ = "1.0.6".
-  { name: "aiomqttc", pip: "aiomqttc==1.0.7", files: ["aiomqttc.py"] },
-] as const satisfies readonly ClientSpec[];
+/** What this module reads of a manifest (the whole shape: schemas/client-manifest.schema.json). */
+interface PypiManifest {
+  name: string;
+  source?: string;
+  pip?: { requirement: string; files: string[] };
+}
 
-export type ClientName = (typeof CLIENTS)[number]["name"];
+function pypiClients(dir = path.join(repoRoot, "fixtures", "clients")): ClientSpec[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as PypiManifest)
+    .flatMap((m) => (m.source === "pypi" && m.pip ? [{ name: m.name, pip: m.pip.requirement, files: m.pip.files }] : []));
+}
+
+/** The clients `faraday setup` fetches from PyPI: aiomqttc 1.0.7 (its module still says __version__ = "1.0.6"). */
+export const CLIENTS: readonly ClientSpec[] = pypiClients();
+
+export type ClientName = string;
 
 export const MARKER = ".faraday-client.json";
 
@@ -100,18 +114,3 @@ export function clientComponent(spec: ClientSpec): Component {
 }
 
 export const clientComponents: Component[] = CLIENTS.map(clientComponent);
-
-/** All table clients at once (the per-tool find/install pair; setup and doctor use the per-client components). */
-export async function find(): Promise<FindResult> {
-  const found = await Promise.all(clientComponents.map((c) => c.find()));
-  const bad = found.find((f) => !f.ok);
-  if (bad && !bad.ok) return bad;
-  return { ok: true, where: clientsDir(), version: CLIENTS.map((c) => c.pip).join(", "), source: "PyPI wheels" };
-}
-
-export async function install(log: Log): Promise<Found> {
-  for (const c of clientComponents) await c.install(log);
-  const r = await find();
-  if (!r.ok) throw new InstallError(r.why, r.fix);
-  return r;
-}

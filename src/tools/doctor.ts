@@ -1,8 +1,7 @@
 // `faraday doctor`: what the lab would run with, one line each, and the exact
 // fix for anything missing. Read-only and quick: it never installs anything.
-import { aedesVersion } from "../brokers/aedes.ts";
 import { dockerEngine } from "../brokers/container.ts";
-import { brokerFactory, brokerKinds, brokerTool, localBrokerKinds, type BrokerTools } from "../brokers/index.ts";
+import { BROKERS, brokerFactory, type BrokerTools } from "../brokers/index.ts";
 import { components } from "./components.ts";
 import { ok, run, which } from "./exec.ts";
 import type { MicroPythonFound } from "./micropython.ts";
@@ -32,11 +31,16 @@ export async function dockerStatus(): Promise<{ ok: boolean; detail: string }> {
 }
 
 async function goLine(): Promise<string> {
+  // What Go builds: the components setup installs with `go install`.
+  const built = components()
+    .filter((c) => c.method.startsWith("go install"))
+    .map((c) => c.name)
+    .join(" and ");
   const go = findGo();
-  if (!go) return line("absent", `go — needed only to build toxiproxy-server and mochi-mqtt; fix: ${GO_FIX}`);
+  if (!go) return line("absent", `go — needed only to build ${built}; fix: ${GO_FIX}`);
   const r = await run(go, ["version"], { timeoutMs: 5000 });
   const v = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
-  return line("ok", `go ${v}  ${go} (builds toxiproxy-server and mochi-mqtt)`);
+  return line("ok", `go ${v}  ${go} (builds ${built})`);
 }
 
 async function pythonLine(): Promise<string> {
@@ -54,27 +58,25 @@ async function pythonLine(): Promise<string> {
 }
 
 /**
- * One line per broker kind: whether it can run here, and if not why and the fix (a tool
- * `faraday setup` builds, or no Docker engine for the container kinds).
+ * One line per broker kind, from its descriptor: whether it can run here, and if not why and
+ * the fix (the tool `faraday setup` obtains, or no Docker engine for the container kinds).
  */
-export async function brokerLines(found: ReadonlyMap<string, FindResult>): Promise<string[]> {
-  const mq = found.get("mosquitto");
-  const mo = found.get("mochi-mqtt");
-  const tools: BrokerTools = { mosquitto: { path: mq?.ok ? mq.where : "mosquitto" }, mochi: mo?.ok ? { path: mo.where } : undefined };
-  const local = new Set(localBrokerKinds());
+export async function brokerLines(found: ReadonlyMap<string, FindResult>, list: readonly Pick<Component, "name" | "optional">[] = components()): Promise<string[]> {
+  const tools: BrokerTools = { found: Object.fromEntries([...found].flatMap(([name, f]) => (f.ok ? [[name, { path: f.where }]] : []))) };
   return Promise.all(
-    brokerKinds().map(async (kind) => {
-      const f = brokerFactory(kind, tools, { durable: true });
-      const tool = brokerTool(kind);
-      const tf = tool ? found.get(tool) : undefined;
-      const why = tf && !tf.ok ? `needs ${tool}: ${tf.why} — fix: ${tf.fix}` : await f.unavailable?.();
-      if (why) return line(!local.has(kind) ? "skip" : tool === "mosquitto" ? "MISSING" : "absent", `broker ${kind} — ${why}`);
-      const other = brokerFactory(kind, tools, { durable: false });
+    Object.values(BROKERS).map(async (kind) => {
+      const f = brokerFactory(kind.name, tools, { durable: true });
+      const tf = kind.tool ? found.get(kind.tool) : undefined;
+      const why = tf && !tf.ok ? `needs ${kind.tool}: ${tf.why} — fix: ${tf.fix}` : await f.unavailable?.();
+      if (why) {
+        const required = list.some((c) => c.name === kind.tool && !c.optional);
+        return line(kind.runs === "container" ? "skip" : required ? "MISSING" : "absent", `broker ${kind.name} — ${why}`);
+      }
+      const other = brokerFactory(kind.name, tools, { durable: false });
       const durable = f.durable !== other.durable ? "durable when the scenario asks" : f.durable ? "durable" : "not durable";
-      const where =
-        tf?.ok ? `${display(tf.where)} ${tf.version}` : kind === "aedes" ? `node harness/brokers/aedes.mjs, aedes ${aedesVersion() ?? "?"}` : "container";
+      const where = tf?.ok ? `${display(tf.where)} ${tf.version}` : (kind.from?.() ?? kind.runs);
       const lacks = Object.keys(f.lacks ?? {});
-      return line("ok", `broker ${kind} — MQTT ${f.protocols.join(", ")}; ${durable}; ${where}${lacks.length ? `; lacks ${lacks.join(", ")}` : ""}`);
+      return line("ok", `broker ${kind.name} — MQTT ${f.protocols.join(", ")}; ${durable}; ${where}${lacks.length ? `; lacks ${lacks.join(", ")}` : ""}`);
     }),
   );
 }
@@ -111,7 +113,7 @@ export async function doctor(opts: DoctorOptions = {}): Promise<boolean> {
     const f = found[i];
     if (f) byName.set(c.name, f);
   });
-  for (const l of await brokerLines(byName)) log(l);
+  for (const l of await brokerLines(byName, list)) log(l);
   log(allRequired ? "doctor: ready" : "doctor: not ready — run the fixes above");
   return allRequired;
 }

@@ -1,14 +1,10 @@
 // What the runner imports: the resolved toolchain, or one clear line about what
 // is missing. Also re-exports the CLI's setup and doctor commands.
-import { CLIENTS, clientComponents, type ClientName } from "./clients.ts";
-import { micropython, type MicroPythonFound, type MpyInfo } from "./micropython.ts";
-import { mochi } from "./mochi.ts";
-import { mosquitto } from "./mosquitto.ts";
-import { mosquittoClients } from "./mosquittoClients.ts";
-import { mpyCross } from "./mpyCross.ts";
-import { socat } from "./socat.ts";
-import { toxiproxy } from "./toxiproxy.ts";
-import type { Component, Found, FindResult } from "./types.ts";
+import { CLIENTS, type ClientName } from "./clients.ts";
+import { components } from "./components.ts";
+import type { MicroPythonFound, MpyInfo } from "./micropython.ts";
+import type { MpyCrossFound } from "./mpyCross.ts";
+import type { Found, FindResult } from "./types.ts";
 
 export { setup, type SetupOptions } from "./setup.ts";
 export { doctor, type DoctorOptions } from "./doctor.ts";
@@ -21,14 +17,14 @@ export interface Toolchain {
   micropython: { argv: string[]; version: string; mpy: MpyInfo };
   mosquitto: { path: string; version: string };
   toxiproxy: { path: string; version: string };
-  /** The Mochi MQTT broker; absent when not built (the `mochi` broker kind is then unavailable). */
-  mochi?: { path: string; version: string };
   /** Absent when not installed; present only when its bytecode matches the runtime. */
   mpyCross?: { path: string; version: string; emits: string };
-  socat?: { path: string; version: string };
-  /** mosquitto_sub (mosquitto_pub beside it), for interop scenarios; absent when not installed. */
-  mosquittoSub?: { path: string; version: string };
   clients: Record<ClientName, { dir: string; version: string }>;
+  /**
+   * Every component found, by its name ("mochi-mqtt", "socat"): what a broker kind's `tool`
+   * names. An optional one that is not installed is absent.
+   */
+  found: Record<string, { path: string; version: string }>;
 }
 
 /** "a, b not found — run: X" (one line); fixes grouped so each command appears once. */
@@ -50,21 +46,15 @@ export function requireTools(): Promise<Toolchain> {
 }
 
 async function resolve(): Promise<Toolchain> {
-  const required: Component[] = [micropython, mosquitto, toxiproxy, ...clientComponents];
-  const [req, mpyC, soc, mo, mc] = await Promise.all([
-    Promise.all(required.map((c) => c.find())),
-    mpyCross.find(),
-    socat.find(),
-    mochi.find(),
-    mosquittoClients.find(),
-  ]);
+  const all = components();
+  const results = await Promise.all(all.map((c) => c.find()));
   const missing: Array<{ name: string; fix: string }> = [];
   const by = new Map<string, Found>();
-  req.forEach((f: FindResult, i) => {
-    const c = required[i];
+  results.forEach((f: FindResult, i) => {
+    const c = all[i];
     if (!c) return;
     if (f.ok) by.set(c.name, f);
-    else missing.push({ name: c.name, fix: f.fix });
+    else if (!c.optional) missing.push({ name: c.name, fix: f.fix });
   });
   if (missing.length) throw new Error(missingMessage(missing));
 
@@ -81,11 +71,10 @@ async function resolve(): Promise<Toolchain> {
     mosquitto: { path: mq.where, version: mq.version },
     toxiproxy: { path: tx.where, version: tx.version },
     clients,
+    found: Object.fromEntries([...by].map(([name, f]) => [name, { path: f.where, version: f.version }])),
   };
   // An mpy-cross for another bytecode version would produce files the runtime refuses: treat as absent.
-  if (mpyC.ok && mpyC.emits === mp.mpy.version) tc.mpyCross = { path: mpyC.where, version: mpyC.version, emits: mpyC.emits };
-  if (soc.ok) tc.socat = { path: soc.where, version: soc.version };
-  if (mo.ok) tc.mochi = { path: mo.where, version: mo.version };
-  if (mc.ok) tc.mosquittoSub = { path: mc.where, version: mc.version };
+  const mpyC = by.get("mpy-cross") as MpyCrossFound | undefined;
+  if (mpyC && mpyC.emits === mp.mpy.version) tc.mpyCross = { path: mpyC.where, version: mpyC.version, emits: mpyC.emits };
   return tc;
 }

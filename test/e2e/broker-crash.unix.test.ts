@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { faraday, privateTmp, processesUnder, readResults, repo } from "./lab.ts";
+import { faraday, privateTmp, processesUnder, readResults } from "./lab.ts";
 
 /**
  * The core loop with a real MicroPython process: the default client (aiomqttc from PyPI) on

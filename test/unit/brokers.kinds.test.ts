@@ -7,19 +7,21 @@ import { afterAll, describe, expect, it } from "vitest";
 import { aedesConnackReader, mosquittoProtocolNumber } from "../../src/brokers/aedes.ts";
 import { BrokerUnavailable } from "../../src/brokers/broker.ts";
 import { probeDockerEngine } from "../../src/brokers/container.ts";
-import { brokerFactory, brokerKinds, brokerTool, containerBrokerKinds, localBrokerKinds } from "../../src/brokers/index.ts";
+import { brokerFactory, brokerKinds, brokerTool, containerBrokerKinds, defaultBroker, localBrokerKinds } from "../../src/brokers/index.ts";
 import { MOCHI_MISSING, mochi, mochiArgs } from "../../src/brokers/mochi.ts";
 import { mosquittoContainerConf } from "../../src/brokers/mosquittoContainer.ts";
 import { goInstallArgs, parseBuildInfo } from "../../src/tools/mochi.ts";
 import { Lab } from "../../src/lab/lab.ts";
 
-const tools = { mosquitto: { path: "/usr/sbin/mosquitto" }, mochi: { path: "/nonexistent/mochi-mqtt" } };
+const tools = { found: { mosquitto: { path: "/usr/sbin/mosquitto" }, "mochi-mqtt": { path: "/nonexistent/mochi-mqtt" } } };
 
 describe("broker kinds", () => {
-  it("registers every kind, local ones apart from the container ones", () => {
-    expect(brokerKinds()).toEqual(["mosquitto", "mochi", "aedes", "emqx", "hivemq", "mosquitto-container"]);
-    expect(localBrokerKinds()).toEqual(["mosquitto", "mochi", "aedes"]);
-    expect(containerBrokerKinds()).toEqual(["emqx", "hivemq", "mosquitto-container"]);
+  it("registers every kind, the default first, local ones before the container ones", () => {
+    expect(brokerKinds()[0]).toBe("mosquitto");
+    expect(defaultBroker).toBe("mosquitto");
+    expect(brokerKinds()).toEqual([...localBrokerKinds(), ...containerBrokerKinds()]);
+    expect(localBrokerKinds()).toEqual(expect.arrayContaining(["mosquitto", "mochi", "aedes"]));
+    expect(containerBrokerKinds()).toEqual(expect.arrayContaining(["emqx", "hivemq", "mosquitto-container"]));
     expect(brokerTool("mochi")).toBe("mochi-mqtt");
     expect(brokerTool("aedes")).toBeUndefined();
     for (const kind of brokerKinds()) expect(brokerFactory(kind, tools, { durable: true }).kind).toBe(kind);

@@ -54,6 +54,8 @@ describe("client manifests and their published schema", () => {
     expect(problem({ ...good, unsupported: { qos2: 5 } })).toBe("/unsupported/qos2 must be a string (not 5)");
     expect(problem({ ...good, timing: { reconnectDelay: "2" } })).toBe('/timing/reconnectDelay must be a number (not "2")');
     expect(problem({ ...good, source: "git" })).toBe('/source must be one of pypi, path, node (not "git")');
+    expect(problem({ ...good, source: "pypi" })).toBe("/pip is missing (required)");
+    expect(problem({ ...good, source: "pypi", pip: { requirement: "x>=1", files: ["x.py"] } })).toMatch(/^\/pip\/requirement "x>=1" must match/);
     expect(problem([])).toBe("the manifest must be an object");
   });
 

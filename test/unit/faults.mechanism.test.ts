@@ -153,9 +153,8 @@ describe("faults with a device half", () => {
 
   it("every fault in the table has a kind equal to its name and parameters that are plain data", () => {
     const { targets } = fakeTargets();
-    const params: Record<string, unknown> = { latency: { latencyMs: 1 }, bandwidth: { rateKBps: 1 }, cutMidPacket: { bytes: 1 } };
-    for (const [name, make] of Object.entries(FAULTS)) {
-      const f = (make as (t: FaultTargets, p?: unknown) => Fault)(targets, params[name]);
+    for (const [name, d] of Object.entries(FAULTS)) {
+      const f = fault(name, targets, d.example);
       expect(f.kind).toBe(name);
       expect(JSON.parse(JSON.stringify(f.params))).toEqual(f.params);
     }

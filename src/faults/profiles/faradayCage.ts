@@ -1,6 +1,6 @@
 import { LabError } from "../../lab/errors.ts";
 import { apLoss } from "../apLoss.ts";
-import { beginProfile, type ProfileContext } from "./profile.ts";
+import { defineProfile, beginProfile, type ProfileContext } from "./profile.ts";
 
 export interface FaradayCageParams {
   /**
@@ -18,6 +18,13 @@ export function faradayCagePlan(params: FaradayCageParams, keepaliveS: number | 
     throw new LabError(`faradayCage: outageMs (${outageMs} ms) must be longer than the keepalive (${keepaliveS} s), or it is a short AP loss`);
   return { outageMs };
 }
+
+export const faradayCageProfile = defineProfile({
+  name: "faradayCage",
+  help: "a running board shut in a metal box: the radio dies at once for longer than the keepalive, then the box opens",
+  how: "one apLoss held for `outageMs`; no randomness",
+  run: faradayCage,
+});
 
 /**
  * Faraday cage: a running board is shut in a metal box — the maintainers' own test. The radio

@@ -1,7 +1,7 @@
 import type { Random } from "../../lab/random.ts";
 import { requireNumber } from "../toxics.ts";
 import { apLoss } from "../apLoss.ts";
-import { beginProfile, between, type ProfileContext } from "./profile.ts";
+import { defineProfile, beginProfile, between, type ProfileContext } from "./profile.ts";
 
 export interface FlappingApParams {
   /** Number of outages (default 5). */
@@ -30,6 +30,13 @@ export function flappingApSchedule(random: Random, params: FlappingApParams = {}
   const maxG = requireNumber(k, "maxGapMs", params.maxGapMs ?? 5000, (v) => v >= minG, "a number of ms ≥ minGapMs");
   return Array.from({ length: outages }, () => ({ gapMs: between(random, minG, maxG), outageMs: between(random, minO, maxO) }));
 }
+
+export const flappingApProfile = defineProfile({
+  name: "flappingAp",
+  help: "an AP at the edge of range, or one that reboots itself, drops the station again and again for a few seconds at irregular intervals",
+  how: "apLoss faults on a seeded schedule (flappingApSchedule)",
+  run: flappingAp,
+});
 
 /**
  * Flapping AP: an access point at the edge of range, or one that reboots itself, drops the

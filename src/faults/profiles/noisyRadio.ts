@@ -1,7 +1,7 @@
 import { requireNumber } from "../toxics.ts";
 import { latency } from "../latency.ts";
 import { lossyLink, type GilbertElliottParams } from "../lossyLink.ts";
-import { beginProfile, type ProfileContext } from "./profile.ts";
+import { defineProfile, beginProfile, type ProfileContext } from "./profile.ts";
 
 export interface NoisyRadioParams {
   /** How long the radio is noisy, in ms (default 20 000). */
@@ -13,6 +13,13 @@ export interface NoisyRadioParams {
   /** The loss chain (lossyLink): defaults stepMs 200, pGoodToBad 0.1, pBadToGood 0.6. */
   loss?: GilbertElliottParams;
 }
+
+export const noisyRadioProfile = defineProfile({
+  name: "noisyRadio",
+  help: "a crowded 2.4 GHz band: the link stays up, every packet is late by a varying amount and bursts of loss stall TCP",
+  how: "a latency fault with jitter and a lossyLink fault, both for `durationMs`",
+  run: noisyRadio,
+});
 
 /**
  * Noisy radio: a crowded 2.4 GHz band (microwave ovens, neighbours' APs, Bluetooth). The link

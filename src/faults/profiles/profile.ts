@@ -47,3 +47,29 @@ export function beginProfile<S>(
 export function between(random: Random, minMs: number, maxMs: number): number {
   return random.int(Math.round(minMs), Math.round(maxMs));
 }
+
+/**
+ * What a profile file exports beside its driver, with `defineProfile`: faults/index.ts finds
+ * every one in this folder, and the README's profile table is made from them.
+ */
+export interface ProfileDescriptor {
+  readonly name: string;
+  /** What happens to the device, in one line. */
+  readonly help: string;
+  /** The faults it is made of, and how they are scheduled. */
+  readonly how: string;
+  /** Drives the profile through the scenario's context (parameters typed in its file). */
+  readonly run: (ctx: ProfileContext, params: never) => Promise<void>;
+}
+
+const profiles = new WeakSet<object>();
+
+/** Declare a profile: faults/index.ts picks it up. */
+export function defineProfile<D extends ProfileDescriptor>(d: D): D {
+  profiles.add(d);
+  return d;
+}
+
+export function isProfile(x: unknown): x is ProfileDescriptor {
+  return typeof x === "object" && x !== null && profiles.has(x);
+}

@@ -4,7 +4,7 @@ import { requireNumber } from "../toxics.ts";
 import { apLoss } from "../apLoss.ts";
 import { latency } from "../latency.ts";
 import { gilbertElliottParams, lossyLink, type GilbertElliott } from "../lossyLink.ts";
-import { beginProfile, type ProfileContext } from "./profile.ts";
+import { defineProfile, beginProfile, type ProfileContext } from "./profile.ts";
 
 export interface WalkOutOfRangeParams {
   /** Steps on the way out, and as many on the way back (default 4). */
@@ -67,6 +67,13 @@ export function walkOutOfRangeSchedule(random: Random, params: WalkOutOfRangePar
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export const walkOutOfRangeProfile = defineProfile({
+  name: "walkOutOfRange",
+  help: "someone carries the board away from the AP and back: the signal weakens step by step until the AP is lost for a while, then recovers the same way",
+  how: "per stage a latency and a lossyLink fault, growing, an apLoss at the far end, then the same in reverse (walkOutOfRangeSchedule)",
+  run: walkOutOfRange,
+});
 
 /**
  * Walk out of range: someone carries the board away from the AP and back. The signal weakens

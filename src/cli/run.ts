@@ -1,0 +1,135 @@
+// `faraday run`: its options checked before anything starts (each mistake one line, exit 2),
+// then every scenario × broker × protocol run, `--parallel` at a time, each in its own sandbox.
+import { join } from "node:path";
+import { brokerFactory, brokerKinds, defaultBroker } from "../brokers/index.ts";
+import { exitCode } from "../checks/verdict.ts";
+import { resolveClient } from "../devices/clients.ts";
+import { DEVICES, defaultDevice, deviceNames } from "../devices/index.ts";
+import { InputError, LabError, oneLine } from "../lab/errors.ts";
+import { declaredVsFound } from "../report/compliance.ts";
+import { writeReport } from "../report/html.ts";
+import { writeJunit } from "../report/junit.ts";
+import { linkLatest, summaryLines, writeResults } from "../report/results.ts";
+import { clip, terminalLine } from "../report/safeText.ts";
+import { loadScenarios, select } from "../scenario/registry.ts";
+import { runOne, type RunResult, type RunSpec } from "../scenario/runner.ts";
+import { helpText } from "./help.ts";
+import { parseCommand, parseProtocols } from "./options.ts";
+import { checkOutDir, childDir, makeDirs } from "./outDir.ts";
+import { wasInterrupted } from "./signals.ts";
+import { version } from "./version.ts";
+
+const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    "run",
+    args,
+    {
+      suite: { type: "string" },
+      client: { type: "string" },
+      "client-path": { type: "string" },
+      protocol: { type: "string", default: "all" },
+      broker: { type: "string", default: defaultBroker },
+      device: { type: "string", default: defaultDevice },
+      parallel: { type: "string", default: "1" },
+      seed: { type: "string" },
+      out: { type: "string", default: "reports" },
+      "broker-port": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
+  if (values.help) {
+    console.log(helpText());
+    return 0;
+  }
+  const protocols = parseProtocols(values.protocol!);
+  const parallel = Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel wants a whole number ≥ 1, not "${values.parallel}"`);
+  const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
+  if (!Number.isInteger(seed)) throw new InputError(`--seed wants a whole number, not "${values.seed}"`);
+  const scenarios = select(await loadScenarios(), positionals, values.suite);
+  const brokers = values.broker === "all" ? brokerKinds() : [values.broker!];
+  const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
+  if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
+    throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
+  for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${clip(b, 60)}" (brokers: ${brokerKinds().join(", ")}, all)`);
+  const kind = DEVICES[values.device!];
+  if (!kind) throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: ${deviceNames().join(", ")})`);
+  if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
+  const outDir = checkOutDir(values.out!);
+
+  const { requireTools } = await import("../tools/index.ts");
+  const tools = await requireTools().catch((err: unknown) => {
+    throw new LabError(oneLine(err));
+  });
+  const clientName = values.client ?? kind.defaultClient;
+  const refused = kind.refuses?.(clientName);
+  if (refused) throw new InputError(refused);
+  const device = kind.make(tools);
+  const client = resolveClient(clientName, values["client-path"], (m) => tools.clients[m]);
+
+  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
+  const invocation = childDir(outDir, `${stamp}-${(positionals[0] ?? values.suite ?? "run").replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80)}`);
+  // Every run folder is checked before the first is made: a name that leaves the invocation is refused.
+  const runDir = (name: string) => childDir(invocation, name);
+  for (const e of scenarios) for (const b of brokers) for (const p of protocols) runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`);
+  makeDirs(invocation, values.out!);
+  linkLatest(outDir, invocation);
+  const command = ["faraday", "run", ...args].join(" ");
+
+  const specs: RunSpec[] = [];
+  for (const e of scenarios)
+    for (const b of brokers)
+      for (const p of protocols.filter((x) => !e.scenario.protocols || e.scenario.protocols.includes(x)))
+        specs.push({
+          scenario: e.scenario,
+          client,
+          device,
+          broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true, settings: e.scenario.broker?.settings }),
+          protocol: p,
+          dir: runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`),
+          seed,
+          command,
+          toxiproxyBin: tools.toxiproxy.path,
+          progress: (l) => console.log(`  ${terminalLine(l)}`),
+        });
+
+  console.log(terminalLine(`faraday: ${specs.length} run(s) of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed} → ${invocation}`));
+  const results: RunResult[] = new Array(specs.length);
+  let next = 0;
+  const save = () => {
+    const done = results.filter(isRun);
+    writeResults(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: done });
+    writeJunit(invocation, done, `faraday ${positionals.join(" ") || values.suite || ""}`.trim());
+    writeReport(invocation);
+  };
+  const worker = async () => {
+    while (next < specs.length && !wasInterrupted()) {
+      const i = next++;
+      const r = await runOne(specs[i]!);
+      results[i] = r;
+      for (const line of summaryLines(r)) console.log(line);
+      save();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, specs.length) }, worker));
+  } finally {
+    save(); // even after a bug: the runs that finished keep their results, junit.xml and report
+  }
+  const done = results.filter(isRun);
+  const counts = new Map<string, number>();
+  for (const r of done) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+  const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
+  const diffs = declaredVsFound(done);
+  if (diffs.length) {
+    console.log(`faraday: declared vs found — ${diffs.length} difference(s):`);
+    for (const d of diffs) console.log(terminalLine(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`));
+  }
+  const interrupted = wasInterrupted();
+  console.log(terminalLine(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`));
+  if (interrupted) return 2;
+  return exitCode(done.map((r) => r.verdict));
+}
