@@ -1,6 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 // A command line carries no 00 byte and only UTF-8: the Correlation Data here is text.
 const props = (base: string) => ({
@@ -21,7 +20,7 @@ export default feature({
     const { device, topics, bounds, mosquittoPub } = ctx;
     const t = `${topics.base}/interop/from-mpub`;
     await device.up({ within: bounds.connectMs });
-    mustOk(ctx, await device.subscribe(t, 1), `client subscribes ${t}`);
+    await ctx.answered(device.subscribe(t, 1), { within: bounds.connectMs, what: `client subscribes ${t}` });
     await mosquittoPub("mpub", t, "bonjour à tous", { qos: 1, props: props(topics.base) });
     await device.received({ topic: t }, { within: bounds.deliveryMs });
   },

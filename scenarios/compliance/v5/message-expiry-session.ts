@@ -2,7 +2,6 @@ import { delivered } from "../../../src/checks/delivered.ts";
 import { expiryCountsDown } from "../../../src/checks/expiryCountsDown.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 /** Seconds: the message that must expire while the device is away, and the one that must not. */
 const SHORT = 1;
@@ -19,15 +18,15 @@ export default feature({
     const { device, peer, topics, bounds, wait } = ctx;
     const t = `${topics.base}/expiring`;
     await device.up({ within: bounds.connectMs });
-    mustOk(ctx, await device.subscribe(t, 1), `client subscribes ${t}`);
-    mustOk(ctx, await device.disconnect(), "client disconnects cleanly");
+    await ctx.answered(device.subscribe(t, 1), { within: bounds.connectMs, what: `client subscribes ${t}` });
+    await ctx.answered(device.disconnect(), { within: bounds.connectMs, what: "client disconnects cleanly" });
     const pub = await peer("pub");
     await pub.publish(t, "short", { qos: 1, props: { messageExpiryInterval: SHORT } });
     await pub.publish(t, "long", { qos: 1, props: { messageExpiryInterval: LONG } });
     // Past the short one's expiry: its interval plus 2 s, because a broker that counts whole
     // seconds may still hold a 1 s message for just under 2 s.
     await wait((SHORT + 2) * 1000);
-    mustOk(ctx, await device.start({ clean_init: false }), "client connects again within the session expiry");
+    await ctx.answered(device.start({ clean_init: false }), { within: bounds.connectMs, what: "client connects again within the session expiry" });
     // "long" was queued after "short" (§4.6 order): once it is here, "short" would be too.
     await device.received({ topic: t, payload: "long" }, { within: bounds.deliveryMs });
   },

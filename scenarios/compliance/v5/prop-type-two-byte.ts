@@ -2,7 +2,6 @@ import { connackAgrees } from "../../../src/checks/connackAgrees.ts";
 import { onWire } from "../../../src/checks/onWire.ts";
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 export default feature({
   protocol: "5",
@@ -20,7 +19,7 @@ export default feature({
     // side turns it into a number the broker refuses.
     const max = Number(ref.connack.props?.topicAliasMaximum ?? 0);
     if (max < 1) return; // no aliases on this broker: connackAgrees says so
-    mustOk(ctx, await device.publish(t, "alias-set", { qos: 1, props: { topicAlias: max } }), `client publishes with Topic Alias ${max}`);
+    await ctx.answered(device.publish(t, "alias-set", { qos: 1, props: { topicAlias: max } }), { within: bounds.connectMs, what: `client publishes with Topic Alias ${max}` });
     await device.publish("", "alias-used", { qos: 1, props: { topicAlias: max } });
     await ref.received({ topic: t, payload: "alias-used" }, { within: bounds.deliveryMs });
   },

@@ -1,7 +1,6 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { propertyWitnessed } from "../../../src/checks/propertyWitnessed.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 const PAYLOADS = ["one", "two", "three"];
 
@@ -16,7 +15,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const t = `${topics.base}/incoming/alias/topic`;
     await device.up({ within: bounds.connectMs });
-    mustOk(ctx, await device.subscribe(t, 1), `client subscribes ${t}`);
+    await ctx.answered(device.subscribe(t, 1), { within: bounds.connectMs, what: `client subscribes ${t}` });
     // A witness that allows aliases too: whether the broker sends any at all.
     const witness = await peer("witness", { props: { topicAliasMaximum: 10 } });
     await witness.subscribe(t, { qos: 1 });
