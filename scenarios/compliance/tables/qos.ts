@@ -19,6 +19,15 @@ const QOS: Record<QoS, { spec: string; rules: string; count?: 1; requires?: stri
   2: { spec: "4.3.3", rules: "MQTT-4.3.3-1, MQTT-4.3.3-2", count: 1, requires: ["qos2"] },
 };
 
+/** A QoS cell in both protocols: the QoS's section, its MQTT 3.1.1 rules, its declared gap. */
+const cell = (q: QoS, id: string, claim: string) => ({
+  protocols: BOTH,
+  id,
+  spec: QOS[q].spec,
+  ...(QOS[q].requires ? { requires: QOS[q].requires } : {}),
+  claim: citing(claim, QOS[q].rules),
+});
+
 /**
  * From the device: it publishes at QoS q to a peer subscribed at QoS q. The client answers the
  * publish as done (QoS 1: once the broker PUBACKed it; QoS 2: once PUBREC/PUBREL/PUBCOMP
@@ -26,11 +35,7 @@ const QOS: Record<QoS, { spec: string; rules: string; count?: 1; requires?: stri
  */
 const deviceToPeer = (q: QoS) =>
   feature({
-    protocols: BOTH,
-    id: `qos${q}-device-to-peer`,
-    spec: QOS[q].spec,
-    ...(QOS[q].requires ? { requires: QOS[q].requires } : {}),
-    claim: citing(`a QoS ${q} publish from the device reaches a QoS ${q} subscriber at QoS ${q}`, QOS[q].rules),
+    ...cell(q, `qos${q}-device-to-peer`, `a QoS ${q} publish from the device reaches a QoS ${q} subscriber at QoS ${q}`),
     async run(ctx) {
       const { device, peer, topics, bounds } = ctx;
       const topic = `${topics.base}/q${q}`;
@@ -55,11 +60,7 @@ const deviceToPeer = (q: QoS) =>
  */
 const peerToDevice = (q: QoS) =>
   feature({
-    protocols: BOTH,
-    id: `qos${q}-peer-to-device`,
-    spec: QOS[q].spec,
-    ...(QOS[q].requires ? { requires: QOS[q].requires } : {}),
-    claim: citing(`a QoS ${q} publish from a peer reaches the device subscribed at QoS ${q}, at QoS ${q}`, QOS[q].rules),
+    ...cell(q, `qos${q}-peer-to-device`, `a QoS ${q} publish from a peer reaches the device subscribed at QoS ${q}, at QoS ${q}`),
     async run(ctx) {
       const { device, peer, topics, bounds } = ctx;
       const topic = `${topics.base}/q${q}`;

@@ -46,36 +46,28 @@ interface RoundTrip {
   intact: boolean;
 }
 
+/**
+ * A topic past a Remaining Length boundary: its packets (SUBSCRIBE, PUBLISH) need one more
+ * byte of Remaining Length, and the topic's own length prefix must be a real 16-bit number. A
+ * client that handles only one byte (past 127) or two (past 16 383) breaks here. The 20 000-byte
+ * topic stays within the 65 535 bytes a UTF-8 string may have [MQTT-4.7.3-3]; some brokers cap
+ * topic length below it: they declare "long-topics" lacking.
+ */
+const longTopicTrip = (over: number, bytes: number, remaining: string, cites311: string, cites5: string, requires?: string[]): RoundTrip => ({
+  id: `topic-over-${over}-bytes`,
+  spec: { "3.1.1": "2.2.3", "5": "2.1.4" },
+  ...(requires ? { requires } : {}),
+  claim: citing(`a ${String(bytes).replace(/\B(?=(\d{3})+$)/g, " ")}-byte topic (${remaining}-byte Remaining Length) round trips between the device and a peer`, cites311, cites5),
+  topics: (base) => ({ down: longTopic(base, bytes), up: longTopic(base, bytes) }),
+  payloads: { toDevice: "to-device", fromDevice: "from-device" },
+  say: { subscribe: "the device subscribes to the long topic", receives: "the device receives on the long topic", publishes: "the device publishes on the long topic", peerReceives: "the peer receives the device's message" },
+  exact: true,
+  intact: true,
+});
+
 const ROUND_TRIPS: RoundTrip[] = [
-  {
-    // A topic longer than 127 bytes: the packets that carry it (SUBSCRIBE, PUBLISH) have a
-    // Remaining Length above 127, encoded in two bytes, and the topic's own length prefix is a
-    // real 16-bit number. A client that encodes the Remaining Length in one byte, or the topic
-    // length in one, breaks here.
-    id: "topic-over-127-bytes",
-    spec: { "3.1.1": "2.2.3", "5": "2.1.4" },
-    claim: citing("a 200-byte topic (two-byte Remaining Length) round trips between the device and a peer", "§2.2.3, §1.5.3", "§2.1.4, §1.5.4"),
-    topics: (base) => ({ down: longTopic(base, 200), up: longTopic(base, 200) }),
-    payloads: { toDevice: "to-device", fromDevice: "from-device" },
-    say: { subscribe: "the device subscribes to the long topic", receives: "the device receives on the long topic", publishes: "the device publishes on the long topic", peerReceives: "the peer receives the device's message" },
-    exact: true,
-    intact: true,
-  },
-  {
-    // A topic longer than 16 383 bytes: Remaining Length then takes three bytes — a client
-    // that only handles one or two breaks here — and the topic stays within the 65 535 bytes a
-    // UTF-8 string may have [MQTT-4.7.3-3]. Some brokers cap topic length below this: they
-    // declare "long-topics" lacking.
-    id: "topic-over-16383-bytes",
-    spec: { "3.1.1": "2.2.3", "5": "2.1.4" },
-    requires: ["long-topics"],
-    claim: citing("a 20 000-byte topic (three-byte Remaining Length) round trips between the device and a peer", "§2.2.3, MQTT-4.7.3-3", "§2.1.4, §4.7.3"),
-    topics: (base) => ({ down: longTopic(base, 20_000), up: longTopic(base, 20_000) }),
-    payloads: { toDevice: "to-device", fromDevice: "from-device" },
-    say: { subscribe: "the device subscribes to the long topic", receives: "the device receives on the long topic", publishes: "the device publishes on the long topic", peerReceives: "the peer receives the device's message" },
-    exact: true,
-    intact: true,
-  },
+  longTopicTrip(127, 200, "two", "§2.2.3, §1.5.3", "§2.1.4, §1.5.4"),
+  longTopicTrip(16383, 20_000, "three", "§2.2.3, MQTT-4.7.3-3", "§2.1.4, §4.7.3", ["long-topics"]),
   {
     // Topic names are UTF-8 (§4.7.3): "température", "北京", "😀" (a character outside the Basic
     // Multilingual Plane, which UTF-16 based code gets wrong) round trip unchanged, the
