@@ -71,6 +71,25 @@ export async function firstOf(ctx: Pick<ScenarioContext, "now">, waits: Promise<
   }
 }
 
+/**
+ * A publish the broker must not pass on (too large, not what it claims…), then a sentinel: a
+ * peer "sub" subscribes to `topic` and the device publishes. Answered or not (a refusal, or a
+ * client stuck resending it), the checks judge it: either answer ends the wait — the client's
+ * own refusal (an ack) or the broker's (the connection goes down, `downWhat`); a client that
+ * retries the publish forever gives neither. Then "sub" publishes a sentinel on the topic: had
+ * the broker passed the device's message on, it would be there first.
+ */
+export async function refusedThenSentinel(ctx: ScenarioContext, topic: string, payload: string | { hex: string }, props: Record<string, unknown> | undefined, downWhat: string): Promise<void> {
+  const { device, peer, bounds } = ctx;
+  await device.up({ within: bounds.connectMs });
+  const sub = await peer("sub");
+  await sub.subscribe(topic, { qos: 1 });
+  const ack = device.publish(topic, payload, { qos: 1, ...(props ? { props } : {}) }).catch(() => undefined);
+  await Promise.race([ack, device.down({ within: bounds.deliveryMs, what: downWhat }).catch(() => undefined)]);
+  await sub.publish(topic, "sentinel", { qos: 1 });
+  await sub.received({ topic, payload: "sentinel" }, { within: bounds.deliveryMs });
+}
+
 /** A payload of exactly n bytes of text. */
 export const bytes = (n: number, fill = "x"): string => fill.repeat(n);
 

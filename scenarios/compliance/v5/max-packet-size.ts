@@ -7,32 +7,16 @@ import { publishRefused } from "../../../src/checks/publishRefused.ts";
 import { staysConnected } from "../../../src/checks/staysConnected.ts";
 import type { ScenarioContext } from "../../../src/scenario/dsl.ts";
 import { feature } from "../feature.ts";
-import { bytes } from "../steps.ts";
+import { bytes, refusedThenSentinel } from "../steps.ts";
 
 /** The broker's Maximum Packet Size (announced in CONNACK), and a device publish well above it. */
 const BROKER_MAX = 512;
 const BROKER_BIG = bytes(4 * BROKER_MAX);
 
-/**
- * The device publishes BROKER_BIG to a topic a peer subscribes to. Answered or not (a refusal,
- * or a client stuck resending it), the checks judge it: either answer ends the wait — the
- * client's own refusal (an ack) or the broker's (the connection goes down); a client that
- * retries the publish forever gives neither. (The wire tap cannot show such a PUBLISH: the
- * broker closes on its header, before the rest arrives, so the tap never parses a whole
- * packet; the broker's close is the evidence.) Then the sentinel, published after: the big
- * message, had the broker taken it, would be there first.
- */
-async function tooLarge(ctx: ScenarioContext, downWhat: string): Promise<void> {
-  const { device, peer, topics, bounds } = ctx;
-  const t = `${topics.base}/toolarge`;
-  await device.up({ within: bounds.connectMs });
-  const sub = await peer("sub");
-  await sub.subscribe(t, { qos: 1 });
-  const ack = device.publish(t, BROKER_BIG, { qos: 1 }).catch(() => undefined);
-  await Promise.race([ack, device.down({ within: bounds.deliveryMs, what: downWhat }).catch(() => undefined)]);
-  await sub.publish(t, "sentinel", { qos: 1 });
-  await sub.received({ topic: t, payload: "sentinel" }, { within: bounds.deliveryMs });
-}
+// The device publishes BROKER_BIG (refusedThenSentinel). (The wire tap cannot show such a
+// PUBLISH: the broker closes on its header, before the rest arrives, so the tap never parses a
+// whole packet; the broker's close is the evidence.)
+const tooLarge = (ctx: ScenarioContext, downWhat: string) => refusedThenSentinel(ctx, `${ctx.topics.base}/toolarge`, BROKER_BIG, undefined, downWhat);
 
 const broker = feature({
   protocol: "5",
