@@ -246,6 +246,8 @@ const CAP = 10;
 const ASKED = 120;
 /** A client still on its own keepalive is cut off after 1.5 × CAP s of silence: stay idle twice that. */
 const WATCH_MS = 2 * 1.5 * CAP * 1000;
+/** The broker caps the keepalive at CAP; the device asks for ASKED. */
+const CAPPED = { broker: { settings: { maxKeepalive: CAP } }, client: { keepalive: ASKED } };
 
 /**
  * MQTT 5 Server Keep Alive (§3.2.2.3.14): the broker caps the device's longer keepalive and
@@ -259,8 +261,7 @@ const serverKeepalive = [
     spec: "3.2.2.3.14",
     claim: "a device that asks for a longer keepalive than the broker allows uses the Server Keep Alive from CONNACK, so its idle connection survives",
     requires: ["server-keepalive", "broker-settings"],
-    broker: { settings: { maxKeepalive: CAP } },
-    client: { keepalive: ASKED },
+    ...CAPPED,
     async run({ device, bounds, wait }) {
       await device.up({ within: bounds.connectMs });
       // Idle on purpose, for the stretch the check watches (derived from the cap above).
@@ -276,8 +277,7 @@ const serverKeepalive = [
     spec: "3.2.2.3.14",
     claim: "the Server Keep Alive a broker sends in CONNACK (its cap on a longer keepalive the device asked for) reaches the application exactly",
     requires: ["server-keepalive", "broker-settings", "connack-properties"],
-    broker: { settings: { maxKeepalive: CAP } },
-    client: { keepalive: ASKED },
+    ...CAPPED,
     async run({ device, bounds }) {
       await device.up({ within: bounds.connectMs });
     },
