@@ -15,6 +15,7 @@ import { runMosquittoPub, startMosquittoSub } from "./mosquittoPeer.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { publishStream } from "./stream.ts";
 import { subscriptionsSurviveWindowMs } from "../checks/subscriptionsSurvive.ts";
+import { answerWithin, seenOrNext } from "./bounded.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
 
 /** Builds what a scenario drives: thin handles over the lab's real parts. */
@@ -196,6 +197,9 @@ export function buildContext(p: {
     wait,
     note: (text) => tl.record("lab", "note", { text }),
     now: () => tl.now(),
+    answered: ((op: Promise<Ack>, b: { within: number; what?: string; refusalReturned?: true }) => answerWithin(tl, op, b)) as ScenarioContext["answered"],
+    seen: ((pred: (e: TimelineEvent) => boolean, o: { within: number; what?: string; since?: number }) => seenOrNext(tl, signal, pred, o)) as ScenarioContext["seen"],
+    mark: () => tl.events.length,
     async mosquittoSub(name, topic, opts = {}) {
       const h = await startMosquittoSub({ lab, port: broker.port, protocol: client.protocol, name, topic, opts, withinMs: bounds.deliveryMs });
       lab.defer(`stop mosquitto_sub ${name}`, () => h.stop());

@@ -6,6 +6,7 @@ import type { ClientConfig, DeviceSettings } from "../devices/device.ts";
 import type { Ack } from "../devices/channel.ts";
 import type { ActiveFault, Fault, FaultTargets } from "../faults/fault.ts";
 import type { Random } from "../lab/random.ts";
+import type { TimelineEvent } from "../timeline/event.ts";
 
 export type { Bounds, CheckContext, Topics } from "../checks/context.ts";
 export type { BrokerSettings } from "../brokers/settings.ts";
@@ -231,6 +232,23 @@ export interface ScenarioContext {
   /** The timeline's clock (ms since the run started), e.g. for an ExpectationFailed's `since`. */
   now(): number;
   /**
+   * The one bounded device operation: the client's answer to `op` within `bound.within` ms.
+   * With `what` it is a step the scenario cannot go on without (see AnswerBound). Without, the
+   * answer is itself what a check judges (opAnswered): the ack, or undefined when none came in
+   * time or the operation failed — never a stop.
+   */
+  answered(op: Promise<Ack>, bound: AnswerBound): Promise<Ack>;
+  answered(op: Promise<Ack>, bound: { within: number }): Promise<Ack | undefined>;
+  /**
+   * The DSL's wait on the timeline: the first event matching `pred` that is already there (from
+   * `since`, a mark(); default the run's start), else the next one within `within` ms. With
+   * `what`, none in time fails that expectation; without, it resolves undefined.
+   */
+  seen(pred: (e: TimelineEvent) => boolean, opts: { within: number; what: string; since?: number }): Promise<TimelineEvent>;
+  seen(pred: (e: TimelineEvent) => boolean, opts: { within: number; since?: number }): Promise<TimelineEvent | undefined>;
+  /** A mark on the timeline (how many events it holds now): seen({ since }) looks only after it. */
+  mark(): number;
+  /**
    * mosquitto's own `mosquitto_sub` (Debian mosquitto-clients) against the run's broker, a
    * lab-owned child process: resolves once its SUBACK came. Every message it prints becomes a
    * `peer recv` event of peer `name` with the v5 properties it shows (MQTT.js names), so
@@ -239,6 +257,19 @@ export interface ScenarioContext {
   mosquittoSub(name: string, topic: string, opts?: MosquittoSubOptions): Promise<MosquittoSubHandle>;
   /** mosquitto's own `mosquitto_pub`: resolves when it exited (QoS 1/2: after the PUBACK/PUBCOMP). */
   mosquittoPub(name: string, topic: string, payload: string | { hex: string }, opts?: MosquittoPubOptions): Promise<{ code: number | null; output: string[] }>;
+}
+
+/** How long the client has to answer a device operation the scenario cannot go on without. */
+export interface AnswerBound {
+  /** Milliseconds the client has to answer. */
+  within: number;
+  /**
+   * The step, e.g. "the device subscribes": no answer in time fails this expectation ("… (no
+   * answer from the client)"), and so does a refusal ("… (the client answered: …)").
+   */
+  what: string;
+  /** Hand a refusal (ack.ok false) back instead: a check judges it, the scenario goes on. */
+  refusalReturned?: true;
 }
 
 export interface MosquittoSubOptions {

@@ -23,16 +23,22 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Every scenario under scenarios/, by id. A duplicate id is a bug in the catalogue. */
+/**
+ * Every scenario under scenarios/, by id. A file's default export is one scenario or a table of
+ * them (a compliance feature table: one per feature and protocol); a file without one (shared
+ * steps, a table that protocol folders take their cells from) is passed over. A duplicate id is
+ * a bug in the catalogue.
+ */
 export async function loadScenarios(root = join(repoRoot, "scenarios")): Promise<Map<string, ScenarioEntry>> {
   const out = new Map<string, ScenarioEntry>();
   for (const file of walk(root).sort()) {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: Scenario };
-    const s = mod.default;
-    if (!s || typeof s.run !== "function") continue;
+    const mod = (await import(pathToFileURL(file).href)) as { default?: Scenario | Scenario[] };
     const rel = relative(root, file);
-    if (out.has(s.id)) throw new Error(`scenario id ${s.id} is declared twice (${out.get(s.id)!.file} and ${rel})`);
-    out.set(s.id, { scenario: s, file: rel, suite: rel.split("/")[0]! });
+    for (const s of [mod.default ?? []].flat()) {
+      if (typeof s?.run !== "function") continue;
+      if (out.has(s.id)) throw new Error(`scenario id ${s.id} is declared twice (${out.get(s.id)!.file} and ${rel})`);
+      out.set(s.id, { scenario: s, file: rel, suite: rel.split("/")[0]! });
+    }
   }
   return out;
 }

@@ -2,7 +2,6 @@ import { deliveredInOrder } from "../../../src/checks/deliveredInOrder.ts";
 import { onWire } from "../../../src/checks/onWire.ts";
 import { inflightWithin } from "../../../src/checks/inflightWithin.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 const N = 10;
 const PAYLOADS = Array.from({ length: N }, (_, i) => `m=${i + 1}`);
@@ -18,7 +17,7 @@ export default feature({
     const { device, peer, topics, bounds } = ctx;
     const t = `${topics.base}/burst`;
     await device.up({ within: bounds.connectMs });
-    mustOk(ctx, await device.subscribe(t, 1), `client subscribes ${t}`);
+    await ctx.answered(device.subscribe(t, 1), { within: bounds.connectMs, what: `client subscribes ${t}` });
     const pub = await peer("pub");
     // All at once: the broker must hold all but one back until each PUBACK (§4.9).
     await Promise.all(PAYLOADS.map((p) => pub.publish(t, p, { qos: 1 })));

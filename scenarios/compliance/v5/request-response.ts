@@ -1,6 +1,5 @@
 import { delivered } from "../../../src/checks/delivered.ts";
 import { feature } from "../feature.ts";
-import { mustOk } from "./_steps.ts";
 
 /** Binary on purpose: a NUL, 0xFF and bytes that are not UTF-8. */
 const CORRELATION = { hex: "00ff10c0fe7f" };
@@ -16,7 +15,7 @@ export default feature({
     const req = `${topics.base}/req`;
     const resp = `${topics.base}/resp/dev`;
     await device.up({ within: bounds.connectMs });
-    mustOk(ctx, await device.subscribe(resp, 1), `client subscribes ${resp}`);
+    await ctx.answered(device.subscribe(resp, 1), { within: bounds.connectMs, what: `client subscribes ${resp}` });
     const responder = await peer("responder");
     await responder.subscribe(req, { qos: 1 });
     await device.publish(req, "what time is it?", { qos: 1, props: { responseTopic: resp, correlationData: CORRELATION } });
