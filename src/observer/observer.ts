@@ -37,7 +37,11 @@ export class Observer {
       clean: false,
       // v5: keep the session for an hour, so it survives the broker's restart.
       ...(v5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
-      keepalive: 5,
+      // Long: the witness must not lose its broker to its own timer. At 5 s a loaded machine
+      // (load 12 on 2 cores) delayed MQTT.js's PINGREQ past mosquitto's 1.5 × keepalive and the
+      // broker dropped the observer mid-run ("exceeded timeout"), an error of the lab's own
+      // making. A dead broker shows up at once anyway: a crash resets the socket.
+      keepalive: 30,
       reconnectPeriod: 200,
       connectTimeout: 2000,
       resubscribe: true,

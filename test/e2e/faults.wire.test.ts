@@ -121,8 +121,9 @@ describe("wire faults on the device's proxy, with the MQTT.js reference device",
       async drive({ device, topics, bounds, inject, heal, targets }) {
         await device.up({ within: bounds.connectMs, what: "client connects" });
         const up = device.publishEvery(topics.up, { qos: 1, everyMs: 100 });
-        // 10 ms between pieces: each is its own read even on a busy machine.
-        const f = await inject(slicer(targets, { averageSizeBytes: 1, delayUs: 10_000 }));
+        // 25 ms between pieces: a read holds one piece unless the test's own event loop stalls
+        // longer than that (seen at 10 ms under a load of 12 on 2 cores: all 4 bytes in one read).
+        const f = await inject(slicer(targets, { averageSizeBytes: 1, delayUs: 25_000 }));
         const raw = await rawConnect(targets.link.listenPort, 4, 5000);
         reads = raw.reads;
         await up.acked(3, { within: bounds.connectMs, what: "publishes flow while sliced" });
@@ -133,7 +134,9 @@ describe("wire faults on the device's proxy, with the MQTT.js reference device",
     });
     expect(run.failures).toEqual([]);
     expect(Buffer.concat(reads)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00])); // CONNACK, accepted
-    expect(reads.map((r) => r.length)).toEqual([1, 1, 1, 1]);
+    // Sliced: more than one read, none holding the whole packet (one byte each on a quiet machine).
+    expect(reads.length).toBeGreaterThan(1);
+    expect(Math.max(...reads.map((r) => r.length))).toBeLessThan(4);
     const ev = run.events;
     const [injected, healing] = [faultAt(ev, "slicer", "injected"), faultAt(ev, "slicer", "healing")];
     expect(within(ev, injected, healing).filter(isDevice("down"))).toEqual([]);
