@@ -19,6 +19,19 @@ let client;
 let cfg;
 let connected = false;
 /**
+ * Why operations that need a connection are refused, or null while the client is in use: as
+ * the MicroPython adapters do, so that none is left waiting in MQTT.js's offline queue for a
+ * connection that will not come (after `disconnect`, or a loss with reconnect:false).
+ */
+let off = "not started";
+/** What MQTT 3.1.1 cannot carry is refused, never dropped (docs/agent-protocol.md). */
+const V311 = "unsupported: properties need MQTT 5";
+function refuse(o, what) {
+  if (off) throw new Error(`not connected: ${off}`);
+  if (cfg.protocol !== "5" && hasKeys(o.props)) throw new Error(V311);
+  if (cfg.protocol !== "5" && what === "subscribe" && o.opts && (o.opts.nl || o.opts.rap || o.opts.rh)) throw new Error("unsupported: subscription options need MQTT 5");
+}
+/**
  * PUBACK/PUBREC reason codes by message id: MQTT.js hands a successful publish's callback the
  * stored PUBLISH, not the acknowledgement, so a success code such as 0x10 (No matching
  * subscribers) would be lost; the application sees it here.
@@ -58,6 +71,7 @@ const hasKeys = (o) => o && Object.keys(o).length > 0;
 
 const ops = {
   async start(o) {
+    if (o.cfg.protocol !== "5" && (hasKeys(o.cfg.connect_props) || hasKeys(o.cfg.will?.props))) throw new Error(V311);
     cfg = o.cfg;
     if (client) {
       // A new start after a disconnect: the old client is finished.
@@ -130,6 +144,8 @@ const ops = {
     // client.down) fires once per outage.
     c.on("close", () => {
       if (connected) emit("down");
+      // reconnect:false: a lost connection stays lost; ops are refused from now on.
+      if (connected && cfg.reconnect === false && !off) off = "connection lost and reconnect is off";
       connected = false;
     });
     // README Event 'packetreceive': the PUBACK/PUBREC reason code (the publish callback is
@@ -147,14 +163,17 @@ const ops = {
       if (hasKeys(packet.properties)) ev.props = toWire(packet.properties);
       emit("msg", ev);
     });
+    off = "not started";
     await new Promise((resolve, reject) => {
       c.once("connect", resolve);
       c.once("error", (e) => first && reject(e));
       if (cfg.reconnect === false) c.once("close", () => first && reject(new Error("connection closed before CONNACK")));
     });
+    off = null;
   },
   publish(o) {
     // README "mqtt.Client#publish(topic, message, [options], [callback])": callback(err, packet).
+    refuse(o, "publish");
     const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
       client.publish(o.topic, payloadOf(o.payload), { qos: o.qos, retain: !!o.retain, ...(props ? { properties: props } : {}) }, (err, pkt) => {
@@ -175,6 +194,7 @@ const ops = {
     // README "mqtt.Client#subscribe": options qos, nl, rap, rh, properties; callback(err,
     // granted), granted an array of {topic, qos}. A failure code in `qos` is reported as
     // such (ok false, with `granted`), not hidden.
+    refuse(o, "subscribe");
     const opts = o.opts ?? {};
     const props = hasKeys(o.props) ? fromWire(o.props) : undefined;
     return new Promise((resolve, reject) =>
@@ -200,11 +220,16 @@ const ops = {
   },
   unsubscribe(o) {
     // README "mqtt.Client#unsubscribe": callback(err) on the UNSUBACK.
+    refuse(o, "unsubscribe");
     return new Promise((resolve, reject) => client.unsubscribe(o.topic, (err) => (err ? reject(err) : resolve())));
   },
   disconnect(o) {
     // A clean DISCONNECT; the client stays off until a new start. README
     // "mqtt.Client#end([force], [options], [callback])": options reasonCode, properties.
+    if (!client) throw new Error("not started");
+    if (off) return; // already off: a second disconnect does nothing
+    if (cfg.protocol !== "5" && (o.reason !== undefined || hasKeys(o.props))) throw new Error("unsupported: DISCONNECT reason code or properties need MQTT 5");
+    off = "disconnected";
     return new Promise((resolve) => {
       client.options.reconnectPeriod = 0;
       const opts = o.reason !== undefined || hasKeys(o.props) ? { reasonCode: o.reason ?? 0, ...(hasKeys(o.props) ? { properties: fromWire(o.props) } : {}) } : {};
@@ -223,7 +248,13 @@ const ops = {
   },
 };
 
-createInterface({ input: process.stdin }).on("line", async (line) => {
+const input = createInterface({ input: process.stdin });
+// End of input (the host closed the pipe) acts as `stop` without the ack.
+input.on("close", async () => {
+  await ops.stop().catch(() => {});
+  process.exit(0);
+});
+input.on("line", async (line) => {
   let o;
   try {
     o = JSON.parse(line);

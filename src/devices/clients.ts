@@ -118,9 +118,13 @@ export function loadManifest(file: string): StoredManifest {
   return data as StoredManifest;
 }
 
-/** Remembered client folders: FARADAY_CLIENT_PATH, then faraday.config.json {"clientPaths": {name: dir}}. */
-function rememberedPath(name: string): string | undefined {
-  if (process.env.FARADAY_CLIENT_PATH) return process.env.FARADAY_CLIENT_PATH;
+/**
+ * Remembered client folders: FARADAY_CLIENT_PATH (for a client that needs a folder, such as
+ * mqtt_as: it must not send the PyPI default elsewhere), then faraday.config.json
+ * {"clientPaths": {name: dir}}.
+ */
+function rememberedPath(name: string, source: StoredManifest["source"]): string | undefined {
+  if (process.env.FARADAY_CLIENT_PATH && source !== "pypi") return process.env.FARADAY_CLIENT_PATH;
   for (const dir of [process.cwd(), repoRoot]) {
     const f = join(dir, "faraday.config.json");
     if (!existsSync(f)) continue;
@@ -172,7 +176,7 @@ export function resolveClient(
   if (manifest.source === "node") return { name, packageDir: "", adapterFile: "", manifest, revision: "npm mqtt" };
   if (!existsSync(adapterFile)) throw new InputError(`client "${name}" has no adapter (expected ${adapterFile})`);
 
-  let dir = clientPath ?? rememberedPath(name);
+  let dir = clientPath ?? rememberedPath(name, manifest.source);
   let revision: string | undefined;
   if (dir) {
     dir = resolve(dir);
