@@ -1,0 +1,23 @@
+// chromium from Debian, for the report's browser test (test/e2e/report.browser.test.ts drives it
+// with playwright-core). Optional: no run needs it. Never a downloaded browser build and never
+// `npx playwright install`: the machine's own package, like mosquitto (about 155 MB with its
+// libraries on a bare Debian 12, so the first setup takes a minute longer).
+import { aptComponent } from "./aptPackage.ts";
+
+/** `chromium --version` prints "Chromium 156.0.8078.114 built on Debian GNU/Linux 12 (bookworm)". */
+export function parseChromiumVersion(out: string): string | undefined {
+  return /^Chromium (\d+(?:\.\d+)+)/m.exec(out)?.[1];
+}
+
+export const chromium = aptComponent({
+  name: "chromium",
+  pkg: "chromium",
+  wanted: "156",
+  optional: true,
+  paths: ["/usr/bin/chromium"],
+  versionArgs: ["--version"],
+  parseVersion: parseChromiumVersion,
+});
+
+export const find = chromium.find;
+export const install = chromium.install;
