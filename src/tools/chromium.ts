@@ -9,6 +9,20 @@ export function parseChromiumVersion(out: string): string | undefined {
   return /^Chromium (\d+(?:\.\d+)+)/m.exec(out)?.[1];
 }
 
+/**
+ * How the lab starts it (playwright-core's launch args, with `executablePath` set to the found
+ * binary): headless, no sandbox (containers and root), and none of its background network traffic.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
 export const chromium = aptComponent({
   name: "chromium",
   pkg: "chromium",
