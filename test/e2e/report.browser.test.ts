@@ -31,7 +31,7 @@ async function findChromium(): Promise<{ path: string } | { skip: string }> {
 // What the callbacks run inside the page use (this project's tsconfig has no DOM library).
 declare const window: { scrollTo(x: number, y: number): void };
 declare const document: {
-  getElementById(id: string): { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } | null } | null;
+  getElementById(id: string): { getBoundingClientRect(): { top: number; bottom: number }; querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } | null } | null;
   querySelector(s: string): { textContent: string | null } | null;
 };
 declare const location: { hash: string };
@@ -175,12 +175,23 @@ describe("report.html in chromium", () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator(`a.cell[href="#${PASSING}"]`).click();
     await page.waitForFunction((id) => location.hash === `#${id}`, PASSING);
-    // The run's section is where the browser went: its heading in view, below the sticky filters.
+    // The run's section is where the browser went: its heading in view, not under the sticky filters.
     await page.waitForFunction((id) => {
       const r = document.getElementById(id)!.querySelector("h3")!.getBoundingClientRect();
-      return r.top >= 0 && r.bottom <= innerHeight;
+      const bar = document.getElementById("filters")!.getBoundingClientRect();
+      return r.top >= bar.bottom && r.bottom <= innerHeight;
     }, PASSING);
     await expect(page.locator(`#${PASSING.replace(/\./g, "\\.")} h3`).textContent()).resolves.toBe(PASSING.slice("run-".length));
+
+    // The compact matrix (what 500 runs get): small squares, and they navigate as well.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator("form.filters input[name=compact]").check();
+    await expect(page.locator("table.matrix").getAttribute("class")).resolves.toBe("matrix compact");
+    const square = await page.locator(`a.cell[href="#${FAILING}"]`).boundingBox();
+    expect(square!.width).toBeLessThan(30);
+    await page.locator(`a.cell[href="#${FAILING}"]`).click();
+    await page.waitForFunction((id) => location.hash === `#${id}`, FAILING);
+    await page.locator("form.filters input[name=compact]").uncheck();
   });
 
   it("raised no script error and no CSP violation", async (ctx) => {

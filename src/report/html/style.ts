@@ -115,6 +115,8 @@ footer{color:var(--mute);font-size:12px;margin-top:24px;text-align:center}
 .filters select{font:inherit;color:var(--ink);padding:1px 4px;border:1px solid var(--line);border-radius:5px;background:#fff}
 .filters button{font:inherit;font-size:12px;color:var(--ink);background:#f1f3f6;border:1px solid var(--line);border-radius:5px;padding:2px 10px;cursor:pointer}
 .filters output{margin-left:auto;font-weight:600}
+body:has(form.filters:not([hidden])) .run{scroll-margin-top:64px}
+@media (max-width:820px){.filters{position:static}body:has(form.filters:not([hidden])) .run{scroll-margin-top:12px}}
 .matrix.compact{border-spacing:2px}
 .matrix.compact thead th{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-size:11.5px;padding:4px 1px;text-align:left}
 .matrix.compact thead th.corner{writing-mode:horizontal-tb;transform:none;vertical-align:bottom}
