@@ -18,8 +18,9 @@
  *   the end of the last long task (> 50 ms) before the page went quiet, and
  *   interactive = the latest of those (first contentful paint included): the page painted and
  *   loaded, the filters shown and usable, nothing left blocking the main thread.
- * Measured 2026-12-02 on a 2-core machine shared with other jobs: about 1.0 s for 500 synthesised
- * runs (7.2 MB), 2.5 s without the lazy rendering of run sections (content-visibility) in style.ts.
+ * Measured 2026-12-02 on a 2-core machine shared with other jobs (load average 7–9): medians of
+ * 1.0–1.7 s for 500 synthesised runs (7.2 MB), 2.5 s without the lazy rendering of run sections
+ * (content-visibility) in style.ts.
  * Then a filter is applied ("failures only") and the time until the next frame is painted.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
