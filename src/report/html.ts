@@ -6,7 +6,8 @@ import { reportHtml, type ReportInvocation } from "./html/page.ts";
 /**
  * report.html, written from an invocation folder. The page is built in html/: page.ts (the
  * page and each run's section), matrix.ts (the matrix and declared vs found), strip.ts (the
- * timeline strip), clientLog.ts (the tail of the client's log), style.ts (the CSS), text.ts
+ * timeline strip), clientLog.ts (the tail of the client's log), filters.ts (the filter form,
+ * its one inline script and the page's Content-Security-Policy), style.ts (the CSS), text.ts
  * (escaping and small formatters).
  */
 

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportHtml, writeReport } from "../../src/report/html.ts";
+import { createHash } from "node:crypto";
+import { COMPACT_AT, FILTER_JS } from "../../src/report/html/filters.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
@@ -26,6 +28,13 @@ const run = (over: Partial<RunResult>): RunResult => ({
   dir: "/elsewhere/broker-crash.mqtt_as.v3.1.1.mosquitto",
   ...over,
 });
+
+/** The page less its one script, after checking that script is exactly the filters' constant. */
+function withoutFilterScript(html: string): string {
+  const scripts = html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? [];
+  expect(scripts).toEqual([`<script>${FILTER_JS}</script>`]);
+  return html.replace(scripts[0]!, "");
+}
 
 const invocation = (runs: RunResult[]) => ({ command: "faraday run broker-crash", seed: 7, startedAt: "2026-11-25T080453", faraday: "0.1.0+test", runs });
 
@@ -62,7 +71,7 @@ describe("report.html", () => {
     const html = reportHtml(invocation([failing, passing]), new Map());
     const anchor = "run-broker-crash.mqtt_as.v3.1.1.mosquitto";
     expect(html).toMatch(new RegExp(`<a class="cell v-fail" href="#${anchor.replace(/\./g, "\\.")}"`));
-    expect(html).toContain(`<section class="run v-fail" id="${anchor}">`);
+    expect(html).toContain(`<section class="run v-fail" id="${anchor}" data-v="fail" data-p="3.1.1" data-b="mosquitto">`);
     // The passing run's cell links elsewhere, to its own section.
     expect(html).toContain(`<a class="cell v-pass" href="#run-broker-crash.mqtt_as.v5.mosquitto"`);
     expect(html).toContain(`id="run-broker-crash.mqtt_as.v5.mosquitto"`);
@@ -78,7 +87,7 @@ describe("report.html", () => {
       title: "Title <b>",
       checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "lost <all> & more", evidence: [{ t: 12_304, text: nasty, charged: "client" }] }],
     });
-    const html = reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]]));
+    const html = withoutFilterScript(reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]])));
     expect(html).not.toContain("<img");
     expect(html).not.toContain("</script>");
     expect(html).toContain("seq &lt;41&gt; on &quot;a&amp;b&quot; &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
@@ -148,6 +157,73 @@ describe("report.html", () => {
     expect(html.length).toBeLessThan(120_000);
   });
 
+  describe("filters", () => {
+    const mixed = () => [
+      run({ verdict: "fail", checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [] }] }),
+      run({ id: "broker-crash.mqtt_as.v5.mosquitto", protocol: "5", verdict: "pass" }),
+      run({ id: "broker-crash.mqtt_as.v5.aedes", protocol: "5", broker: "aedes", verdict: "error", reason: "aedes died" }),
+    ];
+
+    it("writes a hidden form (only the script shows it) with the verdicts, protocols and brokers present, counted", () => {
+      const html = reportHtml(invocation(mixed()), new Map());
+      const form = html.slice(html.indexOf("<form"), html.indexOf("</form>"));
+      expect(form).toMatch(/^<form class="filters" id="filters" hidden /);
+      expect(form).toContain(`<input type="checkbox" name="failures"> failures only (1)`);
+      expect(form).toContain(`<select name="verdict"><option value="">all</option><option value="fail">fail (1)</option><option value="error">error (1)</option><option value="pass">pass (1)</option></select>`);
+      expect(form).toContain(`<select name="protocol"><option value="">all</option><option value="3.1.1">MQTT 3.1.1 (1)</option><option value="5">MQTT 5 (2)</option></select>`);
+      expect(form).toContain(`<select name="broker"><option value="">all</option><option value="mosquitto">mosquitto (2)</option><option value="aedes">aedes (1)</option></select>`);
+      // No run carries a baseline class: no such control, no such attribute.
+      expect(form).not.toContain(`name="baseline"`);
+      expect(html).not.toContain("data-bc=");
+      // Few runs: the full matrix.
+      expect(form).toContain(`<input type="checkbox" name="compact"> compact matrix`);
+      expect(html).toContain(`<table class="matrix">`);
+    });
+
+    it("marks each run's section and matrix cell with what the filters read", () => {
+      const html = reportHtml(invocation(mixed()), new Map());
+      expect(html).toContain(`<section class="run v-warn" id="run-broker-crash.mqtt_as.v5.aedes" data-v="error" data-p="5" data-b="aedes">`);
+      expect(html).toMatch(/<a class="cell v-warn" href="#run-broker-crash\.mqtt_as\.v5\.aedes" title="[^"]*" data-v="error" data-p="5" data-b="aedes">/);
+    });
+
+    it("offers the baseline class once runs carry one, and escapes every value it writes", () => {
+      const runs = [
+        run({ broker: `x" onmouseover="alert(1)`, verdict: "fail", ...({ baseline: { class: "new failure" } } as object) }),
+        run({ id: "b", protocol: "5", verdict: "pass", ...({ baseline: { class: `<known>` } } as object) }),
+        run({ id: "c", protocol: "5", verdict: "pass", ...({ baseline: "fixed" } as object) }),
+      ];
+      const html = withoutFilterScript(reportHtml(invocation(runs), new Map()));
+      expect(html).toContain(`<select name="baseline"><option value="">all</option><option value="new failure">new failure (1)</option><option value="&lt;known&gt;">&lt;known&gt; (1)</option><option value="fixed">fixed (1)</option></select>`);
+      expect(html).toContain(`data-b="x&quot; onmouseover=&quot;alert(1)" data-bc="new failure">`);
+      expect(html).toContain(`<option value="x&quot; onmouseover=&quot;alert(1)">x&quot; onmouseover=&quot;alert(1) (1)</option>`);
+      expect(html).toContain(`data-bc="&lt;known&gt;"`);
+      expect(html).not.toContain(`onmouseover="`);
+    });
+
+    it("starts compact above COMPACT_AT runs", () => {
+      const many = Array.from({ length: COMPACT_AT + 1 }, (_, i) => run({ id: `s${i}.c.v3.1.1.mosquitto`, scenario: `s${i}` }));
+      const html = reportHtml(invocation(many), new Map());
+      expect(html).toContain(`<table class="matrix compact">`);
+      expect(html).toContain(`<input type="checkbox" name="compact" checked> compact matrix`);
+      expect(reportHtml(invocation(many.slice(0, COMPACT_AT)), new Map())).toContain(`<table class="matrix">`);
+    });
+
+    it("allows by its Content-Security-Policy exactly the filter script, and no network", () => {
+      const html = reportHtml(invocation(mixed()), new Map());
+      const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+      const hash = createHash("sha256").update(FILTER_JS, "utf8").digest("base64");
+      expect(csp).toBe(`default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`);
+      // The meta comes before anything it governs.
+      expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<style>"));
+      // The script is a constant: no run's value is written into it, and it asks for nothing outside the page.
+      expect(FILTER_JS).not.toMatch(/fetch|XMLHttpRequest|localStorage|sessionStorage|innerHTML|eval\(|https?:/);
+    });
+
+    it("writes no form for an empty invocation", () => {
+      expect(reportHtml(invocation([]), new Map())).not.toContain("<form");
+    });
+  });
+
   describe("writeReport", () => {
     let dir: string | undefined;
     afterEach(() => {
@@ -165,7 +241,8 @@ describe("report.html", () => {
       const html = readFileSync(join(dir, "report.html"), "utf8");
       expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
       expect(html).toContain(">brokerCrash</text>");
-      expect(html).not.toMatch(/<script|<link|https?:\/\//);
+      // Self-contained: no external resource, and no script but the filters' own.
+      expect(withoutFilterScript(html)).not.toMatch(/<script|<link|https?:\/\/|\bsrc=/);
     });
   });
 });

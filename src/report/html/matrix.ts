@@ -1,5 +1,6 @@
 import type { RunResult } from "../run.ts";
 import { cellsByVerdict, declaredVsFound, type Difference } from "../compliance.ts";
+import { COMPACT_AT, filterAttrs } from "./filters.ts";
 import { chip, esc, secs, verdictClass } from "./text.ts";
 
 /**
@@ -86,14 +87,14 @@ export function matrix(runs: RunResult[], ids: Map<RunResult, string>): string {
           const bad = (r.checks ?? []).filter((k) => k.verdict !== "pass").map((k) => `${k.verdict}: ${k.name} — ${k.summary}`);
           const tip = [`${r.verdict}: ${r.id}`, ...(r.reason ? [r.reason] : []), ...bad].join("\n");
           const small = r.probe ? `probe: ${r.probe}` : checkTally(r);
-          return `<a class="cell ${verdictClass(r.verdict)}${r.probe === "pass" ? " surprise" : ""}" href="#${ids.get(r)}" title="${esc(tip)}"><b>${esc(r.verdict)}</b><small>${esc(small)}</small></a>`;
+          return `<a class="cell ${verdictClass(r.verdict)}${r.probe === "pass" ? " surprise" : ""}" href="#${ids.get(r)}" title="${esc(tip)}"${filterAttrs(r)}><b>${esc(r.verdict)}</b><small>${esc(small)}</small></a>`;
         })
         .join("")}</td>`;
     });
     const label = s.feature ? `${esc(s.feature.id)} <span class="spec">§${esc(s.feature.spec)}</span>` : esc(s.id);
     return `<tr><th scope="row"><a href="#${ids.get(runs.find((r) => r.scenario === s.id)!)}">${label}</a><span class="sub">${esc(s.feature?.claim ?? s.title)}</span></th>${cells.join("")}</tr>`;
   });
-  return `<section class="matrix-wrap"><table class="matrix">
+  return `<section class="matrix-wrap"><table class="matrix${runs.length > COMPACT_AT ? " compact" : ""}">
 <thead><tr><th class="corner">scenario</th>${th}</tr></thead>
 <tbody>${rows.join("\n")}</tbody>
 </table></section>`;

@@ -109,7 +109,28 @@ pre.tb{margin:4px 0 2px;font-size:11.5px;background:#f6f7f9;padding:6px 8px;bord
 .log pre .lbad{color:#ff8f86}
 .empty{color:var(--mute);font-style:italic}
 footer{color:var(--mute);font-size:12px;margin-top:24px;text-align:center}
-@media print{body{background:#fff}.run,header,.matrix-wrap{break-inside:avoid-page}}
+[hidden]{display:none!important}
+.filters{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;align-items:center;gap:6px 18px;background:#fff;border:1px solid var(--line);border-radius:10px;padding:9px 16px;margin:-6px 0 16px;font-size:13px;box-shadow:0 2px 6px rgba(29,35,43,.06)}
+.filters label{display:inline-flex;align-items:center;gap:5px;color:var(--mute)}
+.filters select{font:inherit;color:var(--ink);padding:1px 4px;border:1px solid var(--line);border-radius:5px;background:#fff}
+.filters button{font:inherit;font-size:12px;color:var(--ink);background:#f1f3f6;border:1px solid var(--line);border-radius:5px;padding:2px 10px;cursor:pointer}
+.filters output{margin-left:auto;font-weight:600}
+body:has(form.filters:not([hidden])) .run{scroll-margin-top:64px}
+@media (max-width:820px){.filters{position:static}body:has(form.filters:not([hidden])) .run{scroll-margin-top:12px}}
+.matrix.compact{border-spacing:2px}
+.matrix.compact thead th{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-size:11.5px;padding:4px 1px;text-align:left}
+.matrix.compact thead th.corner{writing-mode:horizontal-tb;transform:none;vertical-align:bottom}
+.matrix.compact .sub{font-size:11px}
+.matrix.compact tbody th{min-width:0;max-width:none;white-space:nowrap;padding:0 8px 0 2px}
+.matrix.compact tbody th .sub{display:none}
+.matrix.compact tbody th a{font-size:12px}
+.matrix.compact td{white-space:nowrap;text-align:center;vertical-align:middle}
+.matrix.compact .cell{display:inline-block;min-width:0;width:18px;height:18px;margin:0 1px 0 0;padding:0;border-radius:3px;font:700 12px/18px var(--mono);text-align:center;vertical-align:middle}
+.matrix.compact .cell b,.matrix.compact .cell small{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.matrix.compact .cell::before{content:"?"}
+.matrix.compact .cell.v-pass::before{content:"✓"}.matrix.compact .cell.v-fail::before{content:"✗"}.matrix.compact .cell.v-warn::before{content:"!"}.matrix.compact .cell.v-skip::before{content:"–"}
+.run{content-visibility:auto;contain-intrinsic-size:auto 560px}
+@media print{body{background:#fff}.run,header,.matrix-wrap{break-inside:avoid-page}.run{content-visibility:visible}.filters{display:none}}
 `
   .trim()
   .replace(/\n/g, "");
