@@ -28,8 +28,12 @@ const value = (v: unknown) => visible(clip(JSON.stringify(v) ?? String(v), 60));
 
 /** One ajv error as a phrase naming the field: "/runs/0/verdict must be one of pass, fail, … (not "meh")". */
 export function describeSchemaError(e: ErrorObject, schema: string): string {
-  const at = e.instancePath || "the file";
   const p = e.params as Record<string, unknown>;
+  // A key that breaks propertyNames: ajv names it in `propertyName`, its own error is about the key.
+  const key = (e as ErrorObject & { propertyName?: string }).propertyName;
+  if (key !== undefined && e.keyword !== "propertyNames")
+    return `${e.instancePath || "the file"} has a key that is not allowed: ${value(key)}${e.keyword === "pattern" ? ` (a key must match ${String(p.pattern)})` : e.keyword === "enum" ? ` (keys: ${(p.allowedValues as unknown[]).map(String).join(", ")})` : ""}`;
+  const at = e.instancePath || "the file";
   const scalar = e.data !== undefined && (typeof e.data !== "object" || e.data === null) ? ` (not ${value(e.data)})` : "";
   switch (e.keyword) {
     case "required":
@@ -42,8 +46,12 @@ export function describeSchemaError(e: ErrorObject, schema: string): string {
       return `${at} must be ${String(p.allowedValue)}${scalar}`;
     case "pattern":
       return `${at} must match ${String(p.pattern)}${scalar}`;
+    case "false schema":
+      return `${at} is not allowed here`;
     case "not": {
-      const pattern = (e.schema as { pattern?: string } | undefined)?.pattern;
+      const sub = e.schema as { pattern?: string; anyOf?: { required?: string[] }[] } | undefined;
+      if (sub?.anyOf) return `${at} must not have ${sub.anyOf.flatMap((x) => x.required ?? []).join(" or ")}`;
+      const pattern = sub?.pattern;
       return `${at} must not match ${pattern ?? "the schema's exclusion"}${pattern === "(^|\\s)'?/" ? " (no absolute path)" : ""}${scalar}`;
     }
     case "type": {
