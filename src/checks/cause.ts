@@ -17,11 +17,18 @@ export interface Cause {
   t?: number;
   /** The check whose evidence it is (for the client's own error: noUncaughtErrors, when the scenario has it). */
   check?: string;
-  /** The other failing checks, in the scenario's order, whose first failing evidence comes at or after it (or has no time). */
+  /** The other failing checks, in the scenario's order: those whose first failing evidence comes at or after it, within the simultaneous window, or has no time. */
   follows: string[];
   /** Failing checks whose evidence comes earlier: only when the client's own error line was preferred over them. */
   before?: string[];
 }
+
+/**
+ * Failing evidence this close to the earliest (ms) counts as simultaneous: a message the
+ * observer saw acknowledged 18 ms before the heal the client never recovered from is a
+ * consequence, not the cause (measured on the stubborn fixture client).
+ */
+const SIMULTANEOUS_MS = 1000;
 
 /** The longest cause line (a client's megabyte error stays a line). */
 const LINE_MAX = 400;
@@ -62,8 +69,11 @@ function clientLine(events: readonly TimelineEvent[], e: TimelineEvent): string 
  * - `fail`: the client's own first error line, when it has one — an `error` event, a printed
  *   traceback or the device process exiting by itself, before the lab stops the device (the
  *   window noUncaughtErrors judges; from the timeline when given, else from noUncaughtErrors'
- *   evidence); otherwise the earliest failing evidence by `t` (ties: the check listed first;
- *   a failing check without timed evidence counts only when no failing check has any).
+ *   evidence); otherwise the earliest failing evidence by `t` — where several failing checks'
+ *   first evidence lies within SIMULTANEOUS_MS (1 s) of the earliest, the check with the
+ *   fewest facts wins (one event explains a list of losses, not the other way round), then the
+ *   earlier, then the one listed first; a failing check without timed evidence counts only
+ *   when no failing check has any.
  *   The other failing checks follow, in the scenario's order; those whose evidence comes
  *   before the client's error line are named apart (`before`), never hidden.
  *
@@ -113,14 +123,19 @@ export function rootCause(
     }
   }
 
-  // 2. The earliest failing evidence.
-  let best: { c: CheckResult; e: Evidence } | undefined;
-  for (const c of failing) {
+  // 2. The earliest failing evidence; of evidence at about the same time, the check with the fewest facts.
+  const timed = failing.flatMap((c) => {
     const e = firstTimed(c);
-    if (e && (best === undefined || e.t! < best.e.t!)) best = { c, e };
-  }
+    return e ? [{ c, e }] : [];
+  });
+  const t0 = Math.min(...timed.map((x) => x.e.t!));
+  const facts = (c: CheckResult) => c.evidence.length;
+  let best: { c: CheckResult; e: Evidence } | undefined;
+  for (const x of timed.filter((y) => y.e.t! <= t0 + SIMULTANEOUS_MS))
+    if (best === undefined || facts(x.c) < facts(best.c) || (facts(x.c) === facts(best.c) && x.e.t! < best.e.t!)) best = x;
   if (best) {
-    const r = rest(best.c.name, best.e.t);
+    // Nothing failed before the simultaneous window: every other failing check follows.
+    const r = rest(best.c.name, t0);
     return { line: render(`${best.c.name}: ${best.e.text}`, r), source: "check", t: best.e.t!, check: best.c.name, follows: r.follows };
   }
   const c = failing[0];

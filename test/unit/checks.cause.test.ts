@@ -28,6 +28,16 @@ describe("rootCause: what went wrong first, in one line", () => {
     expect(c!.before).toBeUndefined();
   });
 
+  it("evidence within 1 s of the earliest is simultaneous: the check with the fewest facts wins (the event, not the list of losses)", () => {
+    // The stubborn fixture client: a message PUBACKed to the observer 18 ms before the heal it never recovered from.
+    const losses = fail("noLostAcknowledged", 11_420.3, 11_623, 11_835, 12_040);
+    const c = rootCause({ verdict: "fail", checks: [losses, fail("reconnectsWithin", 11_438.1), fail("resumesPublishing", 11_438.1)] }, []);
+    expect(c).toMatchObject({ check: "reconnectsWithin", t: 11_438.1, follows: ["noLostAcknowledged", "resumesPublishing"] });
+    // A loss well before it is what went wrong first.
+    const early = rootCause({ verdict: "fail", checks: [fail("noLostAcknowledged", 9_000, 11_623), fail("reconnectsWithin", 11_438.1)] }, []);
+    expect(early).toMatchObject({ check: "noLostAcknowledged", t: 9_000 });
+  });
+
   it("ties go to the check listed first; a check with no timed evidence follows", () => {
     const c = rootCause({ verdict: "fail", checks: [fail("b"), fail("c", 5), fail("a", 5)] });
     expect(c).toMatchObject({ check: "c", follows: ["b", "a"] });
