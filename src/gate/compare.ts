@@ -1,6 +1,6 @@
 import type { RunVerdict } from "../checks/verdict.ts";
 import type { RunResult } from "../report/run.ts";
-import { readResultsFile, type ResultsFile } from "../report/results.ts";
+import type { ResultsFile } from "../report/results.ts";
 import { terminalLine } from "../report/safeText.ts";
 import { byCode, decided, observeCells, tallyText, type CellObservation, type CheckTally } from "./cells.ts";
 
@@ -77,11 +77,6 @@ const runsOf = (x: RunSet): RunResult[] => {
   if (!Array.isArray(x)) return [...(x as ResultsFile).runs];
   return (x as readonly (RunResult | ResultsFile)[]).flatMap((y) => ("runs" in y && Array.isArray(y.runs) ? y.runs : [y as RunResult]));
 };
-
-/** Read a run set: each path an invocation folder, a run folder or a results.json (older files too). */
-export function readRunSet(paths: readonly string[]): RunResult[] {
-  return paths.flatMap((p) => readResultsFile(p).runs);
-}
 
 const word = (t: CheckTally | undefined): string => (t ? tallyText(t) : "-");
 
