@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { RunVerdict } from "../checks/verdict.ts";
-import type { RunResult } from "../report/run.ts";
+import { cellKey, type RunGateClass, type RunResult } from "../report/run.ts";
 import type { GateClass, GateRecord, ResultsFile } from "../report/results.ts";
 import { firstSchemaError } from "../report/schema.ts";
 import { terminalLine } from "../report/safeText.ts";
@@ -316,6 +316,28 @@ export function classesByCell(c: Classification | GateRecord): Map<string, Map<s
     out.get(x.cell)!.set(x.check, x.class);
   }
   return out;
+}
+
+/** Of a run's checks' classes, the most telling first. */
+const RUN_ORDER: GateClass[] = ["new-failure", "fixed", "known", "new-pass", "pass"];
+
+/**
+ * A run's class against the baseline (results.json's run.baseline.class, the report's filter):
+ * a run that broke is not-judged; a run of a cell the baseline lacks is new-failure when it
+ * fails, else new-cell; otherwise the most telling class of its checks — new-failure, fixed,
+ * known, new-pass, pass (a run without checks, unsupported or skipped: pass).
+ */
+export function runClass(r: RunResult, c: Classification): RunGateClass {
+  if (r.verdict === "error") return "not-judged";
+  const cell = cellKey(r);
+  const classes = new Set(c.checks.filter((x) => x.cell === cell && r.checks.some((k) => k.name === x.check)).map((x) => x.class));
+  if (c.newCells.includes(cell)) return classes.has("new-failure") ? "new-failure" : "new-cell";
+  return RUN_ORDER.find((k) => classes.has(k)) ?? (r.checks.length ? "not-judged" : "pass");
+}
+
+/** The runs, each with its class against the baseline (run.baseline). */
+export function withRunClasses(runs: readonly RunResult[], c: Classification): RunResult[] {
+  return runs.map((r) => ({ ...r, baseline: { class: runClass(r, c) } }));
 }
 
 const LABEL: Record<GateClass, string> = {

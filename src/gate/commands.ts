@@ -7,7 +7,7 @@ import { writeJunit } from "../report/junit.ts";
 import { writeReport } from "../report/html.ts";
 import { terminalLine } from "../report/safeText.ts";
 import type { RunResult } from "../report/run.ts";
-import { baselineOf, classify, formatBaseline, gateLines, gateRecord, readBaseline, type Baseline, type Classification, type GateOptions } from "./baseline.ts";
+import { baselineOf, classify, formatBaseline, gateLines, gateRecord, readBaseline, withRunClasses, type Baseline, type Classification, type GateOptions } from "./baseline.ts";
 import { compareExit, compareLines, compareRuns, type CompareOptions, type Comparison } from "./compare.ts";
 import { mergeResults, writeMerged, type Prefer } from "./merge.ts";
 import { durationsOf, parseShard, shard } from "./shard.ts";
@@ -92,8 +92,9 @@ export function gateInvocation(
 ): CommandResult & { classification: Classification } {
   const classification = classify(file.runs, baseline, opts);
   const gate = gateRecord(classification, baselineName(baselinePath));
-  writeResults(invocationDir, { ...file, gate });
-  writeJunit(invocationDir, file.runs, opts.junitName, { gate });
+  const runs = withRunClasses(file.runs, classification);
+  writeResults(invocationDir, { ...file, runs, gate });
+  writeJunit(invocationDir, runs, opts.junitName, { gate });
   writeReport(invocationDir);
   return { lines: gateLines(classification, baselineName(baselinePath)), exit: classification.exit, classification };
 }

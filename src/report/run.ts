@@ -32,6 +32,8 @@ export interface RunResult {
   reason?: string;
   /** What went wrong first, in one line (runs that fail, error or cannot decide): see checks/cause.ts. */
   cause?: Cause;
+  /** Judged against a baseline: the run's class (gate/baseline.ts runClass). */
+  baseline?: { class: RunGateClass };
   /**
    * The lab broke during the run (or its timeline is cut): the verdict is `error` and the
    * checks below were run and are shown, but not judged — they may blame or clear the client
@@ -66,6 +68,9 @@ export interface RunResult {
 export function cellKey(r: Pick<RunResult, "scenario" | "client" | "protocol" | "broker">): string {
   return `${r.scenario}.${r.client}.v${r.protocol}.${r.broker}`;
 }
+
+/** A run's class against a baseline: its checks' most telling class, or new-cell, or not-judged. */
+export type RunGateClass = "new-failure" | "known" | "fixed" | "new-pass" | "new-cell" | "pass" | "not-judged";
 
 /** What identifies a cell for reproduction. */
 export interface ReproduceParts {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baselineOf, binomialTail, classify, formatBaseline, gateLines, gateRecord, readBaseline, REASON_PLACEHOLDER, writeBaseline, type Baseline } from "../../src/gate/baseline.ts";
+import { baselineOf, binomialTail, classify, formatBaseline, gateLines, gateRecord, readBaseline, REASON_PLACEHOLDER, runClass, writeBaseline, type Baseline } from "../../src/gate/baseline.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { CheckVerdict } from "../../src/checks/check.ts";
 import type { RunVerdict } from "../../src/checks/verdict.ts";
@@ -200,6 +200,21 @@ describe("the gate: classify against the baseline", () => {
     expect(classOf(fixed, BC, "reconnectsWithin")).toBe("fixed");
     expect(fixed.checks.find((x) => x.check === "noUncaughtErrors")).toEqual({ cell: BC, check: "noUncaughtErrors", class: "known", now: "pass", baseline: "2/19", reason: "finding 5" });
     expect(classify(repeats(3, 5), b).checks.find((x) => x.check === "noUncaughtErrors")!.now).toBe("3/5");
+  });
+
+  it("a run's class: its checks' most telling one; new-cell for a passing run the baseline lacks; not-judged for a broken run", () => {
+    const runs = [
+      run("broker-crash", { noLostAcknowledged: "pass", reconnectsWithin: "pass", resumesPublishing: "fail", noUncaughtErrors: "fail" }),
+      run("partition", { reconnectsWithin: "fail", noUncaughtErrors: "pass" }),
+      run("latency", { reconnectsWithin: "pass" }),
+      run("reset", { reconnectsWithin: "fail" }),
+      run("broker-crash", { reconnectsWithin: "fail" }, { protocol: "5", verdict: "error" }),
+      run("v5-retain", {}, { protocol: "5", verdict: "unsupported" }),
+    ];
+    const c = cls(runs);
+    expect(runs.map((r) => runClass(r, c))).toEqual(["fixed", "new-failure", "new-cell", "new-failure", "not-judged", "pass"]);
+    expect(runClass(known[0]!, cls(known))).toBe("known");
+    expect(runClass(known[1]!, cls(known))).toBe("pass");
   });
 
   it("binomialTail", () => {

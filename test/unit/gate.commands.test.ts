@@ -70,6 +70,12 @@ describe("the gate's commands, as the CLI will call them", () => {
       { cell: "broker-crash.fixture.v3.1.1.mosquitto", check: "reconnectsWithin", class: "known", now: "fail", baseline: "fail", reason: "docs/findings.md 1" },
       { cell: "partition.fixture.v3.1.1.mosquitto", check: "noUncaughtErrors", class: "new-failure", now: "fail", baseline: "pass" },
     ]);
+    // Each run carries its class, for the report's filter.
+    expect(saved.runs.map((r: { id: string; baseline: { class: string } }) => [r.id, r.baseline.class])).toEqual([
+      ["broker-crash.fixture.v3.1.1.mosquitto", "known"],
+      ["partition.fixture.v3.1.1.mosquitto", "new-failure"],
+      ["latency.fixture.v3.1.1.mosquitto", "pass"],
+    ]);
     const junit = readFileSync(join(worse, "junit.xml"), "utf8");
     expect(junit).toContain('<skipped message="known failure (baseline): reconnectsWithin"/>');
     expect(junit).toContain('<property name="baseline.noUncaughtErrors" value="new-failure"/>');
