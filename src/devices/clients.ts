@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { repoRoot } from "../tools/paths.ts";
 import { InputError } from "../lab/errors.ts";
@@ -151,6 +152,23 @@ function gitRevision(dir: string): string | undefined {
 }
 
 /**
+ * A client folder as a reproduce command names it, never as an absolute path of this machine:
+ * inside the repository, its path from the repository's root (`test/fixtures/clients/lossy`,
+ * copyable as it is); elsewhere a quoted placeholder with the first 8 hex digits of the
+ * SHA-256 of its absolute path (`'<client-path #3f2a9c1b>'`), which tells two checkouts apart
+ * without saying where they are.
+ */
+export function clientPathToken(dir: string, root = repoRoot): string {
+  const abs = resolve(dir);
+  const rel = relative(root, abs);
+  if (!rel.startsWith("..") && !isAbsolute(rel)) {
+    const p = rel === "" ? "." : rel.split("\\").join("/");
+    return /^[A-Za-z0-9._/-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+  }
+  return `'<client-path #${createHash("sha256").update(abs).digest("hex").slice(0, 8)}>'`;
+}
+
+/**
  * Turn --client / --client-path into a client the lab can run: its package folder, its
  * adapter and its manifest. Every way this can go wrong is one sentence the user can act on.
  */
@@ -168,7 +186,7 @@ export function resolveClient(
     // The client's code may live in another folder ("package": "../lossy"), shared by variants.
     const packageDir = manifest.package ? resolve(dir, manifest.package) : dir;
     if (!existsSync(packageDir)) throw new InputError(`${dir}/faraday-client.json names a package folder that does not exist: ${packageDir}`);
-    return { name: manifest.name, packageDir, adapterFile, manifest, revision: gitRevision(dir) ?? "local folder" };
+    return { name: manifest.name, packageDir, adapterFile, manifest, revision: gitRevision(dir) ?? "local folder", reproducePath: clientPathToken(dir) };
   }
   const manifest = readManifest(name);
   const module = manifest.module ?? name;
@@ -178,6 +196,7 @@ export function resolveClient(
 
   let dir = clientPath ?? rememberedPath(name, manifest.source);
   let revision: string | undefined;
+  let reproducePath: string | undefined;
   if (dir) {
     dir = resolve(dir);
     if (!existsSync(dir)) throw new InputError(`--client-path ${dir} does not exist`);
@@ -185,6 +204,7 @@ export function resolveClient(
     if (basename(dir) === module && holdsModule(dirname(dir), module)) dir = dirname(dir);
     if (!holdsModule(dir, module)) throw new InputError(`--client-path ${dir} does not hold the ${module} package (expected ${join(dir, module, "__init__.py")} or ${module}.py)`);
     revision = gitRevision(dir) ?? "local folder";
+    reproducePath = clientPathToken(dir);
   } else if (manifest.source === "pypi") {
     const found = pypiClientDir(module);
     if (!found) throw new InputError(`client "${name}" is not installed — run: npx faraday setup`);
@@ -193,5 +213,5 @@ export function resolveClient(
   } else {
     throw new InputError(`client "${name}" needs --client-path <folder holding ${module}/> (e.g. a checkout of its repository)`);
   }
-  return { name, packageDir: dir, adapterFile, manifest, revision, module };
+  return { name, packageDir: dir, adapterFile, manifest, revision, module, ...(reproducePath ? { reproducePath } : {}) };
 }

@@ -35,6 +35,11 @@ export interface ResolvedClient {
   manifest: ClientManifest;
   /** Where the client came from, for the record: a PyPI version, a git revision. */
   revision: string;
+  /**
+   * --client-path as a reproduce command writes it (see clientPathToken): absent when the
+   * client needs no folder (PyPI, the MQTT.js reference).
+   */
+  reproducePath?: string;
 }
 
 

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { readTimeline, type TimelineEvent } from "../timeline/event.ts";
 import { judgeTimeline } from "../checks/verdict.ts";
 import type { Check } from "../checks/check.ts";
 import type { CheckContext } from "../checks/context.ts";
-import { declaredGap, probeVerdict, type RunResult } from "./run.ts";
+import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "./run.ts";
+import { rootCause } from "../checks/cause.ts";
+import { writeRunResult } from "./results.ts";
 import { InputError, oneLine } from "../lab/errors.ts";
 
 /** What a re-check needs of a scenario (a DSL Scenario is one): its title, feature, needs and checkers. */
@@ -52,20 +54,26 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
   const kept = identityOf(previous);
   // A compliance probe of a declared gap stays `unsupported`; what it found is re-judged.
   const declared = entry.scenario.feature ? (typeof previous?.declared === "string" ? previous.declared : declaredGap(entry.scenario, ctx.manifest)) : undefined;
-  // Field for field in the runner's order, so an unchanged run re-checks byte for byte.
+  const seed = kept.seed ?? Number(start?.seed ?? 0);
+  const device = kept.device ?? "unknown";
+  // Field for field as the runner makes it (results.ts writes both in one order), so an
+  // unchanged run re-checks byte for byte.
   const result: RunResult = {
     id: kept.id ?? String(start?.run ?? ctx.scenario),
     scenario: ctx.scenario,
     title: entry.scenario.title,
     client: ctx.manifest.name,
     clientRevision: kept.clientRevision ?? String(start?.revision ?? ""),
-    device: kept.device ?? "unknown",
+    device,
     protocol: ctx.protocol,
     broker: ctx.broker.kind,
     brokerDurable: ctx.broker.durable,
-    seed: kept.seed ?? Number(start?.seed ?? 0),
+    seed,
+    // Kept as the run wrote it (it knows how the client folder was named); rebuilt from the
+    // timeline when results.json is lost: the folder, if any, as a placeholder.
+    reproduce: kept.reproduce ?? reproduceCommand({ scenario: ctx.scenario, client: ctx.manifest.name, ...(typeof start?.reproducePath === "string" ? { clientPath: start.reproducePath } : {}), device, protocol: ctx.protocol, broker: ctx.broker.kind, seed }),
     startedAt: kept.startedAt ?? "",
-    dir: kept.dir ?? runDir,
+    dir: resolve(runDir),
     ...(entry.scenario.feature ? { feature: entry.scenario.feature } : {}),
     verdict: probeVerdict(j.verdict, declared),
     ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : declared ? { reason: declared } : {}),
@@ -73,7 +81,9 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
     durationMs: kept.durationMs ?? 0,
     checks: j.checks,
   };
-  writeFileSync(resultsFile, JSON.stringify({ runs: [result] }, null, 2) + "\n");
+  const cause = rootCause(result, events);
+  if (cause) result.cause = cause;
+  writeRunResult(runDir, result);
   return result;
 }
 
@@ -84,7 +94,7 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
 function identityOf(p: RunResult | undefined): Partial<RunResult> {
   if (!p) return {};
   const out: Partial<RunResult> = {};
-  for (const k of ["id", "device", "startedAt", "clientRevision", "dir"] as const) if (typeof p[k] === "string") out[k] = p[k];
+  for (const k of ["id", "device", "startedAt", "clientRevision", "reproduce"] as const) if (typeof p[k] === "string") out[k] = p[k];
   for (const k of ["durationMs", "seed"] as const) if (typeof p[k] === "number" && Number.isFinite(p[k])) out[k] = p[k];
   return out;
 }

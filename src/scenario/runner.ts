@@ -11,7 +11,9 @@ import { Timeline } from "../timeline/timeline.ts";
 import { at } from "../timeline/event.ts";
 import { buildLedger } from "../checks/ledger.ts";
 import { judgeTimeline, labBreak } from "../checks/verdict.ts";
-import { declaredGap, probeVerdict, type RunResult } from "../report/run.ts";
+import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "../report/run.ts";
+import { writeRunResult } from "../report/results.ts";
+import { rootCause } from "../checks/cause.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
@@ -125,6 +127,15 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     broker: spec.broker.kind,
     brokerDurable: spec.broker.durable,
     seed: spec.seed,
+    reproduce: reproduceCommand({
+      scenario: s.id,
+      client: spec.client.name,
+      ...(spec.client.reproducePath ? { clientPath: spec.client.reproducePath } : {}),
+      device: spec.device.kind,
+      protocol: spec.protocol,
+      broker: spec.broker.kind,
+      seed: spec.seed,
+    }),
     startedAt,
     dir: spec.dir,
     ...(s.feature ? { feature: s.feature } : {}),
@@ -133,7 +144,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const g = await gate(spec);
   if ("verdict" in g) {
     const r: RunResult = { ...base, verdict: g.verdict, reason: g.reason, durationMs: 0, checks: [] };
-    writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [r] }, null, 2) + "\n");
+    writeRunResult(spec.dir, r);
     return r;
   }
   const probe = g.probe;
@@ -157,7 +168,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
-    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision });
+    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     const link = await startLink(lab, spec.toxiproxyBin);
@@ -295,7 +306,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     durationMs: Date.now() - t0,
     checks: j.checks,
   };
-  writeFileSync(join(spec.dir, "results.json"), JSON.stringify({ runs: [result] }, null, 2) + "\n");
+  const cause = rootCause(result, timeline.events);
+  if (cause) result.cause = cause;
+  writeRunResult(spec.dir, result);
   return result;
 }
 

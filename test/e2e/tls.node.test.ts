@@ -29,13 +29,15 @@ describe.skipIf(!existsSync(OPENSSL))("TLS: the client verifies the server's cer
       ["5", "pass"],
     ]);
     for (const run of runs) {
+      // results.json holds each run's folder relative to itself.
+      const runDir = join(out, "latest", run.dir);
       expect(run.feature).toMatchObject({ spec: "5.4.3" });
       const check = run.checks.find((c) => c.name === "refusesUntrustedServer");
       expect(check?.verdict).toBe("pass");
       expect(check?.summary).toMatch(/the broker saw \d+ TLS connections? fail or end before any CONNECT/);
       expect(check?.summary).toMatch(/the client said: ".*certificate.*"/);
 
-      const tl: TimelineEvent[] = parseTimeline(readFileSync(join(run.dir, "timeline.jsonl"), "utf8"));
+      const tl: TimelineEvent[] = parseTimeline(readFileSync(join(runDir, "timeline.jsonl"), "utf8"));
       const mark = tl.findIndex((e) => e.src === "lab" && e.kind === "tls.untrusted");
       expect(mark).toBeGreaterThan(0);
       // The control phase came up over TLS with the run's CA, before the mark.
@@ -58,7 +60,7 @@ describe.skipIf(!existsSync(OPENSSL))("TLS: the client verifies the server's cer
       expect(end?.watchedMs as number).toBeGreaterThanOrEqual(10_000);
 
       // A pure check: the saved run re-checks to the same verdict.
-      const again = faraday(["check", run.dir], { tmp });
+      const again = faraday(["check", runDir], { tmp });
       expect(again.code, again.stdout + again.stderr).toBe(0);
     }
     expect(r.code).toBe(0);

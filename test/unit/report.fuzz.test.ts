@@ -111,6 +111,7 @@ function savedInvocation(): { dir: string; runs: RunResult[] } {
     run({
       id: "hostile.fuzzy.v3.1.1.mosquitto",
       reason: all,
+      cause: { line: `the client raised at 0.105 s: ${all}`, source: "client", t: 105, check: "noUncaughtErrors", follows: ["noLostAcknowledged"] },
       checks: [
         { name: "noLostAcknowledged", verdict: "fail", summary: `lost ${all}`, evidence: [{ t: 5, text: megaLine }, ...evidence] },
         { name: "noUncaughtErrors", verdict: "fail", summary: megaLine, evidence: evidence.slice(0, 3) },
@@ -210,7 +211,12 @@ describe("hostile text through a saved run", () => {
     expect(failure).toContain("\\x1b[2J\\x1b]0;pwned\\x07");
     expect(failure).toContain("\\ufffe");
     expect(failure).toContain("]]></failure><failure"); // text, not markup
-    expect(parsed.get("failure@message")).toEqual(["noLostAcknowledged, noUncaughtErrors"]);
+    // The failure's message is the run's root cause: the client's words, made visible.
+    const message = (parsed.get("failure@message") ?? []).join("");
+    expect(message).toMatch(/^the client raised at 0\.105 s: /);
+    expect(message).toContain("\\x1b[2J\\x1b]0;pwned\\x07");
+    // The client's log tail, too.
+    expect((parsed.get("system-out") ?? []).join("")).toContain("\\x1b[2J\\x1b]0;pwned\\x07");
     expect((parsed.get("error@message") ?? []).join("")).toContain("lab broke: \\x1b[2J");
     expect((parsed.get("skipped@message") ?? []).join("")).toContain("unsupported:");
     // A megabyte of one client's text stays a note in CI.
