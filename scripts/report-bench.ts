@@ -181,7 +181,7 @@ function synthesise(dir: string, n: number): void {
         runs.push({
           ...base,
           verdict,
-          ...(labError ? { reason: `lab broke at ${at(heal + 2000)}: the broker exited by itself (code 1)`, labBreak: { t: heal + 2000, what: "broker exited" } } : {}),
+          ...(labError ? { reason: `lab broke at ${at(heal + 2000)}: the broker exited by itself (code 1)`, labBreak: { t: heal + 2000, reason: "broker exited" } } : {}),
           durationMs: Math.round(t.end),
           checks: cs,
         } as RunResult);
