@@ -85,22 +85,28 @@ export function mqttConnects(port: number, protocol: Protocol, timeoutMs = 1000,
 export class BrokerUnavailable extends LabError {}
 
 /**
- * Shared by the brokers that are a local child process (mochi, aedes): start it in the lab,
- * wait for a real CONNACK, and give it the one shape faults use. Every output line becomes a
- * `broker log` event; `connack` turns a line into the broker's word on a CONNECT (a
- * `broker connack` event, as mosquitto's log gives), when the broker says it.
+ * Shared by the brokers that are a local child process (mosquitto, mochi, aedes): start it in
+ * the lab, wait for a real CONNACK, and give it the one shape faults use. Every output line
+ * becomes a `broker log` event; `connackReader` turns a line into the broker's word on a
+ * CONNECT (a `broker connack` event, as mosquitto's log gives), when the broker says it.
  */
 export interface ProcessBrokerOptions {
+  /** What the kind is; the running broker states it too (protocols, durable, lacks, settings). */
   spec: BrokerSpec;
   lab: Lab;
   port: number;
   /** Protocol of the readiness CONNECT (one the broker speaks). */
   protocol: Protocol;
+  /** Who the readiness CONNECT logs in as, when the broker refuses anonymous clients. */
+  probeAuth?: { username: string; password: string } | undefined;
   cmd: string;
   args: string[];
   cwd?: string;
-  /** Reads a log line; a fresh reader per start is made by calling this again. */
+  /** Called at each start of the process for the reader of its log lines. */
   connackReader?: () => { feed(line: string): object | undefined };
+  /** The TLS listener the broker opened beside `port`, and the CA that signed its certificate. */
+  tls?: { port: number; caFile: string } | undefined;
+  /** From spawn to the first CONNACK, in ms (default 5000). */
   readyWithinMs?: number;
 }
 
@@ -124,7 +130,7 @@ export async function startProcessBroker(o: ProcessBrokerOptions): Promise<Runni
       },
     });
     const p = proc;
-    await until(`${name} on port ${port} answering CONNECT`, () => mqttConnects(port, o.protocol), {
+    await until(`${name} on port ${port} answering CONNECT`, () => mqttConnects(port, o.protocol, 1000, o.probeAuth), {
       withinMs: o.readyWithinMs ?? 5000,
       proc: p,
     });
@@ -146,8 +152,10 @@ export async function startProcessBroker(o: ProcessBrokerOptions): Promise<Runni
     protocols: spec.protocols,
     durable: spec.durable,
     ...(spec.lacks ? { lacks: spec.lacks } : {}),
+    ...(spec.settings ? { settings: spec.settings } : {}),
     host: "127.0.0.1",
     port,
+    ...(o.tls ? { tlsPort: o.tls.port, caFile: o.tls.caFile } : {}),
     get running() {
       return proc?.running ?? false;
     },

@@ -3,8 +3,7 @@
 import { readdirSync } from "node:fs";
 import { InputError } from "../lab/errors.ts";
 import type { BrokerFactory } from "./broker.ts";
-import { defineBroker, isBrokerKind, portOf, type BrokerChoice, type BrokerKind } from "./kind.ts";
-import { mosquitto } from "./mosquitto.ts";
+import { isBrokerKind, type BrokerChoice, type BrokerKind } from "./kind.ts";
 
 export type { BrokerChoice, BrokerKind };
 
@@ -13,23 +12,12 @@ export interface BrokerTools {
   found: Readonly<Record<string, { path: string } | undefined>>;
 }
 
-// mosquitto's descriptor waits here while src/brokers/mosquitto.ts is being split (issue 14);
-// it moves into that file, as every other kind's is in its own.
-const mosquittoBroker = defineBroker({
-  name: "mosquitto",
-  help: "Debian's mosquitto 2.0 in a child process, its own config per run",
-  runs: "process",
-  tool: "mosquitto",
-  isDefault: true,
-  make: (c, tool) => mosquitto({ bin: tool?.path ?? "mosquitto", durable: c.durable, ...portOf(c), ...(c.settings ? { settings: c.settings } : {}) }),
-});
-
 const here = new URL("./", import.meta.url);
 const files = readdirSync(here).filter((f) => f.endsWith(".ts") && f !== "index.ts");
 const modules = (await Promise.all(files.map((f) => import(new URL(f, here).href)))) as Record<string, unknown>[];
 const rank = (k: BrokerKind) => (k.isDefault ? 0 : k.runs === "process" ? 1 : 2);
 
-const kinds = [mosquittoBroker, ...modules.flatMap((m) => Object.values(m).filter(isBrokerKind))];
+const kinds = modules.flatMap((m) => Object.values(m).filter(isBrokerKind));
 for (const k of kinds) if (kinds.filter((o) => o.name === k.name).length > 1) throw new Error(`broker kind "${k.name}" is declared twice`);
 
 /** Every broker kind by name: the default first, then the local processes, then the containers. */

@@ -1,17 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// mosquitto 2.0 (Debian's package), the default broker kind. What is mosquitto's own is here:
+// its config file, its users file and the reader of its log; starting it, waiting for a real
+// CONNACK, crash, shutdown, freeze and thaw are startProcessBroker's (broker.ts), as for mochi and aedes.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import type { BrokerSettings } from "./settings.ts";
 import type { Lab } from "../lab/lab.ts";
-import type { OwnedProcess } from "../lab/process.ts";
 import { assertPortFree } from "../lab/ports.ts";
-import { until } from "../lab/ready.ts";
-import { LabError } from "../lab/errors.ts";
-import { mqttConnects, type BrokerFactory, type Protocol, type RunningBroker } from "./broker.ts";
+import { startProcessBroker, type BrokerFactory, type BrokerSpec, type Protocol, type RunningBroker } from "./broker.ts";
+import { defineBroker, portOf } from "./kind.ts";
 import { makeTlsFiles, OPENSSL, type TlsFiles } from "./tlsMaterial.ts";
-
-// The TLS material lives in tlsMaterial.ts (a scenario makes its unrelated CA there too).
-export { makeTlsFiles, OPENSSL, type TlsFiles } from "./tlsMaterial.ts";
 
 export interface MosquittoOptions {
   /** Path of the mosquitto binary. */
@@ -89,144 +87,94 @@ export function settingsLines(s: BrokerSettings, passwordFile: string): string[]
   return out;
 }
 
+/** Where and how one mosquitto runs: what its config file says. */
+export interface MosquittoConf {
+  /** The plain listener's port, on 127.0.0.1: the observer, peers and the readiness probe use it. */
+  port: number;
+  /** Its own folder: the database is saved there (persistence_location). */
+  dir: string;
+  durable: boolean;
+  settings: BrokerSettings;
+  /** The users file (`passwordLine`s), read when `settings.users` is set. */
+  passwordFile: string;
+  /** A second listener, TLS, on its own port. */
+  tls?: { port: number; files: TlsFiles } | undefined;
+  /** Started as root (the lab's sandbox): stay root, see below. */
+  root: boolean;
+}
+
+/** The config file, line by line (mosquitto.conf(5)). */
+export function mosquittoConf(c: MosquittoConf): string {
+  return [
+    `listener ${c.port} 127.0.0.1`,
+    ...(c.settings.users ? [] : ["allow_anonymous true"]),
+    ...settingsLines(c.settings, c.passwordFile),
+    "persistence true",
+    `persistence_location ${c.dir}/`,
+    c.durable ? "autosave_interval 1\nautosave_on_changes true" : "autosave_interval 1800",
+    // Started as root, mosquitto drops to user "mosquitto" and then cannot write its
+    // database in our sandbox: it only logs "Permission denied". Stay root instead.
+    ...(c.root ? ["user root"] : []),
+    // stderr is unbuffered: a SIGKILLed broker's last lines still reach the timeline
+    // (stdout into a pipe is block-buffered and dies with the process).
+    "log_dest stderr",
+    // Debug level too: "Sending CONNACK to X (1, 0)" is the broker's word on session present.
+    "log_type all",
+    "connection_messages true",
+    "max_queued_messages 10000",
+    // Last: a listener's own lines (cafile…) apply to the listener above them.
+    ...(c.tls ? tlsListenerLines(c.tls.port, c.tls.files) : []),
+    "",
+  ].join("\n");
+}
+
 export function mosquitto(opts: MosquittoOptions): BrokerFactory {
-  const durable = opts.durable ?? true;
+  const spec: BrokerSpec = { kind: "mosquitto", protocols: ["3.1.1", "5"], durable: opts.durable ?? true, settings: SETTINGS, lacks: MOSQUITTO_LACKS };
   return {
-    kind: "mosquitto",
-    protocols: ["3.1.1", "5"],
-    durable,
-    settings: SETTINGS,
-    lacks: MOSQUITTO_LACKS,
+    ...spec,
     async start(lab: Lab, { protocol }: { protocol: Protocol }): Promise<RunningBroker> {
       const port = opts.port ?? (await lab.port());
       await assertPortFree(port, "mosquitto");
       const dir = join(lab.dir, "mosquitto");
       mkdirSync(dir, { recursive: true });
+      const settings = opts.settings ?? {};
       // TLS: a second listener on its own port; the plain one stays for the observer, peers
       // and the readiness probe.
-      const tlsPort = opts.settings?.tls ? await lab.port() : undefined;
-      const tls = tlsPort !== undefined ? makeTlsFiles(dir) : undefined;
+      const tls = settings.tls ? { port: await lab.port(), files: makeTlsFiles(dir) } : undefined;
+      const passwordFile = join(dir, "passwd");
+      if (settings.users) writeFileSync(passwordFile, Object.entries(settings.users).map(([u, p]) => passwordLine(u, p)).join("\n") + "\n", { mode: 0o600 });
       const conf = join(dir, "mosquitto.conf");
-      if (opts.settings?.users)
-        writeFileSync(join(dir, "passwd"), Object.entries(opts.settings.users).map(([u, p]) => passwordLine(u, p)).join("\n") + "\n", { mode: 0o600 });
-      writeFileSync(
-        conf,
-        [
-          `listener ${port} 127.0.0.1`,
-          ...(opts.settings?.users ? [] : ["allow_anonymous true"]),
-          ...settingsLines(opts.settings ?? {}, join(dir, "passwd")),
-          "persistence true",
-          `persistence_location ${dir}/`,
-          durable ? "autosave_interval 1\nautosave_on_changes true" : "autosave_interval 1800",
-          // Started as root, mosquitto drops to user "mosquitto" and then cannot write its
-          // database in our sandbox: it only logs "Permission denied". Stay root instead.
-          ...(process.getuid?.() === 0 ? ["user root"] : []),
-          // stderr is unbuffered: a SIGKILLed broker's last lines still reach the timeline
-          // (stdout into a pipe is block-buffered and dies with the process).
-          "log_dest stderr",
-          // Debug level too: "Sending CONNACK to X (1, 0)" is the broker's word on session present.
-          "log_type all",
-          "connection_messages true",
-          "max_queued_messages 10000",
-          // Last: a listener's own lines (cafile…) apply to the listener above them.
-          ...(tlsPort !== undefined && tls ? tlsListenerLines(tlsPort, tls) : []),
-          "",
-        ].join("\n"),
-      );
+      writeFileSync(conf, mosquittoConf({ port, dir, durable: spec.durable, settings, passwordFile, tls, root: process.getuid?.() === 0 }));
       // With users configured, anonymous clients are refused: the readiness probe logs in.
-      const firstUser = Object.entries(opts.settings?.users ?? {})[0];
-      const probeAuth = firstUser ? { username: firstUser[0], password: firstUser[1] } : undefined;
-      const tl = lab.timeline;
+      const firstUser = Object.entries(settings.users ?? {})[0];
+      // One reader for the broker's life, through restarts: a CONNACK line pairs with the
+      // latest "New client connected" line of its client id.
       const connacks = connackReader();
-      let proc: OwnedProcess | undefined;
-      const launch = async (): Promise<void> => {
-        proc = lab.spawn({
-          name: "mosquitto",
-          vital: true,
-          cmd: opts.bin,
-          args: ["-c", conf],
-          cwd: dir,
-          onLine: (line) => {
-            tl.record("broker", "log", { broker: "mosquitto", line });
-            const connack = connacks.feed(line);
-            if (connack) tl.record("broker", "connack", { broker: "mosquitto", ...connack });
-          },
-        });
-        const p = proc;
-        await until(`mosquitto on port ${port} answering CONNECT`, () => mqttConnects(port, protocol, 1000, probeAuth), {
-          withinMs: opts.readyWithinMs ?? 5000,
-          proc: p,
-        });
-        tl.record("broker", "ready", { broker: "mosquitto", port, pid: p.pid });
-      };
-      try {
-        await launch();
-      } catch (err) {
-        await proc?.kill();
-        throw err;
-      }
-      lab.defer("stop mosquitto", () => proc?.stop());
-      const current = (): OwnedProcess => {
-        if (!proc) throw new LabError("mosquitto was never started");
-        return proc;
-      };
-      return {
-        kind: "mosquitto",
-        protocols: ["3.1.1", "5"],
-        durable,
-        host: "127.0.0.1",
+      return startProcessBroker({
+        spec,
+        lab,
         port,
-        ...(tlsPort !== undefined && tls ? { tlsPort, caFile: tls.caFile } : {}),
-        get running() {
-          return proc?.running ?? false;
-        },
-        async start() {
-          if (proc?.running) return;
-          await launch();
-        },
-        async crash() {
-          const p = current();
-          p.signal("SIGKILL");
-          await p.exited;
-          tl.record("broker", "exit", { broker: "mosquitto", how: "SIGKILL" });
-        },
-        async shutdown() {
-          const p = current();
-          await p.stop(5000);
-          tl.record("broker", "exit", { broker: "mosquitto", how: "SIGTERM", code: p.exitCode?.code ?? null });
-        },
-        async freeze() {
-          const p = current();
-          p.signal("SIGSTOP");
-          await processState(p, (s) => s === "T" || s === "t");
-        },
-        async thaw() {
-          const p = current();
-          p.signal("SIGCONT");
-          await processState(p, (s) => s !== "T" && s !== "t");
-        },
-      };
+        protocol,
+        probeAuth: firstUser ? { username: firstUser[0], password: firstUser[1] } : undefined,
+        cmd: opts.bin,
+        args: ["-c", conf],
+        cwd: dir,
+        connackReader: () => connacks,
+        tls: tls ? { port: tls.port, caFile: tls.files.caFile } : undefined,
+        ...(opts.readyWithinMs !== undefined ? { readyWithinMs: opts.readyWithinMs } : {}),
+      });
     },
   };
 }
 
-/**
- * Wait until /proc says the process is in the wanted state (signals are asynchronous: a
- * freeze "injected" before the kernel stopped the broker would stamp the wrong time).
- */
-async function processState(p: OwnedProcess, wanted: (state: string) => boolean, withinMs = 2000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (p.running && p.pid !== undefined && Date.now() < deadline) {
-    try {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      if (wanted(state)) return;
-    } catch {
-      return; // no /proc (not Linux) or the process is gone: nothing more to wait for
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export const mosquittoBroker = defineBroker({
+  name: "mosquitto",
+  help: "Debian's mosquitto 2.0 in a child process, its own config per run",
+  runs: "process",
+  tool: "mosquitto",
+  isDefault: true,
+  make: (c, tool) => mosquitto({ bin: tool?.path ?? "mosquitto", durable: c.durable, ...portOf(c), ...(c.settings ? { settings: c.settings } : {}) }),
+});
 
 export interface Connack {
   client: string;

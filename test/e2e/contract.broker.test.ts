@@ -372,10 +372,11 @@ describe.each(brokerKinds())("broker contract: %s", (kind) => {
     );
   }
 
-  contract("the running broker states what its factory declared (kind, protocols, durable), on 127.0.0.1, and said ready with its port and pid", async () => {
+  contract("the running broker states what its factory declared (kind, protocols, durable, lacks, settings), on 127.0.0.1, and said ready with its port and pid", async () => {
     const f = factory();
     const { lab, broker } = await start();
-    expect({ kind: broker.kind, protocols: [...broker.protocols], durable: broker.durable }).toEqual({ kind: f.kind, protocols: [...f.protocols], durable: f.durable });
+    const declared = (b: Factory | Running) => ({ kind: b.kind, protocols: [...b.protocols], durable: b.durable, lacks: b.lacks, settings: b.settings && [...b.settings] });
+    expect(declared(broker)).toEqual(declared(f));
     expect(broker.host).toBe("127.0.0.1");
     expect(broker.running).toBe(true);
     const ready = lab.timeline.events.filter((e) => e.src === "broker" && e.kind === "ready");

@@ -3,7 +3,8 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connackReader, makeTlsFiles, OPENSSL, tlsListenerLines } from "../../src/brokers/mosquitto.ts";
+import { connackReader, mosquittoConf, tlsListenerLines } from "../../src/brokers/mosquitto.ts";
+import { makeTlsFiles, OPENSSL } from "../../src/brokers/tlsMaterial.ts";
 
 describe("mosquitto's log as the broker's word on sessions", () => {
   it("pairs what the client asked with the CONNACK the broker sent", () => {
@@ -21,6 +22,53 @@ describe("mosquitto's log as the broker's word on sessions", () => {
   });
   it("ignores a CONNACK for a connection it did not see begin", () => {
     expect(connackReader().feed("1: Sending CONNACK to stranger (0, 0)")).toBeUndefined();
+  });
+});
+
+describe("mosquitto's config file", () => {
+  const base = { port: 1883, dir: "/lab/mosquitto", passwordFile: "/lab/mosquitto/passwd", root: false };
+  it("by default: anonymous clients on loopback, saved after every change when durable, every line logged to stderr", () => {
+    expect(mosquittoConf({ ...base, durable: true, settings: {} }).split("\n")).toEqual([
+      "listener 1883 127.0.0.1",
+      "allow_anonymous true",
+      "persistence true",
+      "persistence_location /lab/mosquitto/",
+      "autosave_interval 1",
+      "autosave_on_changes true",
+      "log_dest stderr",
+      "log_type all",
+      "connection_messages true",
+      "max_queued_messages 10000",
+      "",
+    ]);
+  });
+  it("with settings: users instead of anonymous, each limit on its line, root kept, the TLS listener last", () => {
+    const tls = { port: 8883, files: { caFile: "/s/ca.pem", certFile: "/s/server.pem", keyFile: "/s/server.key" } };
+    const settings = { users: { a: "b" }, maxPacketSize: 512, maxKeepalive: 10, receiveMaximum: 3, topicAliasMaximum: 4, maxQos: 1 as const, tls: true as const };
+    expect(mosquittoConf({ ...base, durable: false, settings, tls, root: true }).split("\n")).toEqual([
+      "listener 1883 127.0.0.1",
+      "allow_anonymous false",
+      "password_file /lab/mosquitto/passwd",
+      "max_packet_size 512",
+      "max_keepalive 10",
+      "max_inflight_messages 3",
+      "max_topic_alias 4",
+      "max_qos 1",
+      "persistence true",
+      "persistence_location /lab/mosquitto/",
+      "autosave_interval 1800",
+      "user root",
+      "log_dest stderr",
+      "log_type all",
+      "connection_messages true",
+      "max_queued_messages 10000",
+      "listener 8883 127.0.0.1",
+      "cafile /s/ca.pem",
+      "certfile /s/server.pem",
+      "keyfile /s/server.key",
+      "require_certificate false",
+      "",
+    ]);
   });
 });
 

@@ -39,14 +39,6 @@ const HELPERS: Record<string, string[]> = {
   "src/devices": ["index.ts", "device.ts", "channel.ts", "clients.ts", "launch.ts", "precompile.ts"],
 };
 
-/**
- * Plug-in files whose descriptor lives elsewhere for now: mosquitto.ts is being split
- * (issue 14), its descriptor waits in brokers/index.ts.
- */
-const DECLARED_ELSEWHERE: Record<string, () => unknown> = {
-  "src/brokers/mosquitto.ts": () => BROKERS.mosquitto,
-};
-
 const tsFiles = (dir: string) =>
   readdirSync(join(repo, dir))
     .filter((f) => f.endsWith(".ts"))
@@ -58,9 +50,8 @@ async function declaredIn(dir: string, is: (x: unknown) => boolean): Promise<Map
   for (const f of tsFiles(dir)) {
     if (HELPERS[dir]!.includes(f)) continue;
     const file = `${dir}/${f}`;
-    const elsewhere = DECLARED_ELSEWHERE[file];
     const mod = (await import(join(repo, file))) as Record<string, unknown>;
-    out.set(file, elsewhere ? [elsewhere()] : Object.values(mod).filter(is));
+    out.set(file, Object.values(mod).filter(is));
   }
   return out;
 }
