@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { InputError, LabError, oneLine } from "./lab/errors.ts";
 import { liveLabs } from "./lab/lab.ts";
 import { startReaper, sweepStaleSandboxes } from "./lab/reaper.ts";
-import { loadScenarios } from "./scenario/registry.ts";
+import { loadScenarios, select } from "./scenario/registry.ts";
 import { exitCode, type RunVerdict } from "./checks/verdict.ts";
 import type { CheckContext } from "./scenario/dsl.ts";
 import { findRunDirs, readRunResult, summaryLines, writeResults, type ResultsFile } from "./report/results.ts";
@@ -29,9 +29,11 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case "run":
       return run(rest);
-    case "list":
-      if (parseCommand("list", rest, { help: { type: "boolean", short: "h" } }).values.help) return usage(0);
-      return list();
+    case "list": {
+      const { values, positionals } = parseCommand("list", rest, { help: { type: "boolean", short: "h" }, suite: { type: "string" } }, true);
+      if (values.help) return usage(0);
+      return list(values.suite, positionals);
+    }
     case "check":
       return check(rest);
     case "doctor": {
@@ -56,14 +58,40 @@ function usage(code: number): number {
   return code;
 }
 
-async function list(): Promise<number> {
+/** Suites in the order a newcomer wants them: resilience first, compliance last. */
+const SUITE_ORDER = ["resilience", "floods", "fleet", "history", "manual", "compliance"];
+const suiteRank = (s: string) => (SUITE_ORDER.indexOf(s) < 0 ? SUITE_ORDER.length - 1 : SUITE_ORDER.indexOf(s));
+
+/**
+ * The scenarios, resilience first; `--suite` narrows to one suite (or a folder of it, e.g.
+ * compliance/v5), words narrow to scenarios whose id, title, faults or checks contain every
+ * one of them. The id column is as wide as the longest id shown.
+ */
+async function list(suite: string | undefined, words: string[]): Promise<number> {
   const all = await loadScenarios();
-  for (const e of all.values()) {
-    const checks = e.scenario.checks(placeholderCtx).map((c) => c.name);
-    console.log(`${e.scenario.id.padEnd(28)} ${e.suite.padEnd(12)} ${e.scenario.title}`);
-    if (e.scenario.faults?.length) console.log(`${"".padEnd(41)} faults: ${e.scenario.faults.join(", ")}`);
-    console.log(`${"".padEnd(41)} checks: ${checks.join(", ")}`);
+  const entries = suite ? select(all, [], suite) : [...all.values()];
+  const needles = words.map((w) => w.toLowerCase());
+  const shown = entries
+    .map((e) => ({ e, checks: e.scenario.checks(placeholderCtx).map((c) => c.name) }))
+    .filter(({ e, checks }) => {
+      const text = [e.scenario.id, e.scenario.title, ...(e.scenario.faults ?? []), ...checks].join(" ").toLowerCase();
+      return needles.every((n) => text.includes(n));
+    })
+    .sort((a, b) => suiteRank(a.e.suite) - suiteRank(b.e.suite));
+  if (shown.length === 0) {
+    console.error(`faraday: no scenario matches${suite ? ` in suite ${suite}` : ""}${words.length ? ` "${words.join(" ")}"` : ""}`);
+    return 2;
   }
+  const idWidth = Math.max(...shown.map(({ e }) => e.scenario.id.length)) + 2;
+  const suiteWidth = Math.max(...shown.map(({ e }) => e.suite.length)) + 2;
+  const indent = "".padEnd(idWidth + suiteWidth);
+  for (const { e, checks } of shown) {
+    console.log(`${e.scenario.id.padEnd(idWidth)}${e.suite.padEnd(suiteWidth)}${e.scenario.title}`);
+    if (e.scenario.faults?.length) console.log(`${indent}faults: ${e.scenario.faults.join(", ")}`);
+    console.log(`${indent}checks: ${checks.join(", ")}`);
+  }
+  const suites = [...new Set(shown.map(({ e }) => e.suite))];
+  console.log(`${shown.length} scenario(s) in ${suites.join(", ")}; run one with: faraday run <id>, a suite with: faraday run --suite <suite>`);
   return 0;
 }
 

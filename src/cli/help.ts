@@ -48,7 +48,8 @@ export function helpText(): string {
 
 Usage
   faraday run <scenario…> | --suite <name>   run scenarios against a real client, broker and proxy
-  faraday list                               the scenarios, with their titles and checks
+  faraday list [--suite <s>] [word…]         the scenarios (resilience first) with their faults
+                                             and checks; words narrow them (faraday list freeze)
   faraday check <run-dir…>                   re-judge saved runs (rewrites their results.json)
   faraday doctor                             what is installed, what is missing, how to fix it
   faraday setup                              obtain everything the lab needs (idempotent)

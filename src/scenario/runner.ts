@@ -156,15 +156,21 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
   let checkCtx: CheckContext | undefined;
+  // Once the lab stops the device, its `down` is the lab's doing, not news about the client.
+  let stopping = false;
   const stopLive = timeline.onEvent((e) => {
+    if (e.src === "lab" && e.kind === "device.stopping") stopping = true;
     if (e.src === "fault" && (e.kind === "start" || e.kind === "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) say(`${at(e.t)} client ${e.kind}`);
+    if (e.src === "device" && (e.kind === "up" || e.kind === "down") && !stopping) say(`${at(e.t)} client ${e.kind}`);
     if (e.src === "lab" && e.kind === "expectation.failed") say(`${at(e.t)} expectation failed: ${String(e.what)}`);
   });
   const ticker = setInterval(() => {
     const l = buildLedger(timeline.events);
-    const up = l.filter((m) => m.dir === "up");
-    say(`${at(timeline.now())} … ${up.length} published, ${up.filter((m) => m.ackedAt !== undefined).length} acknowledged, ${up.filter((m) => m.deliveries.length).length} delivered`);
+    const tally = (dir: "up" | "down") => {
+      const m = l.filter((x) => x.dir === dir);
+      return `${m.length} published, ${m.filter((x) => x.ackedAt !== undefined).length} acknowledged, ${m.filter((x) => x.deliveries.length).length} delivered`;
+    };
+    say(`${at(timeline.now())} … device→observer ${tally("up")}; observer→device ${tally("down")}`);
   }, 10_000);
 
   try {
