@@ -1,6 +1,7 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import { seqOf, type Reconnects } from "./history.ts";
+import { isDevice, isDeviceMsg, isDeviceOp, isObserver, isObserverRecv } from "../timeline/is.ts";
 
 /**
  * Every application message of a run, from both ends: who sent it, when the sender was told
@@ -44,7 +45,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
   };
 
   for (const e of events) {
-    if (e.src === "device" && e.kind === "op" && e.op === "publish") {
+    if (isDeviceOp(e, "publish")) {
       const entry: LedgerEntry = {
         dir: "up",
         topic: String(e.topic),
@@ -59,7 +60,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
       };
       byDeviceOp.set(Number(e.id), entry);
       add(entry);
-    } else if (e.src === "device" && e.kind === "ack") {
+    } else if (isDevice(e, "ack")) {
       const entry = byDeviceOp.get(Number(e.id));
       if (!entry) continue;
       if (e.ok === true) entry.ackedAt = e.t;
@@ -67,9 +68,9 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failedAt = e.t;
         entry.failure = String(e.err ?? "failed");
       }
-    } else if (e.src === "observer" && e.kind === "recv") {
+    } else if (isObserverRecv(e)) {
       byKey.up.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
-    } else if (e.src === "observer" && e.kind === "publish") {
+    } else if (isObserver(e, "publish")) {
       const entry: LedgerEntry = {
         dir: "down",
         topic: String(e.topic),
@@ -84,7 +85,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
       };
       byObserverId.set(Number(e.id), entry);
       add(entry);
-    } else if (e.src === "observer" && (e.kind === "puback" || e.kind === "publish.error")) {
+    } else if (isObserver(e, "puback", "publish.error")) {
       const entry = byObserverId.get(Number(e.id));
       if (!entry) continue;
       if (e.kind === "puback") entry.ackedAt = e.t;
@@ -92,7 +93,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failedAt = e.t;
         entry.failure = String(e.msg ?? "failed");
       }
-    } else if (e.src === "device" && e.kind === "msg") {
+    } else if (isDeviceMsg(e)) {
       byKey.down.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
     }
   }
