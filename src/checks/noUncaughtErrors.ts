@@ -1,6 +1,7 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isDevice, isLab } from "../timeline/is.ts";
 
 export const noUncaughtErrorsChecker = defineChecker({
   name: "noUncaughtErrors",
@@ -27,14 +28,14 @@ export function noUncaughtErrors(): Check {
     name: noUncaughtErrorsChecker.name,
     guarantee: noUncaughtErrorsChecker.guarantee,
     judge(events) {
-      const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
+      const stoppingAt = events.find((e) => isLab(e, "device.stopping"))?.t ?? Infinity;
       // A power cycle kills the device on purpose: the exit that follows it is the lab's doing.
-      const powerOffs = events.filter((e) => e.src === "lab" && e.kind === "device.power" && e.on === false).map((e) => e.t);
+      const powerOffs = events.filter((e) => isLab(e, "device.power") && e.on === false).map((e) => e.t);
       const expectedExit = (t: number) => powerOffs.some((p) => t >= p && t - p < 5000);
       const evidence: Evidence[] = [];
       const atStop: number[] = [];
       for (const e of events) {
-        if (e.src !== "device") continue;
+        if (!isDevice(e)) continue;
         if (e.kind === "error") {
           evidence.push({ t: e.t, charged: "client", text: `exception at ${at(e.t)}: ${String(e.msg)}`, tb: e.tb });
         } else if (e.kind === "log" && typeof e.line === "string" && e.line.startsWith("Traceback (most recent call last)")) {
@@ -42,7 +43,7 @@ export function noUncaughtErrors(): Check {
             atStop.push(e.t);
             continue;
           }
-          const tail = events.filter((x) => x.src === "device" && x.kind === "log" && x.t >= e.t).slice(0, 8);
+          const tail = events.filter((x) => isDevice(x, "log") && x.t >= e.t).slice(0, 8);
           evidence.push({ t: e.t, charged: "client", text: `traceback printed at ${at(e.t)}: ${tail.map((x) => x.line).join(" | ")}` });
         } else if (e.kind === "exit" && e.t < stoppingAt && !expectedExit(e.t)) {
           evidence.push({
