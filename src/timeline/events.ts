@@ -378,9 +378,9 @@ export interface LabRunStart extends Base<"lab", "run.start"> {
   client: string;
   revision?: string;
 }
-/** The checkers' context (src/checks/context.ts), as the run derived it. */
+/** The checkers' context as the run derived it: a CheckContext (src/checks/context.ts, a layer above). */
 export interface LabContext extends Base<"lab", "context"> {
-  ctx: Record<string, unknown>;
+  ctx: unknown;
 }
 /** The lab broke (or was interrupted): the run is `error` whatever the checks say. */
 export interface LabErrorEvent extends Base<"lab", "error"> {

@@ -79,6 +79,6 @@ export function isDeviceOp(e: TimelineEvent, op?: string): e is DeviceOp {
 }
 
 /** The device's answer to operation `op`: its ack with the same id, from the same device. */
-export function isAckOf(e: TimelineEvent, op: Pick<DeviceOp, "id" | "device">): e is DeviceAck {
+export function isAckOf(e: TimelineEvent, op: TimelineEvent): e is DeviceAck {
   return e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device;
 }
