@@ -4,6 +4,7 @@ import type { Protocol } from "../brokers/broker.ts";
 import { until } from "../lab/ready.ts";
 import type { Lab } from "../lab/lab.ts";
 import { at } from "../timeline/event.ts";
+import { isObserver, isFault } from "../timeline/is.ts";
 
 /**
  * The witness and injector on the broker side: an MQTT.js client connected straight to the
@@ -58,7 +59,7 @@ export class Observer {
     });
     // MQTT.js says close on every failed reconnect attempt; record the transition only.
     client.on("close", () => {
-      if (tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "up") tl.record("observer", "down", {});
+      if (tl.last((e) => isObserver(e, "up", "down"))?.kind === "up") tl.record("observer", "down", {});
     });
     client.on("error", (err) => tl.record("observer", "error", { msg: err.message }));
     client.on("message", (topic, payload, packet) => {
@@ -74,7 +75,7 @@ export class Observer {
     });
     await until(
       `observer connected and subscribed on port ${opts.port}`,
-      async () => tl.last((e) => e.src === "observer" && e.kind === "subscribed") !== undefined,
+      async () => tl.last((e) => isObserver(e, "subscribed")) !== undefined,
       { withinMs: 5000 },
     );
     return obs;
@@ -121,10 +122,10 @@ export function watchObserver(lab: Lab, graceMs = 5000): () => void {
   const open = new Set<string>();
   let lastEnd = -Infinity;
   let timer: NodeJS.Timeout | undefined;
-  const isDown = () => tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "down";
+  const isDown = () => tl.last((e) => isObserver(e, "up", "down"))?.kind === "down";
   const stop = tl.onEvent((e) => {
-    if (e.src === "fault" && e.kind === "start") open.add(String(e.id));
-    else if (e.src === "fault" && e.kind === "end") {
+    if (isFault(e, "start")) open.add(String(e.id));
+    else if (isFault(e, "end")) {
       open.delete(String(e.id));
       if (open.size === 0) {
         lastEnd = e.t;
@@ -134,7 +135,7 @@ export function watchObserver(lab: Lab, graceMs = 5000): () => void {
             lab.fail(`the observer was still cut off from the broker ${graceMs} ms after the last fault (${String(e.fault)}) healed at ${at(lastEnd)}`);
         }, graceMs);
       }
-    } else if (e.src === "observer" && e.kind === "down" && open.size === 0 && e.t - lastEnd > graceMs && !lab.tornDown) {
+    } else if (isObserver(e, "down") && open.size === 0 && e.t - lastEnd > graceMs && !lab.tornDown) {
       lab.fail(`the observer lost its broker at ${at(e.t)} with no fault in effect`);
     }
   });
