@@ -4,7 +4,7 @@ import type { Protocol } from "../brokers/broker.ts";
 import { until } from "../lab/ready.ts";
 import type { Lab } from "../lab/lab.ts";
 import { at } from "../timeline/event.ts";
-import { isObserver, isFault } from "../timeline/is.ts";
+import { isFault, isObserver } from "../timeline/is.ts";
 
 /**
  * The witness and injector on the broker side: an MQTT.js client connected straight to the

@@ -18,7 +18,7 @@ import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
-import { isDevice, isFault, isLab, isDeviceUp } from "../timeline/is.ts";
+import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
 
 export type { RunResult } from "../report/run.ts";
 
