@@ -27,6 +27,12 @@ export interface LedgerEntry {
 
 const key = (topic: string, payload: string) => `${topic}\u0000${payload}`;
 
+/**
+ * A payload as the ledger holds it: text as it is; bytes that are not UTF-8, {"hex": …} on the
+ * timeline, by their JSON (so the device's and the observer's copies of one message match).
+ */
+const textOf = (payload: unknown): string => (typeof payload === "object" && payload !== null ? JSON.stringify(payload) : String(payload));
+
 export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   const byDeviceOp = new Map<number, LedgerEntry>();
@@ -49,7 +55,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
       const entry: LedgerEntry = {
         dir: "up",
         topic: String(e.topic),
-        payload: String(e.payload),
+        payload: textOf(e.payload),
         seq: seqOf(e.payload),
         qos: Number(e.qos ?? 0),
         sentAt: e.t,
@@ -69,12 +75,12 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failure = String(e.err ?? "failed");
       }
     } else if (isObserverRecv(e)) {
-      byKey.up.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
+      byKey.up.get(key(String(e.topic), textOf(e.payload)))?.deliveries.push(e.t);
     } else if (isObserver(e, "publish")) {
       const entry: LedgerEntry = {
         dir: "down",
         topic: String(e.topic),
-        payload: String(e.payload),
+        payload: textOf(e.payload),
         seq: seqOf(e.payload),
         qos: Number(e.qos ?? 0),
         sentAt: e.t,
@@ -94,7 +100,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failure = String(e.msg ?? "failed");
       }
     } else if (isDeviceMsg(e)) {
-      byKey.down.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
+      byKey.down.get(key(String(e.topic), textOf(e.payload)))?.deliveries.push(e.t);
     }
   }
   for (const same of copies.values()) if (same.length > 1) shareDeliveries(same);

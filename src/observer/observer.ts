@@ -5,6 +5,7 @@ import { until } from "../lab/ready.ts";
 import type { Lab } from "../lab/lab.ts";
 import { at } from "../timeline/event.ts";
 import { isFault, isObserver } from "../timeline/is.ts";
+import { toWire, wireBytes } from "../mqtt/values.ts";
 
 /**
  * The witness and injector on the broker side: an MQTT.js client connected straight to the
@@ -62,15 +63,18 @@ export class Observer {
       if (tl.last((e) => isObserver(e, "up", "down"))?.kind === "up") tl.record("observer", "down", {});
     });
     client.on("error", (err) => tl.record("observer", "error", { msg: err.message }));
+    // A receipt as a peer records one (src/scenario/peer.ts): text, or {"hex": …} for bytes
+    // that are not UTF-8, in the payload and in properties (Correlation Data). Text payloads and
+    // text properties come out as they always did.
     client.on("message", (topic, payload, packet) => {
       const ev: Record<string, unknown> = {
         topic,
-        payload: payload.toString("utf8"),
+        payload: wireBytes(payload),
         qos: packet.qos,
         retain: packet.retain,
         dup: packet.dup,
       };
-      if (packet.properties && Object.keys(packet.properties).length) ev.props = packet.properties;
+      if (packet.properties && Object.keys(packet.properties).length) ev.props = toWire(packet.properties);
       tl.record("observer", "recv", ev);
     });
     await until(

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { toWire, wireBytes } from "../../src/mqtt/values.ts";
 import { parseTimeline } from "../../src/timeline/event.ts";
 import type { DeviceDown, DeviceExit, DeviceUp, FaultEnd, FaultStart, OtherEvent, TimelineEvent } from "../../src/timeline/events.ts";
 import { isAckOf, isDevice, isDeviceOp, isDeviceUp, isFault, isLab, isLabError, isObserverRecv, isPeer, isWirePacket } from "../../src/timeline/is.ts";
@@ -83,5 +84,15 @@ describe("Timeline.seenOrNext: already seen, or yet to come", () => {
     const p = tl.seenOrNext((e) => e.kind === "never", { within: 10_000, signal: ac.signal });
     ac.abort();
     expect(await p).toBeUndefined();
+  });
+});
+
+describe("message bytes as the timeline writes them (observer and peers alike)", () => {
+  it("keeps text exactly as Buffer#toString reads it, a leading BOM included; other bytes as hex", () => {
+    for (const text of ["seq=1", "température 21,5 °C", "\uFEFFbom first", "日本 🚀", ""]) expect(wireBytes(Buffer.from(text))).toBe(Buffer.from(text).toString("utf8"));
+    expect(wireBytes(Buffer.from([0x00, 0xff, 0x80]))).toEqual({ hex: "00ff80" });
+    const props = { contentType: "text/plain", userProperties: { a: "b", c: ["d", "e"] }, payloadFormatIndicator: true, messageExpiryInterval: 5 };
+    expect(JSON.stringify(toWire(props))).toBe(JSON.stringify(props));
+    expect(toWire({ correlationData: Buffer.from([0x00, 0xff]) })).toEqual({ correlationData: { hex: "00ff" } });
   });
 });
