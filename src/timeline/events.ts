@@ -59,6 +59,10 @@ export interface DeviceOp extends DeviceEvent<"op"> {
   qos?: number;
   retain?: boolean;
   props?: Props;
+  /** start: the client's configuration (docs/agent-protocol.md, `cfg`). */
+  cfg?: Record<string, unknown>;
+  /** wifi: the emulated WLAN's new state. */
+  up?: boolean;
 }
 /** The answer to one operation; `op` is added by the host when it knows the operation. */
 export interface DeviceAck extends DeviceEvent<"ack"> {
