@@ -10,6 +10,7 @@ import type { Ack } from "../../src/devices/channel.ts";
 import type { Received, ScenarioContext, SubscriptionOptions } from "../../src/scenario/dsl.ts";
 import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
+import { isBroker, isWirePacket } from "../../src/timeline/is.ts";
 
 /**
  * Subscribe the device and wait until the broker has granted it (its SUBACK on the wire tap, or
@@ -41,7 +42,7 @@ async function brokerSaid(ctx: ScenarioContext, packet: "SUBACK" | "UNSUBACK", f
   const tail = `: Sending ${packet} to ${ctx.client.client_id}`;
   const cmd = packet.toLowerCase();
   const pred = (e: TimelineEvent) =>
-    (e.src === "wire" && e.kind === "packet" && e.dir === "down" && e.cmd === cmd) || (e.src === "broker" && e.kind === "log" && typeof e.line === "string" && e.line.endsWith(tail));
+    (isWirePacket(e) && e.dir === "down" && e.cmd === cmd) || (isBroker(e, "log") && typeof e.line === "string" && e.line.endsWith(tail));
   const e = await ctx.seen(pred, { within: ctx.bounds.deliveryMs, since: from });
   if (!e) ctx.note(`neither the wire tap nor the broker's log showed a ${packet} to ${ctx.client.client_id} within ${ctx.bounds.deliveryMs} ms; going on`);
 }

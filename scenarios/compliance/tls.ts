@@ -6,6 +6,7 @@ import type { Scenario } from "../../src/scenario/dsl.ts";
 import { LabError } from "../../src/lab/errors.ts";
 import { feature } from "./feature.ts";
 import { must, subscribeGranted } from "./v3/_support.ts";
+import { isBroker, isLab } from "../../src/timeline/is.ts";
 
 /**
  * TLS (MQTT 3.1.1 §4.2 / MQTT 5 §4.2, network connections: TLS is one of the transports the
@@ -62,13 +63,13 @@ export function connectedOverTls(): Check {
     name: "connectedOverTls",
     guarantee: "the device's connections come in on the broker's TLS listener",
     judge(events, ctx) {
-      const listener = events.find((e) => e.src === "lab" && e.kind === "tls.listener");
+      const listener = events.find((e) => isLab(e, "tls.listener"));
       const tlsPort = typeof listener?.port === "number" ? listener.port : undefined;
       if (tlsPort === undefined) return { verdict: "unknown", summary: "the run never recorded the TLS listener's port", evidence: [] };
       const portOf = new Map<string, number>();
       const seen: { t: number; addr: string; port: number | undefined }[] = [];
       for (const e of events) {
-        if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
+        if (!isBroker(e, "log") || typeof e.line !== "string") continue;
         const accepted = /New connection from (\S+) on port (\d+)/.exec(e.line);
         if (accepted) portOf.set(accepted[1]!, Number(accepted[2]));
         const hello = /New client connected from (\S+) as (\S+) \(/.exec(e.line);

@@ -8,6 +8,7 @@ import type { Scenario } from "../../src/scenario/dsl.ts";
 import { LabError } from "../../src/lab/errors.ts";
 import { feature } from "./feature.ts";
 import { connectedOverTls } from "./tls.ts";
+import { isDeviceUp } from "../../src/timeline/is.ts";
 
 /**
  * TLS server verification (MQTT 3.1.1 and MQTT 5 §5.4.3, "Authentication of the Server by the
@@ -53,7 +54,7 @@ export function tlsVerifyFeature(protocol: Protocol): Scenario {
       await ctx.targets.device.powerOn({ tls: { ca: bad.pem } });
       const startedAt = lab.timeline.now();
       // Watch one connect bound: an `up` ends it early (the check fails on it anyway).
-      const up = await lab.timeline.next((e) => e.src === "device" && e.kind === "up", bounds.connectMs, lab.abort.signal);
+      const up = await lab.timeline.next(isDeviceUp, bounds.connectMs, lab.abort.signal);
       lab.timeline.record("lab", UNTRUSTED_END, up ? { early: true, watchedMs: lab.timeline.now() - startedAt } : { watchedMs: lab.timeline.now() - startedAt });
     },
     checks: () => [connectedOverTls(), refusesUntrustedServer()],

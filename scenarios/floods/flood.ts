@@ -9,6 +9,7 @@ import { orderPerTopic } from "../../src/checks/orderPerTopic.ts";
 import { noDuplicatesBeyondDup } from "../../src/checks/noDuplicatesBeyondDup.ts";
 import { sessionResumed } from "../../src/checks/session.ts";
 import { noMemoryError } from "../../src/checks/noMemoryError.ts";
+import { isDeviceMsg, isDeviceUp } from "../../src/timeline/is.ts";
 
 /**
  * The device's heap, in KB of the MicroPython unix port (`-X heapsize`). An ESP8266 leaves
@@ -90,17 +91,15 @@ export function floodScenario(spec: FloodSpec): Scenario {
 
       // device.up() would accept the dead process's last `up` (a killed device says no `down`):
       // wait for an `up` of the new process.
-      const isUp = (e: TimelineEvent) => e.src === "device" && e.kind === "up" && e.t > bootAt;
-      if (!tl.last(isUp)) {
-        const ev = await tl.next(isUp, bounds.connectMs, signal);
-        if (!ev && !signal.aborted) throw new ExpectationFailed("client connects after the power-on", bounds.connectMs, bootAt);
-      }
+      const isUp = (e: TimelineEvent) => isDeviceUp(e) && e.t > bootAt;
+      const up = await tl.seenOrNext(isUp, { since: tl.markAt(bootAt), within: bounds.connectMs, signal });
+      if (!up && !signal.aborted) throw new ExpectationFailed("client connects after the power-on", bounds.connectMs, bootAt);
 
       if (path === "resume") {
         // Every queued message, each broker window answered within the client's response time.
         const within = bounds.connectMs + Math.ceil(count / BROKER_INFLIGHT) * client.response_time * 1000;
         const flood = new Set(Array.from({ length: count }, (_, i) => seqPayload(i + 1, bytes)));
-        const isFlood = (e: TimelineEvent) => e.src === "device" && e.kind === "msg" && e.topic === topics.down && e.t > bootAt && flood.has(String(e.payload));
+        const isFlood = (e: TimelineEvent) => isDeviceMsg(e) && e.topic === topics.down && e.t > bootAt && flood.has(String(e.payload));
         const got = new Set<string>();
         // Events arrive in bursts: a waiter wakes on the first of a burst, so count by
         // rescanning the timeline from a cursor, never from the events waiters return.

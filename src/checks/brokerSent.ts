@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { tapped } from "./wire.ts";
+import { isBroker, isDeviceOp, isDeviceUp, isWirePacket } from "../timeline/is.ts";
 
 /** A PUBLISH the broker says it sent, and what the receiving client answered, from its log. */
 export interface WirePublish {
@@ -32,7 +33,7 @@ export function wirePublishes(events: readonly TimelineEvent[], client: string):
   if (tapped(events)) return tappedPublishes(events, client);
   const out: WirePublish[] = [];
   for (const e of events) {
-    if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
+    if (!isBroker(e, "log") || typeof e.line !== "string") continue;
     const s = SENT.exec(e.line);
     if (s && s[1] === client) {
       out.push({ t: e.t, client, dup: s[2] === "1", qos: Number(s[3]), retain: s[4] === "1", mid: Number(s[5]), topic: s[6]!, bytes: Number(s[7]) });
@@ -58,7 +59,7 @@ export function wirePublishes(events: readonly TimelineEvent[], client: string):
 function tappedPublishes(events: readonly TimelineEvent[], client: string): WirePublish[] {
   const out: WirePublish[] = [];
   for (const e of events) {
-    if (e.src !== "wire" || e.kind !== "packet") continue;
+    if (!isWirePacket(e)) continue;
     if (e.dir === "down" && e.cmd === "publish") {
       out.push({ t: e.t, client, dup: e.dup === true, qos: Number(e.qos ?? 0), retain: e.retain === true, mid: Number(e.messageId ?? 0), topic: String(e.topic), bytes: Number(e.payloadBytes ?? 0) });
       continue;
@@ -106,7 +107,7 @@ export function brokerSent(want: { topic: string; dup?: boolean; qos?: number; r
     guarantee: want.guarantee ?? `the broker sends the device ${want.topic}${flags ? ` with ${flags}` : ""}${want.completed ? " and the client completes the QoS exchange" : ""}`,
     judge(events, ctx) {
       const id = ctx.client.client_id;
-      const logsPackets = tapped(events) || events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
+      const logsPackets = tapped(events) || events.some((e) => isBroker(e, "log") && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
       if (!logsPackets) return { verdict: "unknown", summary: "neither a wire tap nor the broker's log shows packets: the wire cannot be judged", evidence: [] };
       const all = wirePublishes(events, id).filter((w) => w.topic === want.topic);
       const diff = (w: WirePublish): string[] => {
@@ -173,23 +174,23 @@ export function brokerReceived(want: {
     judge(events, ctx) {
       const id = ctx.client.client_id;
       const tap = tapped(events);
-      const logsPackets = tap || events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
+      const logsPackets = tap || events.some((e) => isBroker(e, "log") && typeof e.line === "string" && /: (Sending|Received) [A-Z]+ (to|from) /.test(e.line));
       if (!logsPackets) return { verdict: "unknown", summary: "neither a wire tap nor the broker's log shows packets: the wire cannot be judged", evidence: [] };
       const all: { t: number; dup: boolean; qos: number; retain: boolean; mid: number; bytes: number; conn?: number }[] = [];
       for (const e of events) {
         if (tap) {
-          if (e.src === "wire" && e.kind === "packet" && e.dir === "up" && e.cmd === "publish" && e.topic === want.topic)
+          if (isWirePacket(e) && e.dir === "up" && e.cmd === "publish" && e.topic === want.topic)
             all.push({ t: e.t, dup: e.dup === true, qos: Number(e.qos ?? 0), retain: e.retain === true, mid: Number(e.messageId ?? 0), bytes: Number(e.payloadBytes ?? 0), conn: Number(e.conn) });
           continue;
         }
-        if (e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
+        if (!isBroker(e, "log") || typeof e.line !== "string") continue;
         const m = RECEIVED_PUBLISH.exec(e.line);
         if (m && m[1] === id && m[6] === want.topic) all.push({ t: e.t, dup: m[2] === "1", qos: Number(m[3]), retain: m[4] === "1", mid: Number(m[5]), bytes: Number(m[7]) });
       }
-      const firstOp = events.find((e) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === want.topic);
+      const firstOp = events.find((e) => isDeviceOp(e, "publish") && e.topic === want.topic);
       const firstConn = all[0]?.conn;
       const reconnected = (w: (typeof all)[number]): boolean =>
-        tap ? firstConn !== undefined && w.conn !== undefined && w.conn > firstConn : events.some((e) => e.src === "device" && e.kind === "up" && e.t > (firstOp?.t ?? Infinity) && e.t < w.t);
+        tap ? firstConn !== undefined && w.conn !== undefined && w.conn > firstConn : events.some((e) => isDeviceUp(e) && e.t > (firstOp?.t ?? Infinity) && e.t < w.t);
       const diff = (w: (typeof all)[number]): string[] => {
         const d: string[] = [];
         if (want.afterReconnect && !reconnected(w)) d.push("not after a reconnect");

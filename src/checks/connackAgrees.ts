@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { samePropValue } from "./receipts.ts";
+import { isDeviceUp, isPeer } from "../timeline/is.ts";
 
 export const connackAgreesChecker = defineChecker({
   name: "connackAgrees",
@@ -24,8 +25,8 @@ export function connackAgrees(p: { like: `peer:${string}`; props: string[]; guar
     name: p.name ?? connackAgreesChecker.name,
     guarantee: p.guarantee ?? `the device reads the CONNACK's ${p.props.join(", ")} exactly as peer ${peer} does`,
     judge(events) {
-      const dev = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "up");
-      const ref = events.findLast((e: TimelineEvent) => e.src === "peer" && e.kind === "up" && e.peer === peer);
+      const dev = events.findLast(isDeviceUp);
+      const ref = events.findLast((e: TimelineEvent) => isPeer(e, "up") && e.peer === peer);
       if (!ref) return { verdict: "unknown", summary: `peer ${peer} never connected`, evidence: [] };
       const refProps = (ref.props as Record<string, unknown> | undefined) ?? {};
       if (!dev) return { verdict: "fail", summary: "the device never reported a CONNACK", evidence: [] };

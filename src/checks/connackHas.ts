@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { samePropValue } from "./receipts.ts";
+import { isDeviceUp, isPeer, isWirePacket } from "../timeline/is.ts";
 
 export const connackHasChecker = defineChecker({
   name: "connackHas",
@@ -34,7 +35,7 @@ export function connackHas(p: {
     guarantee: p.guarantee ?? "the CONNACK carries what the spec requires",
     judge(events) {
       const ups = events.filter((e: TimelineEvent) =>
-        p.who === "device" ? e.src === "device" && e.kind === "up" : e.src === "peer" && e.kind === "up" && e.peer === p.who.slice(5),
+        p.who === "device" ? isDeviceUp(e) : isPeer(e, "up") && e.peer === p.who.slice(5),
       );
       const e = p.nth ? ups[p.nth - 1] : ups[ups.length - 1];
       const which = p.nth ? `connection ${p.nth}` : "the last connection";
@@ -42,7 +43,7 @@ export function connackHas(p: {
       // What the client does not report, the wire tap on its socket saw: the CONNACK that
       // came in just before this `up`. The exchange is judged either way; whether the client
       // shows CONNACK details to the application is a feature of its own (connack-properties).
-      const wire = p.who === "device" ? events.filter((w) => w.src === "wire" && w.kind === "packet" && w.dir === "down" && w.cmd === "connack" && w.t <= e.t).pop() : undefined;
+      const wire = p.who === "device" ? events.filter((w) => isWirePacket(w) && w.dir === "down" && w.cmd === "connack" && w.t <= e.t).pop() : undefined;
       const fromWire: string[] = [];
       let sp = e.session_present ?? e.sessionPresent;
       if (typeof sp !== "boolean" && wire && typeof wire.sessionPresent === "boolean") {

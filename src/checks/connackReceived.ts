@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { tapped } from "./wire.ts";
+import { isBroker, isDevice, isDeviceOp, isDeviceUp, isWirePacket } from "../timeline/is.ts";
 
 export const connackReceivedChecker = defineChecker({
   name: "connackReceived",
@@ -31,14 +32,14 @@ export function connackReceived(p: { nth?: number; sessionPresent?: boolean; rea
       const id = ctx.client.client_id;
       const upIdx: number[] = [];
       events.forEach((e, i) => {
-        if (e.src === "device" && e.kind === "up") upIdx.push(i);
+        if (isDeviceUp(e)) upIdx.push(i);
       });
       const n = p.nth ?? upIdx.length;
       const which = p.nth ? `connection ${p.nth}` : "the last connection";
       // The witness of what the broker answered: the wire tap's CONNACK, else the broker's log.
       const tap = tapped(events);
       const isBrokerConnack = (e: TimelineEvent) =>
-        tap ? e.src === "wire" && e.kind === "packet" && e.dir === "down" && e.cmd === "connack" : e.src === "broker" && e.kind === "connack" && e.client === id;
+        tap ? isWirePacket(e) && e.dir === "down" && e.cmd === "connack" : isBroker(e, "connack") && e.client === id;
       const spOf = (e: TimelineEvent) => (typeof e.sessionPresent === "boolean" ? e.sessionPresent : undefined);
       const rcOf = (e: TimelineEvent) => (typeof e.reason === "number" ? e.reason : typeof e.returnCode === "number" ? e.returnCode : typeof e.reasonCode === "number" ? e.reasonCode : undefined);
       const source = tap ? "the wire" : "the broker's log";
@@ -49,11 +50,11 @@ export function connackReceived(p: { nth?: number; sessionPresent?: boolean; rea
         const evidence: Evidence[] = [];
         for (const e of after) {
           if (isBrokerConnack(e)) evidence.push({ t: e.t, text: `the broker sent CONNACK (Session Present ${spOf(e) ? 1 : 0}, return code ${String(rcOf(e))})` });
-          if (e.src === "device" && e.kind === "ack" && e.ok === false) {
-            const op = events.find((o) => o.src === "device" && o.kind === "op" && o.id === e.id && o.device === e.device);
+          if (isDevice(e, "ack") && e.ok === false) {
+            const op = events.find((o) => isDeviceOp(o) && o.id === e.id && o.device === e.device);
             if (op?.op === "start") evidence.push({ t: e.t, text: `the client's connect failed: ${String(e.err ?? "")}` });
           }
-          if (e.src === "device" && (e.kind === "error" || (e.kind === "log" && /error|fail/i.test(String(e.line))))) evidence.push({ t: e.t, text: `client: ${String(e.msg ?? e.line)}` });
+          if (isDevice(e, "error") || (isDevice(e, "log") && /error|fail/i.test(String(e.line)))) evidence.push({ t: e.t, text: `client: ${String(e.msg ?? e.line)}` });
         }
         return { verdict: "fail", summary: `the device's ${which} never came up (${upIdx.length} connection(s))`, evidence: firstN(evidence) };
       }

@@ -2,6 +2,7 @@ import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
+import { isAckOf, isBroker, isDeviceOp, isWirePacket } from "../timeline/is.ts";
 
 /** mosquitto: "Sending CONNACK to <id or address> (<session present>, <return code>)". */
 const CONNACK = /^\d+: Sending CONNACK to (\S+) \((\d), (\d+)\)/;
@@ -30,27 +31,27 @@ export function connectNotSent(p: { graceMs?: number; guarantee?: string; name?:
     name: p.name ?? connectNotSentChecker.name,
     guarantee: p.guarantee ?? "the client refuses the connect itself: no CONNECT reaches the broker",
     judge(events) {
-      const starts = events.filter((e) => e.src === "device" && e.kind === "op" && e.op === "start");
+      const starts = events.filter((e) => isDeviceOp(e, "start"));
       const op = starts[starts.length - 1];
       if (!op) return { verdict: "unknown", summary: "no connect was asked for", evidence: [] };
-      const ack = events.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device);
+      const ack = events.find((e) => isAckOf(e, op));
       const until = (ack?.t ?? events[events.length - 1]!.t) + grace;
       const seen: Evidence[] = [];
       // The wire tap on the device's socket, when the run has one, is the exact witness.
       const tap = tapped(events);
       if (tap)
         for (const e of events)
-          if (e.t >= op.t && e.t <= until && e.src === "wire" && e.kind === "packet" && e.dir === "up" && e.cmd === "connect")
+          if (e.t >= op.t && e.t <= until && isWirePacket(e) && e.dir === "up" && e.cmd === "connect")
             seen.push({ t: e.t, text: `the client sent CONNECT at ${at(e.t)} (client id ${JSON.stringify(e.clientId)}, clean ${String(e.clean)})` });
       for (const e of tap ? [] : events) {
-        if (e.t < op.t || e.t > until || e.src !== "broker" || e.kind !== "log" || typeof e.line !== "string") continue;
+        if (e.t < op.t || e.t > until || !isBroker(e, "log") || typeof e.line !== "string") continue;
         const c = CONNACK.exec(e.line);
         if (c) seen.push({ t: e.t, text: `the broker answered a CONNECT at ${at(e.t)}: CONNACK to ${c[1]} (Session Present ${c[2]}, return code ${c[3]})` });
         else if (CONNECTED.test(e.line)) seen.push({ t: e.t, text: `the broker at ${at(e.t)}: ${e.line.replace(/^\d+: /, "")}` });
       }
       const answer = ack ? `answered at ${at(ack.t)}: ok ${String(ack.ok)}${ack.err ? ` (${String(ack.err)})` : ""}` : "never answered";
       if (seen.length) return { verdict: "fail", summary: `the client sent the CONNECT: ${seen[0]!.text}`, evidence: [{ t: op.t, text: `connect asked at ${at(op.t)}, ${answer}` }, ...seen] };
-      const logsConnections = events.some((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && CONNACK.test(e.line));
+      const logsConnections = events.some((e) => isBroker(e, "log") && typeof e.line === "string" && CONNACK.test(e.line));
       if (!logsConnections && !tap) return { verdict: "unknown", summary: "the broker's log does not show its CONNACKs", evidence: [] };
       return { verdict: "pass", summary: `no CONNECT reached the broker (the connect ${answer})`, evidence: [{ t: op.t, text: `connect asked at ${at(op.t)}, ${answer}; ${tap ? "no CONNECT on the wire" : "no CONNACK from the broker"} until ${at(until)}` }] };
     },

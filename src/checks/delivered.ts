@@ -3,6 +3,7 @@ import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { describe, differences, receiptsOf, receiverName, type Receiver, type ReceiptSpec } from "./receipts.ts";
+import { isAckOf, isDevice, isDeviceOp } from "../timeline/is.ts";
 
 export const deliveredChecker = defineChecker({
   name: "delivered",
@@ -59,11 +60,11 @@ export function delivered(want: ReceiptSpec & { to: Receiver; count?: number; gu
 function devicePublishesRefused(events: readonly TimelineEvent[], topic: string): Evidence[] {
   const out: Evidence[] = [];
   for (const op of events) {
-    if (op.src !== "device" || op.kind !== "op" || op.op !== "publish" || op.topic !== topic) continue;
-    const ack = events.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device && e.t >= op.t);
+    if (!isDeviceOp(op, "publish") || op.topic !== topic) continue;
+    const ack = events.find((e) => isAckOf(e, op) && e.t >= op.t);
     if (!ack || ack.ok !== false) continue;
     const err = typeof ack.err === "string" ? ack.err : "refused";
-    const raised = events.findLast((e) => e.src === "device" && e.kind === "error" && e.device === op.device && e.t >= op.t && e.t <= ack.t && e.msg === err);
+    const raised = events.findLast((e) => isDevice(e, "error") && e.device === op.device && e.t >= op.t && e.t <= ack.t && e.msg === err);
     const frame = typeof raised?.tb === "string" ? innermostFrame(raised.tb) : undefined;
     out.push({ t: ack.t, err, text: `the device's publish to ${topic} at ${at(op.t)} was answered at ${at(ack.t)}: ok false (${err})${frame ? `, raised at ${frame}` : ""}` });
   }

@@ -3,6 +3,7 @@ import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import type { CheckContext } from "./context.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
+import { isDeviceDown, isLab } from "../timeline/is.ts";
 
 /** Faults that leave the client's connection unusable: it must notice them. */
 export const OUTAGE_FAULTS = ["apLoss", "partition", "brokerFreeze", "brokerCrash", "brokerShutdown"];
@@ -34,9 +35,9 @@ export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
       const why = derivation(ctx);
       const spans = faultSpans(events).filter((f) => kinds.includes(f.fault));
       if (spans.length === 0) return { verdict: "unknown", summary: `no ${kinds.join("/")} fault in this run: no outage to notice`, evidence: [] };
-      const downs = events.filter((e) => e.src === "device" && e.kind === "down");
+      const downs = events.filter(isDeviceDown);
       // The device stops being watched when the lab stops it.
-      const watchedUntil = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? events.at(-1)?.t ?? 0;
+      const watchedUntil = events.find((e) => isLab(e, "device.stopping"))?.t ?? events.at(-1)?.t ?? 0;
       const evidence: Evidence[] = [];
       let failed = 0;
       let judged = 0;

@@ -1,6 +1,7 @@
 import { at } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
+import { isLab } from "../timeline/is.ts";
 
 export const expectationsMetChecker = defineChecker({
   name: "expectationsMet",
@@ -19,7 +20,7 @@ export function expectationsMet(): Check {
     name: expectationsMetChecker.name,
     guarantee: expectationsMetChecker.guarantee,
     judge(events) {
-      const failed = events.filter((e) => e.src === "lab" && e.kind === "expectation.failed");
+      const failed = events.filter((e) => isLab(e, "expectation.failed"));
       if (failed.length === 0) return { verdict: "pass", summary: "the scenario ran to its end", evidence: [] };
       return {
         verdict: "fail",

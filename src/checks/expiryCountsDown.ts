@@ -4,6 +4,7 @@ import type { Check } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
 import { sameWire } from "../mqtt/values.ts";
+import { isDeviceOp, isObserver, isPeer } from "../timeline/is.ts";
 
 export const expiryCountsDownChecker = defineChecker({
   name: "expiryCountsDown",
@@ -54,7 +55,7 @@ export function expiryCountsDown(p: { to: Receiver; topic: string; payload?: unk
 /** The latest publish (device op or peer publish) of topic/payload that set this expiry. */
 function publishOf(events: readonly TimelineEvent[], topic: string, payload: unknown, sent: number): TimelineEvent | undefined {
   return events.findLast((e) => {
-    const isPub = (e.src === "device" && e.kind === "op" && e.op === "publish") || (e.src === "peer" && e.kind === "publish") || (e.src === "observer" && e.kind === "publish");
+    const isPub = isDeviceOp(e, "publish") || isPeer(e, "publish") || isObserver(e, "publish");
     if (!isPub || e.topic !== topic) return false;
     if (payload !== undefined && !sameWire(e.payload, payload)) return false;
     return (e.props as Record<string, unknown> | undefined)?.messageExpiryInterval === sent;

@@ -1,4 +1,5 @@
 import type { TimelineEvent } from "../timeline/event.ts";
+import { isBroker, isDevice, isDeviceOp, isDeviceUp, isFault, isObserver, isPeer } from "../timeline/is.ts";
 
 /**
  * Views of a timeline that several checkers share: when the broker was down, when faults
@@ -19,9 +20,9 @@ export function brokerDownIntervals(events: readonly TimelineEvent[]): Interval[
     // The broker is back at the first proof that it answers: its own `ready` (the lab's probe
     // got a CONNACK), or any client's CONNACK after the exit — a client retrying every second
     // can beat the lab's probe, and the broker it reached can only be the new process.
-    const answered = e.kind === "ready" || e.kind === "connack" || (e.kind === "up" && (e.src === "device" || e.src === "observer" || e.src === "peer"));
-    if (e.src === "broker" && e.kind === "exit" && open === undefined) open = e.t;
-    else if (answered && open !== undefined && (e.src === "broker" || e.kind === "up")) {
+    const answered = e.kind === "ready" || e.kind === "connack" || isDeviceUp(e) || isObserver(e, "up") || isPeer(e, "up");
+    if (isBroker(e, "exit") && open === undefined) open = e.t;
+    else if (answered && open !== undefined && (isBroker(e) || e.kind === "up")) {
       out.push({ from: open, to: e.t });
       open = undefined;
     }
@@ -42,7 +43,7 @@ export function faultSpans(events: readonly TimelineEvent[]): FaultSpan[] {
   const open = new Map<string, FaultSpan>();
   const out: FaultSpan[] = [];
   for (const e of events) {
-    if (e.src !== "fault") continue;
+    if (!isFault(e)) continue;
     const id = String(e.id ?? e.fault);
     if (e.kind === "start") {
       const span = { fault: String(e.fault), from: e.t, to: Infinity, params: (e.params as Record<string, unknown>) ?? {} };
@@ -97,7 +98,7 @@ export function reconnects(events: readonly TimelineEvent[]): Reconnects {
     device: after("device", "up"),
     observer: after("observer", "up"),
     broker: after("broker", "ready"),
-    deviceEnds: events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit")).map((e) => e.t),
+    deviceEnds: events.filter((e) => isDevice(e, "down", "exit")).map((e) => e.t),
   };
 }
 
@@ -106,7 +107,7 @@ export function deviceDownIntervals(events: readonly TimelineEvent[]): Interval[
   const out: Interval[] = [];
   let open: number | undefined;
   for (const e of events) {
-    if (e.src !== "device") continue;
+    if (!isDevice(e)) continue;
     if (e.kind === "down" && open === undefined) open = e.t;
     if (e.kind === "up" && open !== undefined) {
       out.push({ from: open, to: e.t });
@@ -122,7 +123,7 @@ export function deviceUpAt(events: readonly TimelineEvent[], t: number): boolean
   let up = false;
   for (const e of events) {
     if (e.t >= t) break;
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down" || e.kind === "exit")) up = e.kind === "up";
+    if (isDevice(e, "up", "down", "exit")) up = e.kind === "up";
   }
   return up;
 }
@@ -132,12 +133,12 @@ export function deviceUpAt(events: readonly TimelineEvent[], t: number): boolean
  * the one after a power cycle). Its first connection follows clean_init, not clean.
  */
 export function isClientStart(e: TimelineEvent): boolean {
-  return e.src === "device" && e.kind === "op" && e.op === "start";
+  return isDeviceOp(e, "start");
 }
 
 /** Whether `e` ends or begins a device process (a power cycle kills it and starts a new one). */
 export function isDeviceBoundary(e: TimelineEvent): boolean {
-  return e.src === "device" && (e.kind === "exit" || e.kind === "hello");
+  return isDevice(e, "exit", "hello");
 }
 
 /**
@@ -147,7 +148,7 @@ export function isDeviceBoundary(e: TimelineEvent): boolean {
 export function clientComplaint(events: readonly TimelineEvent[], from: number, to: number): TimelineEvent | undefined {
   let found: TimelineEvent | undefined;
   for (const e of events) {
-    if (e.t < from || e.t > to || e.src !== "device") continue;
+    if (e.t < from || e.t > to || !isDevice(e)) continue;
     if ((e.kind === "log" && typeof e.line === "string" && /error|fail|refused|reset|exception|timed? ?out/i.test(e.line)) || e.kind === "error") found = e;
   }
   return found;

@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
+import { isWirePacket } from "../timeline/is.ts";
 
 export const inflightWithinChecker = defineChecker({
   name: "inflightWithin",
@@ -30,7 +31,7 @@ export function inflightWithin(p: { max: number; guarantee?: string; name?: stri
       let peakAt: TimelineEvent | undefined;
       let sent = 0;
       for (const e of events) {
-        if (e.src !== "wire" || e.kind !== "packet") continue;
+        if (!isWirePacket(e)) continue;
         const key = `${String(e.conn)}:${String(e.messageId)}`;
         if (e.dir === "down" && e.cmd === "publish" && Number(e.qos) > 0) {
           sent++;

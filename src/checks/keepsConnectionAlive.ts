@@ -3,6 +3,7 @@ import { sentByClient } from "./wire.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { connectionSpan } from "./staysConnected.ts";
+import { isBroker } from "../timeline/is.ts";
 
 export const keepsConnectionAliveChecker = defineChecker({
   name: "keepsConnectionAlive",
@@ -42,7 +43,7 @@ export function keepsConnectionAlive(p: { toleranceMs?: number; guarantee?: stri
       const spanText = `connected from ${at(upT)} to ${at(endT)} (${((endT - upT) / 1000).toFixed(1)} s, keepalive ${ctx.client.keepalive} s)`;
       if (!sent) return { verdict: "unknown", summary: `${spanText}; neither a wire tap nor the broker's log shows what the client sent`, evidence: [] };
       // From the client's CONNECT (the broker's CONNACK to it, else its up) to the end.
-      const connack = events.slice(0, first + 1).findLast((e) => e.src === "broker" && e.kind === "connack" && e.client === id);
+      const connack = events.slice(0, first + 1).findLast((e) => isBroker(e, "connack") && e.client === id);
       let last = connack?.t ?? upT;
       let longest = { from: last, to: last };
       const pings: { t: number }[] = [];

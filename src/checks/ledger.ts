@@ -1,6 +1,7 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import { seqOf, type Reconnects } from "./history.ts";
+import { isDevice, isDeviceMsg, isDeviceOp, isObserver, isObserverRecv } from "../timeline/is.ts";
 
 /**
  * Every application message of a run, from both ends: who sent it, when the sender was told
@@ -26,6 +27,12 @@ export interface LedgerEntry {
 
 const key = (topic: string, payload: string) => `${topic}\u0000${payload}`;
 
+/**
+ * A payload as the ledger holds it: text as it is; bytes that are not UTF-8, {"hex": …} on the
+ * timeline, by their JSON (so the device's and the observer's copies of one message match).
+ */
+const textOf = (payload: unknown): string => (typeof payload === "object" && payload !== null ? JSON.stringify(payload) : String(payload));
+
 export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   const byDeviceOp = new Map<number, LedgerEntry>();
@@ -44,11 +51,11 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
   };
 
   for (const e of events) {
-    if (e.src === "device" && e.kind === "op" && e.op === "publish") {
+    if (isDeviceOp(e, "publish")) {
       const entry: LedgerEntry = {
         dir: "up",
         topic: String(e.topic),
-        payload: String(e.payload),
+        payload: textOf(e.payload),
         seq: seqOf(e.payload),
         qos: Number(e.qos ?? 0),
         sentAt: e.t,
@@ -59,7 +66,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
       };
       byDeviceOp.set(Number(e.id), entry);
       add(entry);
-    } else if (e.src === "device" && e.kind === "ack") {
+    } else if (isDevice(e, "ack")) {
       const entry = byDeviceOp.get(Number(e.id));
       if (!entry) continue;
       if (e.ok === true) entry.ackedAt = e.t;
@@ -67,13 +74,13 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failedAt = e.t;
         entry.failure = String(e.err ?? "failed");
       }
-    } else if (e.src === "observer" && e.kind === "recv") {
-      byKey.up.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
-    } else if (e.src === "observer" && e.kind === "publish") {
+    } else if (isObserverRecv(e)) {
+      byKey.up.get(key(String(e.topic), textOf(e.payload)))?.deliveries.push(e.t);
+    } else if (isObserver(e, "publish")) {
       const entry: LedgerEntry = {
         dir: "down",
         topic: String(e.topic),
-        payload: String(e.payload),
+        payload: textOf(e.payload),
         seq: seqOf(e.payload),
         qos: Number(e.qos ?? 0),
         sentAt: e.t,
@@ -84,7 +91,7 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
       };
       byObserverId.set(Number(e.id), entry);
       add(entry);
-    } else if (e.src === "observer" && (e.kind === "puback" || e.kind === "publish.error")) {
+    } else if (isObserver(e, "puback", "publish.error")) {
       const entry = byObserverId.get(Number(e.id));
       if (!entry) continue;
       if (e.kind === "puback") entry.ackedAt = e.t;
@@ -92,8 +99,8 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         entry.failedAt = e.t;
         entry.failure = String(e.msg ?? "failed");
       }
-    } else if (e.src === "device" && e.kind === "msg") {
-      byKey.down.get(key(String(e.topic), String(e.payload)))?.deliveries.push(e.t);
+    } else if (isDeviceMsg(e)) {
+      byKey.down.get(key(String(e.topic), textOf(e.payload)))?.deliveries.push(e.t);
     }
   }
   for (const same of copies.values()) if (same.length > 1) shareDeliveries(same);

@@ -2,6 +2,7 @@ import { at } from "../timeline/event.ts";
 import type { Check, CheckResult } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { isDeviceBoundary } from "./history.ts";
+import { isDevice } from "../timeline/is.ts";
 
 interface QuietPoint {
   t: number;
@@ -36,7 +37,7 @@ export function memoryBounded(maxDropBytes?: number): Check {
     name: memoryBoundedChecker.name,
     guarantee: memoryBoundedChecker.guarantee,
     judge(events) {
-      const mems = events.filter((e) => e.src === "device" && e.kind === "mem" && typeof e.free === "number");
+      const mems = events.filter((e) => isDevice(e, "mem") && typeof e.free === "number");
       if (mems.length < 3) return { verdict: "unknown", summary: `${mems.length} free-heap reading(s) on the timeline: need at least 3`, evidence: [] };
       // The Node reference reports free = 0: a host process has no fixed heap to run out of.
       if (mems.every((e) => e.free === 0)) return { verdict: "unknown", summary: "the device reports no free heap (free = 0)", evidence: [] };
@@ -44,7 +45,7 @@ export function memoryBounded(maxDropBytes?: number): Check {
       let upAt: number | undefined;
       for (const e of events) {
         if (isDeviceBoundary(e) && lives.at(-1)!.length > 0) lives.push([]);
-        if (e.src !== "device") continue;
+        if (!isDevice(e)) continue;
         if (e.kind === "up") upAt = e.t;
         else if (e.kind === "down" || e.kind === "exit") upAt = undefined;
         else if (e.kind === "mem" && upAt !== undefined && typeof e.free === "number") {

@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { deviceDownIntervals, faultSpans } from "./history.ts";
+import { isDevice, isLab } from "../timeline/is.ts";
 
 export const noBusyLoopChecker = defineChecker({
   name: "noBusyLoop",
@@ -26,7 +27,7 @@ export function noBusyLoop(maxGapMs = 2000): Check {
     name: noBusyLoopChecker.name,
     guarantee: `heartbeat gaps ≤ ${maxGapMs} ms while the link is down: the client never starves the event loop`,
     judge(events) {
-      const beats = events.filter((e) => e.src === "device" && e.kind === "hb");
+      const beats = events.filter((e) => isDevice(e, "hb"));
       if (beats.length === 0) return { verdict: "unknown", summary: "no heartbeat from the device agent on the timeline", evidence: [] };
       const outages = [
         ...faultSpans(events).map((f) => ({ ...f, what: `${f.fault} was in effect` })),
@@ -34,11 +35,11 @@ export function noBusyLoop(maxGapMs = 2000): Check {
       ];
       if (outages.length === 0) return { verdict: "unknown", summary: "the link never went down: nothing to judge", evidence: [] };
       // A device exit closes the last gap of its process; the next process's beats start afresh.
-      const endAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? events.at(-1)!.t;
+      const endAt = events.find((e) => isLab(e, "device.stopping"))?.t ?? events.at(-1)!.t;
       const points: { t: number; dev?: number; beat: boolean }[] = [];
       for (const e of events) {
-        if (e.src === "device" && e.kind === "hb") points.push({ t: e.t, dev: deviceTicks(e), beat: true });
-        else if (e.src === "device" && e.kind === "exit" && e.t < endAt) points.push({ t: e.t, beat: false });
+        if (isDevice(e, "hb")) points.push({ t: e.t, dev: deviceTicks(e), beat: true });
+        else if (isDevice(e, "exit") && e.t < endAt) points.push({ t: e.t, beat: false });
       }
       if (endAt > points.at(-1)!.t) points.push({ t: endAt, beat: false });
       let worst: { from: number; to: number; gap: number; what: string } | undefined;

@@ -6,6 +6,7 @@ import { brokerDownIntervals, inside } from "./history.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
 import type { CheckContext } from "./context.ts";
 import { owedToDevice, sessionLostByBroker } from "./owed.ts";
+import { isBroker } from "../timeline/is.ts";
 
 /**
  * A durable broker saves after each change, but a SIGKILL can still land between a PUBACK
@@ -60,7 +61,7 @@ export function judgeAcknowledged(
     };
   }
   const down = brokerDownIntervals(events);
-  const crashes = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.how === "SIGKILL");
+  const crashes = events.filter((e) => isBroker(e, "exit") && e.how === "SIGKILL");
   const lost = acked.filter((m) => m.deliveries.length === 0);
   const evidence: Evidence[] = lost
     .map((m) => {

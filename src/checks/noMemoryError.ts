@@ -1,6 +1,7 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isDevice } from "../timeline/is.ts";
 
 /** What MicroPython says when the heap runs out: the exception, or the allocator's own words. */
 const OUT_OF_MEMORY = /MemoryError|memory allocation failed/;
@@ -29,13 +30,13 @@ export function noMemoryError(): Check {
     judge(events) {
       const evidence: Evidence[] = [];
       for (const e of events) {
-        if (e.src !== "device") continue;
+        if (!isDevice(e)) continue;
         const text = e.kind === "log" ? e.line : e.kind === "error" ? `${String(e.msg)} ${String(e.tb ?? "")}` : e.kind === "exit" ? String(e.tail ?? "") : undefined;
         if (typeof text === "string" && OUT_OF_MEMORY.test(text)) {
           evidence.push({ t: e.t, charged: "client", text: `out of heap at ${at(e.t)} (${e.kind}): ${text.trim().slice(0, 300)}` });
         }
       }
-      const mems = events.filter((e) => e.src === "device" && e.kind === "mem" && typeof e.free === "number" && e.free > 0);
+      const mems = events.filter((e) => isDevice(e, "mem") && typeof e.free === "number" && e.free > 0);
       const lowest = mems.reduce<(typeof mems)[number] | undefined>((lo, e) => (!lo || Number(e.free) < Number(lo.free) ? e : lo), undefined);
       const heap = lowest ? `lowest free heap ${String(lowest.free)} B at ${at(lowest.t)} of ${mems.length} reading(s)` : "the device reports no free heap";
       if (evidence.length) return { verdict: "fail", summary: `the client ran out of heap ${evidence.length} time(s) (${heap})`, evidence: firstN(evidence, 5) };

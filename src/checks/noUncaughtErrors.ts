@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isDevice, isLab } from "../timeline/is.ts";
 
 export const noUncaughtErrorsChecker = defineChecker({
   name: "noUncaughtErrors",
@@ -17,14 +18,14 @@ export const noUncaughtErrorsChecker = defineChecker({
  * (named, not judged). The root cause (cause.ts) prefers the first of `errors`.
  */
 export function clientErrors(events: readonly TimelineEvent[]): { errors: TimelineEvent[]; atStop: number[] } {
-  const stoppingAt = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
+  const stoppingAt = events.find((e) => isLab(e, "device.stopping"))?.t ?? Infinity;
   // A power cycle kills the device on purpose: the exit that follows it is the lab's doing.
-  const powerOffs = events.filter((e) => e.src === "lab" && e.kind === "device.power" && e.on === false).map((e) => e.t);
+  const powerOffs = events.filter((e) => isLab(e, "device.power") && e.on === false).map((e) => e.t);
   const expectedExit = (t: number) => powerOffs.some((p) => t >= p && t - p < 5000);
   const errors: TimelineEvent[] = [];
   const atStop: number[] = [];
   for (const e of events) {
-    if (e.src !== "device") continue;
+    if (!isDevice(e)) continue;
     if (e.kind === "error") errors.push(e);
     else if (isTracebackStart(e)) {
       if (e.t >= stoppingAt) atStop.push(e.t);
@@ -40,7 +41,7 @@ export const isTracebackStart = (e: TimelineEvent): boolean => e.kind === "log" 
 /** The device's log lines from a traceback's first line on (at most `n`): the traceback itself. */
 export function tracebackLines(events: readonly TimelineEvent[], start: TimelineEvent, n = 8): string[] {
   return events
-    .filter((x) => x.src === "device" && x.kind === "log" && x.t >= start.t)
+    .filter((x) => isDevice(x, "log") && x.t >= start.t)
     .slice(0, n)
     .map((x) => (x.line === undefined || x.line === null ? "" : String(x.line)));
 }

@@ -1,6 +1,7 @@
 import type { Check } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { describe, receiptsOf, receiverName, type Receiver } from "./receipts.ts";
+import { isLab } from "../timeline/is.ts";
 
 export const notDeliveredChecker = defineChecker({
   name: "notDelivered",
@@ -23,8 +24,8 @@ export function notDelivered(p: { to: Receiver; topic: string; payload?: unknown
     name: p.name ?? notDeliveredChecker.name,
     guarantee: p.guarantee ?? `${who} never receives ${p.topic}`,
     judge(events) {
-      const ended = events.some((e) => e.src === "lab" && e.kind === "scenario.end");
-      const stopped = events.some((e) => e.src === "lab" && (e.kind === "expectation.failed" || e.kind === "error"));
+      const ended = events.some((e) => isLab(e, "scenario.end"));
+      const stopped = events.some((e) => isLab(e, "expectation.failed", "error"));
       const hits = receiptsOf(events, p.to).filter(
         (r) => (p.topicPrefix ? r.topic.startsWith(p.topic) : r.topic === p.topic) && (p.payload === undefined || JSON.stringify(r.payload) === JSON.stringify(p.payload)),
       );

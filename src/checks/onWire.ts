@@ -3,6 +3,7 @@ import type { Check } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { sameWire } from "../mqtt/values.ts";
 import { tapped } from "./wire.ts";
+import { isLab, isWirePacket } from "../timeline/is.ts";
 
 /**
  * Whether `want` holds in `got`: objects by the fields `want` names (recursively, so
@@ -40,8 +41,8 @@ export function onWire(p: { dir: "up" | "down"; cmd: string; where?: Record<stri
     guarantee: p.guarantee ?? `${p.absent ? "never on the wire" : "on the wire"} (${dirWord}): ${p.what}`,
     judge(events) {
       if (!tapped(events)) return { verdict: "unknown", summary: "the run has no wire tap record", evidence: [] };
-      const stopping = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
-      const same = events.filter((e: TimelineEvent) => e.src === "wire" && e.kind === "packet" && e.dir === p.dir && e.cmd === p.cmd);
+      const stopping = events.find((e) => isLab(e, "device.stopping"))?.t ?? Infinity;
+      const same = events.filter((e: TimelineEvent) => isWirePacket(e) && e.dir === p.dir && e.cmd === p.cmd);
       const hits = same.filter((e) => wireMatches(e, p.where ?? {}));
       const show = (e: TimelineEvent) => {
         const { t, src: _s, kind: _k, dir: _d, ...rest } = e;
@@ -49,7 +50,7 @@ export function onWire(p: { dir: "up" | "down"; cmd: string; where?: Record<stri
       };
       if (p.absent) {
         if (hits.length) return { verdict: "fail", summary: `on the wire (${dirWord}), which must not be: ${p.what}`, evidence: firstN(hits.map(show)) };
-        const ended = events.some((e) => e.src === "lab" && e.kind === "scenario.end");
+        const ended = events.some((e) => isLab(e, "scenario.end"));
         if (!ended || stopping === Infinity) return { verdict: "unknown", summary: "the run did not get to its end, so absence proves nothing", evidence: [] };
         return { verdict: "pass", summary: `never on the wire (${dirWord}): ${p.what} (${same.length} ${p.cmd.toUpperCase()} packet(s) seen)`, evidence: [] };
       }

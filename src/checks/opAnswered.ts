@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
+import { isAckOf, isDeviceOp } from "../timeline/is.ts";
 
 export const opAnsweredChecker = defineChecker({
   name: "opAnswered",
@@ -21,10 +22,10 @@ export function opAnswered(p: { op: "publish" | "subscribe" | "unsubscribe" | "d
     name: p.name ?? opAnsweredChecker.name,
     guarantee: p.guarantee ?? `the client answers ${p.op} as the spec requires`,
     judge(events) {
-      const ops = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === p.op && (p.topic === undefined || e.topic === p.topic));
+      const ops = events.filter((e: TimelineEvent) => isDeviceOp(e) && e.op === p.op && (p.topic === undefined || e.topic === p.topic));
       if (!ops.length) return { verdict: "unknown", summary: `no ${p.op}${p.topic ? ` on ${p.topic}` : ""} was issued`, evidence: [] };
       const op = ops[ops.length - 1]!;
-      const ack = events.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device);
+      const ack = events.find((e) => isAckOf(e, op));
       if (!ack) return { verdict: "fail", summary: `${p.op}${p.topic ? ` ${p.topic}` : ""} issued at ${at(op.t)} was never answered`, evidence: [{ t: op.t, text: `op ${String(op.id)} unanswered` }] };
       const d: string[] = [];
       if (p.ok !== undefined && ack.ok !== p.ok) d.push(`${ack.ok ? "accepted" : `refused (${String(ack.err ?? "")})`}, wanted ${p.ok ? "accepted" : "refused"}`);

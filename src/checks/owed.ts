@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { CheckContext } from "./context.ts";
 import type { LedgerEntry } from "./ledger.ts";
 import { faultSpans } from "./history.ts";
+import { isBroker, isDevice, isDeviceUp, isLab, isObserver } from "../timeline/is.ts";
 
 /**
  * Which observer→device messages the broker owed the device. MQTT delivers a message to the
@@ -14,7 +15,7 @@ export type Owed = { owed: true } | { owed: false; why: string };
 export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], ctx: CheckContext): Owed {
   if (m.dir === "up") return owedToObserver(m, events);
   if (m.dir !== "down") return { owed: true };
-  const subs = events.filter((e) => e.src === "device" && e.kind === "subscribed" && e.topic === m.topic);
+  const subs = events.filter((e) => isDevice(e, "subscribed") && e.topic === m.topic);
   const first = subs[0];
   // The broker took the message somewhere between the observer's send and its PUBACK; only a
   // subscription confirmed before the send is certainly in place.
@@ -27,7 +28,7 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   // CONNACK: an `up` with session_present false is the same fact, seen from the device.
   const hasBrokerWord = events.some((e) => isDeviceConnack(e, ctx));
   const birth = events
-    .filter((e) => (hasBrokerWord ? isDeviceConnack(e, ctx) && e.sessionPresent === false : e.src === "device" && e.kind === "up" && e.session_present === false) && e.t <= m.sentAt)
+    .filter((e) => (hasBrokerWord ? isDeviceConnack(e, ctx) && e.sessionPresent === false : isDeviceUp(e) && e.session_present === false) && e.t <= m.sentAt)
     .pop();
   if (birth && !subs.some((s) => s.t > birth.t && s.t <= m.sentAt)) {
     const renewed = subs.find((s) => s.t > birth.t);
@@ -41,7 +42,7 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   if (!keptSession(events, ctx, m.sentAt)) {
     // Without a kept session, a subscription lasts one connection: owed only while the
     // device was up and subscribed again since its last outage.
-    const lastDown = events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t <= (m.ackedAt ?? m.sentAt)).pop();
+    const lastDown = events.filter((e) => isDevice(e, "down", "exit") && e.t <= (m.ackedAt ?? m.sentAt)).pop();
     if (lastDown) {
       const resub = subs.find((s) => s.t > lastDown.t);
       if (!resub || resub.t > m.sentAt) {
@@ -55,7 +56,7 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
     // sends until either end gives up), or it ended within one response time of the send
     // (the time the client allows for an answer). A message left undelivered on a healthy
     // connection that lived on stays owed: the client had it and dropped it.
-    const ended = events.find((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit") && e.t >= m.sentAt);
+    const ended = events.find((e) => isDevice(e, "down", "exit") && e.t >= m.sentAt);
     if (ended && !m.deliveries.some((d) => d <= ended.t)) {
       const fault = faultSpans(events).find((f) => f.from <= ended.t && f.to >= m.sentAt);
       if (fault || ended.t - m.sentAt <= ctx.client.response_time * 1000) {
@@ -77,11 +78,11 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
  * no subscriber to go to (§3.3.4) — the broker's loss of the session, never the client's.
  */
 export function owedToObserver(m: LedgerEntry, events: readonly TimelineEvent[]): Owed {
-  const exit = events.filter((e) => e.src === "broker" && e.kind === "exit" && e.t <= m.sentAt).pop();
+  const exit = events.filter((e) => isBroker(e, "exit") && e.t <= m.sentAt).pop();
   if (!exit) return { owed: true };
-  const up = events.find((e) => e.src === "observer" && e.kind === "up" && e.t > exit.t);
+  const up = events.find((e) => isObserver(e, "up") && e.t > exit.t);
   if (!up || up.sessionPresent !== false) return { owed: true }; // the broker kept its session
-  const resub = events.find((e) => e.src === "observer" && e.kind === "subscribed" && e.t > up.t);
+  const resub = events.find((e) => isObserver(e, "subscribed") && e.t > up.t);
   // Taken by the broker after its exit and before the observer's subscription was back.
   if (resub && resub.t <= m.sentAt) return { owed: true };
   return {
@@ -98,14 +99,14 @@ export function owedToObserver(m: LedgerEntry, events: readonly TimelineEvent[])
  * configuration is all there is.
  */
 function isDeviceConnack(e: TimelineEvent, ctx: CheckContext): boolean {
-  return e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id;
+  return isBroker(e, "connack") && e.client === ctx.client.client_id;
 }
 
 export function keptSession(events: readonly TimelineEvent[], ctx: CheckContext, t: number): boolean {
   let last: TimelineEvent | undefined;
   for (const e of events) {
     if (e.t > t) break;
-    if (e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id) last = e;
+    if (isBroker(e, "connack") && e.client === ctx.client.client_id) last = e;
   }
   if (ctx.protocol === "5") return ctx.client.session_expiry > 0;
   if (last) return last.cleanStart === false;
@@ -121,8 +122,7 @@ export function sessionLostByBroker(m: LedgerEntry, events: readonly TimelineEve
   if (m.dir !== "down" || m.ackedAt === undefined) return undefined;
   return events.find(
     (e) =>
-      e.src === "broker" &&
-      e.kind === "connack" &&
+      isBroker(e, "connack") &&
       e.client === ctx.client.client_id &&
       e.cleanStart === false &&
       e.sessionPresent === false &&
@@ -147,18 +147,18 @@ export function wipedByCleanStart(m: LedgerEntry, events: readonly TimelineEvent
   let away: TimelineEvent | undefined;
   for (const e of events) {
     if (e.t > m.sentAt) break;
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down" || e.kind === "exit")) away = e.kind === "up" ? undefined : e;
-    else if (e.src === "lab" && e.kind === "device.power" && e.on === false) away = e;
+    if (isDevice(e, "up", "down", "exit")) away = e.kind === "up" ? undefined : e;
+    else if (isLab(e, "device.power") && e.on === false) away = e;
   }
   if (!away) return undefined;
-  const mine = (e: TimelineEvent) => e.src === "broker" && e.kind === "connack" && e.client === ctx.client.client_id;
-  const awayText = away.src === "lab" ? `powered off at ${at(away.t)}` : `${away.kind === "exit" ? "gone" : "down"} since ${at(away.t)}`;
+  const mine = (e: TimelineEvent) => isBroker(e, "connack") && e.client === ctx.client.client_id;
+  const awayText = isLab(away) ? `powered off at ${at(away.t)}` : `${away.kind === "exit" ? "gone" : "down"} since ${at(away.t)}`;
   if (events.some(mine)) {
     const next = events.find((e) => e.t > m.sentAt && mine(e));
     if (next?.cleanStart !== true) return undefined;
     return `published at ${at(m.sentAt)} while the device was ${awayText}; its next connection (${at(next.t)}) started clean, which discards the session (MQTT §3.1.2.4)`;
   }
-  const powerOn = events.find((e) => e.t > m.sentAt && e.src === "lab" && e.kind === "device.power" && e.on === true);
+  const powerOn = events.find((e) => e.t > m.sentAt && isLab(e, "device.power") && e.on === true);
   if (!powerOn) return undefined;
   const overrides = (powerOn.overrides ?? {}) as { clean_init?: unknown };
   const cleanInit = typeof overrides.clean_init === "boolean" ? overrides.clean_init : ctx.client.clean_init;

@@ -1,5 +1,6 @@
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
+import { isPeer } from "../timeline/is.ts";
 
 export const peerRefusedChecker = defineChecker({
   name: "peerRefused",
@@ -22,7 +23,7 @@ export function peerRefused(p: { peer: string; codes: number[]; closedOk?: boole
     name: p.name ?? peerRefusedChecker.name,
     guarantee: p.guarantee ?? `the broker refuses peer ${p.peer} with return code ${codes}`,
     judge(events) {
-      const mine = events.filter((e) => e.src === "peer" && e.peer === p.peer && (e.kind === "up" || e.kind === "refused"));
+      const mine = events.filter((e) => isPeer(e, "up", "refused") && e.peer === p.peer);
       if (!mine.length) return { verdict: "unknown", summary: `peer ${p.peer} never tried to connect`, evidence: [] };
       const e = mine[0]!;
       if (e.kind === "up") return { verdict: "fail", summary: `the broker accepted peer ${p.peer}`, evidence: [{ t: e.t, text: `CONNACK return code ${String(e.reasonCode ?? 0)}, Session Present ${String(e.sessionPresent)}` }] };

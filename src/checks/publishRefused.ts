@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
+import { isAckOf, isDevice, isDeviceOp, isLab } from "../timeline/is.ts";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 
@@ -27,14 +28,14 @@ export function publishRefused(p: { topic: string; reasons: number[]; closeAllow
     name: p.name ?? publishRefusedChecker.name,
     guarantee: p.guarantee ?? `the broker refuses the device's publish on ${p.topic} (${codes}) and the client reports it`,
     judge(events) {
-      const op = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === p.topic);
+      const op = events.findLast((e: TimelineEvent) => isDeviceOp(e, "publish") && e.topic === p.topic);
       if (!op) return { verdict: "unknown", summary: `no publish on ${p.topic} was issued`, evidence: [] };
       // Until the lab stops the device: its own stop is no refusal.
-      const stopping = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
+      const stopping = events.find((e) => isLab(e, "device.stopping"))?.t ?? Infinity;
       const after = events.filter((e) => e.t >= op.t && (e.t < stopping || (e.kind === "ack" && e.id === op.id)));
-      const ack = after.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device);
-      const dis = after.find((e) => e.src === "device" && e.kind === "disconnected");
-      const down = after.find((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit"));
+      const ack = after.find((e) => isAckOf(e, op));
+      const dis = after.find((e) => isDevice(e, "disconnected"));
+      const down = after.find((e) => isDevice(e, "down", "exit"));
       const seen: { t: number; text: string }[] = [{ t: op.t, text: `publish ${p.topic} issued at ${at(op.t)}` }];
       if (ack) seen.push({ t: ack.t, text: `answered at ${at(ack.t)}: ok ${String(ack.ok)}${ack.err ? ` (${String(ack.err)})` : ""}${typeof ack.reason === "number" ? `, reason ${hex(ack.reason)}` : ""}` });
       if (dis) seen.push({ t: dis.t, text: `server DISCONNECT reason ${typeof dis.reason === "number" ? hex(dis.reason) : String(dis.reason)} at ${at(dis.t)}` });

@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { tapped } from "./wire.ts";
+import { isAckOf, isDeviceOp, isWirePacket } from "../timeline/is.ts";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 
@@ -26,13 +27,13 @@ export function reasonReported(p: { topic: string; exercised: number[]; guarante
     name: p.name ?? reasonReportedChecker.name,
     guarantee: p.guarantee ?? `MQTT 5 §3.4.2.1: the client reports the PUBACK reason code (${p.exercised.map(hex).join("/")}) the broker sent for its publish on ${p.topic}`,
     judge(events) {
-      const op = events.findLast((e: TimelineEvent) => e.src === "device" && e.kind === "op" && e.op === "publish" && e.topic === p.topic);
+      const op = events.findLast((e: TimelineEvent) => isDeviceOp(e, "publish") && e.topic === p.topic);
       if (!op) return { verdict: "unknown", summary: `no publish on ${p.topic} was issued`, evidence: [] };
       if (!tapped(events)) return { verdict: "unknown", summary: "the run has no wire tap record: what the broker sent is not known", evidence: [] };
-      const ack = events.find((e) => e.src === "device" && e.kind === "ack" && e.id === op.id && e.device === op.device);
-      const sent = events.filter((e) => e.src === "wire" && e.kind === "packet" && e.dir === "up" && e.cmd === "publish" && e.topic === p.topic && e.t >= op.t);
+      const ack = events.find((e) => isAckOf(e, op));
+      const sent = events.filter((e) => isWirePacket(e) && e.dir === "up" && e.cmd === "publish" && e.topic === p.topic && e.t >= op.t);
       const pub = sent[0];
-      const puback = pub && events.find((e) => e.src === "wire" && e.kind === "packet" && e.dir === "down" && e.cmd === "puback" && e.conn === pub.conn && e.messageId === pub.messageId && e.t >= pub.t);
+      const puback = pub && events.find((e) => isWirePacket(e) && e.dir === "down" && e.cmd === "puback" && e.conn === pub.conn && e.messageId === pub.messageId && e.t >= pub.t);
       if (!pub || !puback) return { verdict: "unknown", summary: `no PUBLISH on ${p.topic} and its PUBACK on the wire`, evidence: [] };
       const rc = typeof puback.reasonCode === "number" ? puback.reasonCode : 0;
       const ev = [

@@ -1,6 +1,7 @@
 import type { TimelineEvent } from "../timeline/event.ts";
 import { at } from "../timeline/event.ts";
 import { sameWire } from "../mqtt/values.ts";
+import { isDeviceMsg, isObserverRecv, isPeer } from "../timeline/is.ts";
 
 /**
  * Who received a message, as compliance checks name it: the device under test, the observer,
@@ -21,7 +22,7 @@ export interface Receipt {
 
 export function receiptsOf(events: readonly TimelineEvent[], to: Receiver): Receipt[] {
   const mine = (e: TimelineEvent) =>
-    to === "device" ? e.src === "device" && e.kind === "msg" : to === "observer" ? e.src === "observer" && e.kind === "recv" : e.src === "peer" && e.kind === "recv" && e.peer === to.slice(5);
+    to === "device" ? isDeviceMsg(e) : to === "observer" ? isObserverRecv(e) : isPeer(e, "recv") && e.peer === to.slice(5);
   return events.filter(mine).map((e) => ({
     t: e.t,
     topic: String(e.topic),

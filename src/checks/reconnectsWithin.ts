@@ -2,6 +2,7 @@ import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { clientComplaint, faultSpans, quoteComplaint } from "./history.ts";
+import { isDevice, isDeviceUp } from "../timeline/is.ts";
 
 export const reconnectsWithinChecker = defineChecker({
   name: "reconnectsWithin",
@@ -25,8 +26,8 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
       const reason = why ?? `2 × (reconnect cycle ${ctx.bounds.reconnectCycleMs} ms)`;
       const spans = faultSpans(events);
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault in this run: nothing to reconnect from", evidence: [] };
-      const ups = events.filter((e) => e.src === "device" && e.kind === "up");
-      const downs = events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit"));
+      const ups = events.filter(isDeviceUp);
+      const downs = events.filter((e) => isDevice(e, "down", "exit"));
       let judged = 0;
       const evidence: Evidence[] = [];
       let failed = false;

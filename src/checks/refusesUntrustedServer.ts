@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isBroker, isDevice, isDeviceOp, isDeviceUp, isLab } from "../timeline/is.ts";
 
 export const refusesUntrustedServerChecker = defineChecker({
   name: "refusesUntrustedServer",
@@ -16,7 +17,7 @@ export const UNTRUSTED_MARK = "tls.untrusted";
 export const UNTRUSTED_END = "tls.untrusted.end";
 
 /** mosquitto's log, without its time prefix. */
-const line = (e: TimelineEvent): string | undefined => (e.src === "broker" && e.kind === "log" && typeof e.line === "string" ? e.line.replace(/^\d+: /, "") : undefined);
+const line = (e: TimelineEvent): string | undefined => (isBroker(e, "log") && typeof e.line === "string" ? e.line.replace(/^\d+: /, "") : undefined);
 /** mosquitto: a TLS handshake it gave up on ("Client connection from 127.0.0.1 failed: error:0A000418:SSL routines::tlsv1 alert unknown ca."). */
 const HANDSHAKE_FAILED = /^Client connection from (\S+) failed: (.*)$/;
 /** mosquitto: a socket accepted (for TLS: once the handshake is done on its side). */
@@ -50,18 +51,18 @@ export function refusesUntrustedServer(p: { guarantee?: string; name?: string } 
     guarantee:
       p.guarantee ?? refusesUntrustedServerChecker.guarantee,
     judge(events, ctx) {
-      const m = events.findIndex((e) => e.src === "lab" && e.kind === UNTRUSTED_MARK);
+      const m = events.findIndex((e) => isLab(e, UNTRUSTED_MARK));
       if (m < 0) return { verdict: "unknown", summary: "the run never started the client with an untrusted CA (no tls.untrusted mark)", evidence: [] };
       const mark = events[m]!;
       const withinMs = typeof mark.withinMs === "number" ? mark.withinMs : ctx.bounds.connectMs;
       const given = typeof mark.ca === "string" ? mark.ca : "an unrelated CA";
-      const s = events.findIndex((e, i) => i > m && e.src === "device" && e.kind === "op" && e.op === "start");
+      const s = events.findIndex((e, i) => i > m && isDeviceOp(e, "start"));
       if (s < 0) return { verdict: "unknown", summary: `the client was never started with ${given} (no start after the mark at ${at(mark.t)})`, evidence: [] };
       const start = events[s]!;
       const after = events.slice(s + 1);
       const id = ctx.client.client_id;
       const tlsPort = typeof mark.tlsPort === "number" ? mark.tlsPort : undefined;
-      const ack = after.find((e) => e.src === "device" && e.kind === "ack" && e.id === start.id && (start.device === undefined || e.device === start.device));
+      const ack = after.find((e) => isDevice(e, "ack") && e.id === start.id && (start.device === undefined || e.device === start.device));
       const head: Evidence = {
         t: start.t,
         text: `at ${at(start.t)} the client was started with ${given}${typeof mark.serverIssuer === "string" ? `; the server's certificate was signed by ${mark.serverIssuer}` : ""}`,
@@ -70,9 +71,9 @@ export function refusesUntrustedServer(p: { guarantee?: string; name?: string } 
       // What says the client accepted the server.
       const accepted: Evidence[] = [];
       for (const e of after) {
-        if (e.src === "device" && e.kind === "up") accepted.push({ t: e.t, text: `the client reported up at ${at(e.t)}` });
+        if (isDeviceUp(e)) accepted.push({ t: e.t, text: `the client reported up at ${at(e.t)}` });
         if (e === ack && e.ok === true) accepted.push({ t: e.t, text: `its start was answered ok at ${at(e.t)}: it says it is connected` });
-        if (e.src === "broker" && e.kind === "connack" && e.client === id)
+        if (isBroker(e, "connack") && e.client === id)
           accepted.push({ t: e.t, text: `the broker sent it a CONNACK at ${at(e.t)} (Session Present ${e.sessionPresent ? 1 : 0}, code ${String(e.reason)})` });
         const l = line(e);
         const c = l ? CONNECTED.exec(l) : null;
@@ -86,7 +87,7 @@ export function refusesUntrustedServer(p: { guarantee?: string; name?: string } 
         };
 
       // How long the run watched; the end mark, else the run's last event.
-      const end = after.find((e) => e.src === "lab" && e.kind === UNTRUSTED_END) ?? events[events.length - 1]!;
+      const end = after.find((e) => isLab(e, UNTRUSTED_END)) ?? events[events.length - 1]!;
       const watched = end.t - start.t;
       if (watched < withinMs)
         return { verdict: "unknown", summary: `no CONNACK, but the run watched only ${Math.round(watched)} ms of the ${withinMs} ms bound after the start at ${at(start.t)}`, evidence: [head] };
@@ -122,8 +123,8 @@ export function refusesUntrustedServer(p: { guarantee?: string; name?: string } 
       const client: Evidence[] = [];
       if (ack && ack.ok === false) client.push({ t: ack.t, text: `its start was answered at ${at(ack.t)}: ok false (${String(ack.err ?? "no reason")})`, said: ack.err });
       for (const e of after) {
-        if (e.src === "device" && e.kind === "error") client.push({ t: e.t, text: `the client raised at ${at(e.t)}: ${String(e.msg)}`, said: e.msg });
-        if (e.src === "device" && e.kind === "log" && typeof e.line === "string" && WORDS.test(e.line))
+        if (isDevice(e, "error")) client.push({ t: e.t, text: `the client raised at ${at(e.t)}: ${String(e.msg)}`, said: e.msg });
+        if (isDevice(e, "log") && typeof e.line === "string" && WORDS.test(e.line))
           client.push({ t: e.t, text: `the client logged at ${at(e.t)}: ${e.line}`, said: e.line });
       }
       const tried = broker.length > 0 || client.length > 0;

@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isDevice, isDeviceDown, isLab } from "../timeline/is.ts";
 
 export const serverDisconnectedChecker = defineChecker({
   name: "serverDisconnected",
@@ -24,9 +25,9 @@ export function serverDisconnected(p: { reason: number; guarantee?: string; name
     guarantee: p.guarantee ?? `MQTT 5 §3.14.2.1: the client reports the server's DISCONNECT with reason ${hex}`,
     judge(events) {
       // Until the lab stops the device: its own stop is no disconnection.
-      const stopping = events.find((e) => e.src === "lab" && e.kind === "device.stopping")?.t ?? Infinity;
-      const dis = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "disconnected" && e.t < stopping);
-      const downs = events.filter((e: TimelineEvent) => e.src === "device" && e.kind === "down" && e.t < stopping);
+      const stopping = events.find((e) => isLab(e, "device.stopping"))?.t ?? Infinity;
+      const dis = events.filter((e: TimelineEvent) => isDevice(e, "disconnected") && e.t < stopping);
+      const downs = events.filter((e: TimelineEvent) => isDeviceDown(e) && e.t < stopping);
       const ev = firstN([
         ...dis.map((e) => ({ t: e.t, text: `device reported DISCONNECT reason ${typeof e.reason === "number" ? `0x${e.reason.toString(16)}` : String(e.reason)}${e.props ? ` props ${JSON.stringify(e.props)}` : ""} at ${at(e.t)}` })),
         ...downs.map((e) => ({ t: e.t, text: `device down at ${at(e.t)}` })),

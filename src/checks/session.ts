@@ -3,6 +3,7 @@ import type { Check, CheckResult, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import type { ClientConfig } from "../mqtt/client.ts";
 import { isClientStart } from "./history.ts";
+import { isBroker, isDeviceUp } from "../timeline/is.ts";
 
 /**
  * MQTT 3.1.1 §3.1.2.4 / §3.2.2.2 and v5 §3.1.2.4, §3.1.2.11.2, §3.2.2.1.1: the CONNACK's
@@ -41,13 +42,13 @@ function laterConnections(events: readonly TimelineEvent[], clientId: string): R
   let ups = 0;
   for (const e of events) {
     if (isClientStart(e)) restarted = prevUp !== undefined;
-    if (e.src !== "device" || e.kind !== "up") continue;
+    if (!isDeviceUp(e)) continue;
     ups++;
     // The adapter's word, else the broker's own CONNACK for this client (mosquitto logs it).
     const present = typeof e.session_present === "boolean" ? e.session_present : brokerSaid(events, clientId, prevUp ?? -1, e.t);
     if (prevUp !== undefined && present !== undefined) {
       const from = prevUp;
-      const exits = events.filter((x) => x.src === "broker" && x.kind === "exit" && x.t > from && x.t < e.t);
+      const exits = events.filter((x) => isBroker(x, "exit") && x.t > from && x.t < e.t);
       out.push({ t: e.t, prevUp: from, present, restarted, exits });
     }
     prevUp = e.t;
@@ -62,14 +63,14 @@ function brokerSaid(events: readonly TimelineEvent[], clientId: string, after: n
   let found: boolean | undefined;
   for (const x of events) {
     if (x.t > upTo) break;
-    if (x.t > after && x.src === "broker" && x.kind === "connack" && x.client === clientId) found = x.sessionPresent === true;
+    if (x.t > after && isBroker(x, "connack") && x.client === clientId) found = x.sessionPresent === true;
   }
   return found;
 }
 
 /** The broker's CONNACK log for the connection that came up at `prevUp` says it began clean. */
 function previousWasClean(events: readonly TimelineEvent[], clientId: string, prevUp: number): boolean {
-  const connack = events.filter((x) => x.src === "broker" && x.kind === "connack" && x.client === clientId && x.t <= prevUp).pop();
+  const connack = events.filter((x) => isBroker(x, "connack") && x.client === clientId && x.t <= prevUp).pop();
   return connack?.cleanStart === true;
 }
 

@@ -1,6 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
+import { isBroker, isDevice, isDeviceUp, isLab } from "../timeline/is.ts";
 
 /** mosquitto's words when it ends a client's connection itself. */
 const BROKER_CLOSED = [/^\d+: Client (\S+) has exceeded timeout, disconnecting\./, /^\d+: Client (\S+) disconnected due to (.+)\.$/];
@@ -13,16 +14,16 @@ const BROKER_CLOSED = [/^\d+: Client (\S+) has exceeded timeout, disconnecting\.
  * keepsConnectionAlive.
  */
 export function connectionSpan(events: readonly TimelineEvent[], clientId: string): { first: number; end: number; ended: boolean; broken: Evidence[] } | undefined {
-  const first = events.findIndex((e) => e.src === "device" && e.kind === "up");
+  const first = events.findIndex(isDeviceUp);
   if (first < 0) return undefined;
-  let end = events.findIndex((e, i) => i > first && e.src === "lab" && e.kind === "device.stopping");
+  let end = events.findIndex((e, i) => i > first && isLab(e, "device.stopping"));
   const ended = end >= 0;
   if (!ended) end = events.length;
   const broken: Evidence[] = [];
   for (const e of events.slice(first + 1, end)) {
-    if (e.src === "device" && (e.kind === "down" || e.kind === "exit")) broken.push({ t: e.t, text: `the client reported ${e.kind} at ${at(e.t)}` });
-    if (e.src === "device" && e.kind === "up") broken.push({ t: e.t, text: `the client connected again at ${at(e.t)}` });
-    if (e.src === "broker" && e.kind === "log" && typeof e.line === "string") {
+    if (isDevice(e, "down", "exit")) broken.push({ t: e.t, text: `the client reported ${e.kind} at ${at(e.t)}` });
+    if (isDeviceUp(e)) broken.push({ t: e.t, text: `the client connected again at ${at(e.t)}` });
+    if (isBroker(e, "log") && typeof e.line === "string") {
       for (const re of BROKER_CLOSED) {
         const m = re.exec(e.line);
         if (m && m[1] === clientId) broken.push({ t: e.t, text: `the broker at ${at(e.t)}: ${e.line.replace(/^\d+: /, "")}` });

@@ -3,6 +3,7 @@ import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, nameOf } from "./ledger.ts";
 import { topicMatches } from "./subscriptionsSurvive.ts";
+import { isDevice, isDeviceOp, isDeviceUp } from "../timeline/is.ts";
 
 export const subscriptionRequestedWorksChecker = defineChecker({
   name: "subscriptionRequestedWorks",
@@ -32,10 +33,10 @@ export function subscriptionRequestedWorks(filter = "#"): Check {
       const ops = new Map<unknown, TimelineEvent>();
       const answers: { op: TimelineEvent; ack: TimelineEvent | undefined }[] = [];
       for (const e of events) {
-        if (e.src === "device" && e.kind === "op" && e.op === "subscribe" && topicMatches(filter, String(e.topic))) {
+        if (isDeviceOp(e, "subscribe") && topicMatches(filter, String(e.topic))) {
           ops.set(e.id, e);
           answers.push({ op: e, ack: undefined });
-        } else if (e.src === "device" && e.kind === "ack" && ops.has(e.id)) {
+        } else if (isDevice(e, "ack") && ops.has(e.id)) {
           const a = answers.find((x) => x.op.id === e.id);
           if (a) a.ack = e;
         }
@@ -50,7 +51,7 @@ export function subscriptionRequestedWorks(filter = "#"): Check {
         return { verdict: "fail", summary: `no subscribe to ${filter} was ever answered ok`, evidence: firstN(history.map((h) => ({ ...h, charged: "client" as const }))) };
       }
       const okAt = lastOk.ack!.t;
-      const ups = events.filter((e) => e.src === "device" && e.kind === "up").map((e) => e.t);
+      const ups = events.filter(isDeviceUp).map((e) => e.t);
       const sent = buildLedger(events).filter((m) => m.dir === "down" && m.ackedAt !== undefined && topicMatches(filter, m.topic) && m.sentAt > okAt + graceMs);
       // Each message counts once the client's connection at its send was up for a response time.
       const judged = sent.filter((m) => {

@@ -5,6 +5,7 @@ import type { CheckContext } from "./context.ts";
 import { buildLedger, nameOf, type LedgerEntry } from "./ledger.ts";
 import { faultSpans, isClientStart } from "./history.ts";
 import { asksToKeepSession } from "./session.ts";
+import { isBroker, isDevice, isDeviceOp, isDeviceUp } from "../timeline/is.ts";
 
 export const subscriptionsSurviveChecker = defineChecker({
   name: "subscriptionsSurvive",
@@ -30,7 +31,7 @@ export function subscriptionsSurvive(): Check {
     judge(events, ctx) {
       const spans = faultSpans(events).filter((f) => f.to !== Infinity);
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault healed in this run: no reconnect to survive", evidence: [] };
-      const ups = events.filter((e) => e.src === "device" && e.kind === "up");
+      const ups = events.filter(isDeviceUp);
       const sent = buildLedger(events).filter((m) => m.dir === "down" && m.failedAt === undefined);
       const graceMs = resubscribeGraceMs(ctx.client);
       const evidence: Evidence[] = [];
@@ -97,11 +98,11 @@ function heldFilters(events: readonly TimelineEvent[], ctx: CheckContext, upAt: 
   const own = new Set<string>();
   for (const e of events) {
     if (e.t >= upAt) break;
-    if (e.src === "device" && e.kind === "op" && (e.op === "subscribe" || e.op === "unsubscribe")) ops.set(e.id, e);
-    const op = e.src === "device" && e.kind === "ack" && e.ok === true ? ops.get(e.id) : undefined;
+    if (isDeviceOp(e) && (e.op === "subscribe" || e.op === "unsubscribe")) ops.set(e.id, e);
+    const op = isDevice(e, "ack") && e.ok === true ? ops.get(e.id) : undefined;
     if (op?.op === "subscribe") own.add(String(op.topic));
     if (op?.op === "unsubscribe") own.delete(String(op.topic));
-    if ((e.src === "broker" && e.kind === "exit" && !ctx.broker.durable) || (isClientStart(e) && ctx.client.clean_init)) own.clear();
+    if ((isBroker(e, "exit") && !ctx.broker.durable) || (isClientStart(e) && ctx.client.clean_init)) own.clear();
   }
   return [...renewed, ...own];
 }

@@ -3,6 +3,7 @@ import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { buildLedger, describe } from "./ledger.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
+import { isDevice } from "../timeline/is.ts";
 
 /** Faults that silence the link without telling the client: it can only find out by its timers. */
 export const SILENT_FAULTS = ["apLoss", "partition", "brokerFreeze"];
@@ -33,7 +34,7 @@ export function unnoticedPublishAccounted(kinds: string[] = SILENT_FAULTS): Chec
     judge(events) {
       const spans = faultSpans(events).filter((f) => kinds.includes(f.fault));
       if (spans.length === 0) return { verdict: "unknown", summary: `no ${kinds.join("/")} fault in this run: no unnoticed outage`, evidence: [] };
-      const downs = events.filter((e) => e.src === "device" && (e.kind === "down" || e.kind === "exit"));
+      const downs = events.filter((e) => isDevice(e, "down", "exit"));
       const ledger = buildLedger(events).filter((m) => m.dir === "up" && m.qos >= 1);
       const evidence: Evidence[] = [];
       let judged = 0;

@@ -3,6 +3,7 @@ import { at } from "../timeline/event.ts";
 import type { CheckContext } from "./context.ts";
 import { runChecks, type Check, type CheckResult } from "./check.ts";
 import { expectationsMet } from "./expectationsMet.ts";
+import { isDeviceOp, isLab, isLabError } from "../timeline/is.ts";
 
 export type RunVerdict = "pass" | "fail" | "unknown" | "error" | "unsupported" | "skip";
 
@@ -23,11 +24,11 @@ export interface LabBreak {
  * cleared the client, so nothing in it may be held against the client — or for it.
  */
 export function labBreak(events: readonly TimelineEvent[], opts: { tornLine?: number } = {}): LabBreak | undefined {
-  const err = events.find((e) => e.src === "lab" && e.kind === "error");
+  const err = events.find(isLabError);
   if (err) return { t: err.t, reason: typeof err.msg === "string" && err.msg !== "" ? err.msg : "the lab reported an error" };
   const last = events.at(-1)?.t ?? 0;
   const torn = opts.tornLine !== undefined ? `; its line ${opts.tornLine} is torn` : "";
-  if (!events.some((e) => e.src === "lab" && e.kind === "scenario.end"))
+  if (!events.some((e) => isLab(e, "scenario.end")))
     return { t: last, reason: `timeline cut at ${at(last)}: it has no scenario.end (the run was killed or the file was cut short)${torn}` };
   if (opts.tornLine !== undefined) return { t: last, reason: `timeline damaged: its line ${opts.tornLine} is torn` };
   return undefined;
@@ -65,7 +66,7 @@ export interface Judgement {
  */
 export function judgeTimeline(events: readonly TimelineEvent[], checks: Check[], ctx: CheckContext, opts: { tornLine?: number } = {}): Judgement {
   const broke = labBreak(events, opts);
-  const driving = events.some((e) => e.src === "device" && e.kind === "op" && e.op === "start");
+  const driving = events.some((e) => isDeviceOp(e, "start"));
   const results = driving ? runChecks([...checks, expectationsMet()], events, ctx) : [];
   return { verdict: mergeVerdict(results, broke), checks: results, ...(broke ? { labBreak: broke } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { TimelineEvent } from "../timeline/event.ts";
+import { isBroker, isWirePacket } from "../timeline/is.ts";
 
 /**
  * What the client sent, packet by packet, from the best witness the run has: the lab's wire
@@ -6,11 +7,11 @@ import type { TimelineEvent } from "../timeline/event.ts";
  * (mosquitto's "Received PINGREQ from <id>"). Undefined when neither saw packets.
  */
 export function sentByClient(events: readonly TimelineEvent[], clientId: string): { t: number; cmd: string }[] | undefined {
-  if (events.some((e) => e.src === "wire" && e.kind === "packet")) {
-    return events.filter((e) => e.src === "wire" && e.kind === "packet" && e.dir === "up").map((e) => ({ t: e.t, cmd: String(e.cmd).toUpperCase() }));
+  if (events.some(isWirePacket)) {
+    return events.filter((e) => isWirePacket(e) && e.dir === "up").map((e) => ({ t: e.t, cmd: String(e.cmd).toUpperCase() }));
   }
   const RECEIVED = /^\d+: Received ([A-Z]+) from (\S+)/;
-  const logs = events.filter((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && RECEIVED.test(e.line));
+  const logs = events.filter((e) => isBroker(e, "log") && typeof e.line === "string" && RECEIVED.test(e.line));
   if (!logs.length) return undefined;
   return logs
     .map((e) => RECEIVED.exec(String(e.line))!)
@@ -21,5 +22,5 @@ export function sentByClient(events: readonly TimelineEvent[], clientId: string)
 
 /** Whether the run has the wire tap's record. */
 export function tapped(events: readonly TimelineEvent[]): boolean {
-  return events.some((e) => e.src === "wire" && e.kind === "packet");
+  return events.some(isWirePacket);
 }

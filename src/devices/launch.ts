@@ -2,6 +2,7 @@ import type { Lab } from "../lab/lab.ts";
 import { LabError } from "../lab/errors.ts";
 import { lastLines } from "../lab/ready.ts";
 import { AgentChannel } from "./channel.ts";
+import { isDevice } from "../timeline/is.ts";
 
 /**
  * Start an agent process and wait for its hello. A device that dies before saying hello
@@ -27,7 +28,7 @@ export async function launchAgent(
   lab.defer(`stop device ${opts.name}`, () => proc.stop(1500));
   const within = opts.helloWithinMs ?? 10_000;
   const hello = await Promise.race([
-    lab.timeline.next((e) => e.src === "device" && e.kind === "hello" && e.device === opts.name, within),
+    lab.timeline.next((e) => isDevice(e, "hello") && e.device === opts.name, within),
     proc.exited.then(() => undefined),
   ]);
   if (channel.hello) return channel;

@@ -1,6 +1,7 @@
 import { oneLine } from "../lab/errors.ts";
 import { defineFault, type Fault, type FaultTargets } from "./fault.ts";
 import { addToxics, HOLD_MS, type ToxicSet } from "./toxics.ts";
+import { isDeviceUp } from "../timeline/is.ts";
 
 export const powerCycleFault = defineFault({
   name: "powerCycle",
@@ -49,7 +50,7 @@ export function powerCycle(targets: FaultTargets): Fault {
       await device.powerOn();
       if (!held) return;
       stopWatching = tl.onEvent((e) => {
-        if (e.src !== "device" || e.kind !== "up") return;
+        if (!isDeviceUp(e)) return;
         release().catch((err: unknown) => tl.record("fault", "error", { fault: "powerCycle", msg: `could not release the held close: ${oneLine(err)}` }));
       });
     },

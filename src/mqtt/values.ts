@@ -5,7 +5,8 @@
  */
 export type WireValue = string | number | boolean | null | { hex: string } | WireValue[] | { [k: string]: WireValue };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the message, kept as Buffer#toString keeps it.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function wireBytes(b: Uint8Array): string | { hex: string } {
   try {

@@ -4,6 +4,8 @@ import type { Protocol } from "../brokers/broker.ts";
 import { until } from "../lab/ready.ts";
 import type { Lab } from "../lab/lab.ts";
 import { at } from "../timeline/event.ts";
+import { isFault, isObserver } from "../timeline/is.ts";
+import { toWire, wireBytes } from "../mqtt/values.ts";
 
 /**
  * The witness and injector on the broker side: an MQTT.js client connected straight to the
@@ -58,23 +60,26 @@ export class Observer {
     });
     // MQTT.js says close on every failed reconnect attempt; record the transition only.
     client.on("close", () => {
-      if (tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "up") tl.record("observer", "down", {});
+      if (tl.last((e) => isObserver(e, "up", "down"))?.kind === "up") tl.record("observer", "down", {});
     });
     client.on("error", (err) => tl.record("observer", "error", { msg: err.message }));
+    // A receipt as a peer records one (src/scenario/peer.ts): text, or {"hex": …} for bytes
+    // that are not UTF-8, in the payload and in properties (Correlation Data). Text payloads and
+    // text properties come out as they always did.
     client.on("message", (topic, payload, packet) => {
       const ev: Record<string, unknown> = {
         topic,
-        payload: payload.toString("utf8"),
+        payload: wireBytes(payload),
         qos: packet.qos,
         retain: packet.retain,
         dup: packet.dup,
       };
-      if (packet.properties && Object.keys(packet.properties).length) ev.props = packet.properties;
+      if (packet.properties && Object.keys(packet.properties).length) ev.props = toWire(packet.properties);
       tl.record("observer", "recv", ev);
     });
     await until(
       `observer connected and subscribed on port ${opts.port}`,
-      async () => tl.last((e) => e.src === "observer" && e.kind === "subscribed") !== undefined,
+      async () => tl.last((e) => isObserver(e, "subscribed")) !== undefined,
       { withinMs: 5000 },
     );
     return obs;
@@ -121,10 +126,10 @@ export function watchObserver(lab: Lab, graceMs = 5000): () => void {
   const open = new Set<string>();
   let lastEnd = -Infinity;
   let timer: NodeJS.Timeout | undefined;
-  const isDown = () => tl.last((e) => e.src === "observer" && (e.kind === "up" || e.kind === "down"))?.kind === "down";
+  const isDown = () => tl.last((e) => isObserver(e, "up", "down"))?.kind === "down";
   const stop = tl.onEvent((e) => {
-    if (e.src === "fault" && e.kind === "start") open.add(String(e.id));
-    else if (e.src === "fault" && e.kind === "end") {
+    if (isFault(e, "start")) open.add(String(e.id));
+    else if (isFault(e, "end")) {
       open.delete(String(e.id));
       if (open.size === 0) {
         lastEnd = e.t;
@@ -134,7 +139,7 @@ export function watchObserver(lab: Lab, graceMs = 5000): () => void {
             lab.fail(`the observer was still cut off from the broker ${graceMs} ms after the last fault (${String(e.fault)}) healed at ${at(lastEnd)}`);
         }, graceMs);
       }
-    } else if (e.src === "observer" && e.kind === "down" && open.size === 0 && e.t - lastEnd > graceMs && !lab.tornDown) {
+    } else if (isObserver(e, "down") && open.size === 0 && e.t - lastEnd > graceMs && !lab.tornDown) {
       lab.fail(`the observer lost its broker at ${at(e.t)} with no fault in effect`);
     }
   });

@@ -8,6 +8,7 @@ import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "./r
 import { rootCause } from "../checks/cause.ts";
 import { writeRunResult } from "./results.ts";
 import { InputError, oneLine } from "../lab/errors.ts";
+import { isLab } from "../timeline/is.ts";
 
 /** What a re-check needs of a scenario (a DSL Scenario is one): its title, feature, needs and checkers. */
 export interface Rechecked {
@@ -34,7 +35,7 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
     throw new InputError(`${tlFile} is damaged: ${oneLine(err)}`);
   }
   const { events, tornLine } = read;
-  const ctxEvent = events.find((e) => e.src === "lab" && e.kind === "context");
+  const ctxEvent = events.find((e) => isLab(e, "context"));
   if (!ctxEvent || typeof ctxEvent.ctx !== "object" || ctxEvent.ctx === null)
     throw new InputError(`${tlFile} has no recorded context (the run stopped before its device started)`);
   const ctx = ctxEvent.ctx as CheckContext;
@@ -50,7 +51,7 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
     // a context that is not what the scenario expects is a damaged file, not a verdict.
     throw new InputError(`${tlFile}: its recorded context does not fit scenario "${ctx.scenario}": ${oneLine(err)}`);
   }
-  const start = events.find((e) => e.src === "lab" && e.kind === "run.start");
+  const start = events.find((e) => isLab(e, "run.start"));
   const kept = identityOf(previous);
   // A compliance probe of a declared gap stays `unsupported`; what it found is re-judged.
   const declared = entry.scenario.feature ? (typeof previous?.declared === "string" ? previous.declared : declaredGap(entry.scenario, ctx.manifest)) : undefined;

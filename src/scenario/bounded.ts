@@ -22,8 +22,9 @@ export async function answerWithin(tl: Timeline, op: Promise<Ack>, b: { within: 
 }
 
 /**
- * ScenarioContext.seen: the first event matching that is already on the timeline (from index
- * `since`), else the next one within `within` ms; with `what`, none is a failed expectation.
+ * ScenarioContext.seen: Timeline.seenOrNext — the first event matching that is already on the
+ * timeline (from mark `since`), else the next one within `within` ms; with `what`, none is a
+ * failed expectation.
  */
 export async function seenOrNext(
   tl: Timeline,
@@ -32,8 +33,7 @@ export async function seenOrNext(
   o: { within: number; what?: string; since?: number },
 ): Promise<TimelineEvent | undefined> {
   const started = tl.now();
-  for (let i = o.since ?? 0; i < tl.events.length; i++) if (pred(tl.events[i]!)) return tl.events[i];
-  const e = await tl.next(pred, o.within, signal);
+  const e = await tl.seenOrNext(pred, { since: o.since, within: o.within, signal });
   if (!e && o.what !== undefined) throw new ExpectationFailed(o.what, o.within, started);
   return e;
 }

@@ -17,6 +17,7 @@ import { publishStream } from "./stream.ts";
 import { subscriptionsSurviveWindowMs } from "../checks/subscriptionsSurvive.ts";
 import { answerWithin, seenOrNext } from "./bounded.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
+import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
 
 /** Builds what a scenario drives: thin handles over the lab's real parts. */
 export function buildContext(p: {
@@ -46,7 +47,7 @@ export function buildContext(p: {
   };
 
   /** Time the most recent fault started: a fresh `down` must come after it. */
-  const lastFaultStart = () => tl.last((e) => e.src === "fault" && e.kind === "start")?.t ?? -1;
+  const lastFaultStart = () => tl.last((e) => isFault(e, "start"))?.t ?? -1;
   /**
    * Start of the earliest fault still in effect (-1 when none is): "up" means the client's
    * latest own signal since then is `up`. With every fault healed that is simply its latest
@@ -56,7 +57,7 @@ export function buildContext(p: {
   const openSince = () => {
     const open = nemesis.active.filter((a) => !a.healed).map((a) => a.id);
     if (open.length === 0) return -1;
-    return tl.events.find((e) => e.src === "fault" && e.kind === "start" && open.includes(String(e.id)))?.t ?? -1;
+    return tl.events.find((e) => isFault(e, "start") && open.includes(String(e.id)))?.t ?? -1;
   };
 
   /**
@@ -64,17 +65,22 @@ export function buildContext(p: {
    * says nothing any more, so its exit counts as down (an `up` from before is stale).
    */
   const signalOf = (e: TimelineEvent): "up" | "down" | undefined => {
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down")) return e.kind;
-    if ((e.src === "device" && e.kind === "exit") || (e.src === "lab" && e.kind === "device.power" && e.on === false)) return "down";
+    if (isDevice(e, "up", "down")) return e.kind;
+    if (isDevice(e, "exit") || (isLab(e, "device.power") && e.on === false)) return "down";
     return undefined;
   };
 
+  /**
+   * A state, not a first sighting (so not Timeline.seenOrNext): the client's latest signal
+   * since `since` says `kind` already, or its own next `kind` comes. An exit or a power-off
+   * recorded during the wait does not answer it (it never did).
+   */
   const awaitState = async (kind: "up" | "down", within: number, what: string) => {
     const since = kind === "up" ? openSince() : lastFaultStart();
     const seen = tl.last((e) => signalOf(e) !== undefined && e.t > since);
     if (seen && signalOf(seen) === kind) return;
     const started = tl.now();
-    const ev = await tl.next((e) => e.src === "device" && e.kind === kind, within, signal);
+    const ev = await tl.next((e) => isDevice(e, kind), within, signal);
     if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
   };
 
@@ -84,23 +90,21 @@ export function buildContext(p: {
     down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
     async reconnected({ within, what }) {
       const since = lastFaultStart();
+      // An up after the first down (an exit, a power-off) since the fault started.
       const back = () => {
         const i = tl.events.findIndex((e) => e.t >= since && signalOf(e) === "down");
-        return i >= 0 && tl.events.slice(i + 1).some((e) => e.src === "device" && e.kind === "up");
+        return i >= 0 && tl.events.slice(i + 1).some(isDeviceUp);
       };
-      if (back()) return;
       const started = tl.now();
-      const ev = await tl.next((e) => e.src === "device" && e.kind === "up" && back(), within, signal);
+      const ev = await tl.seenOrNext((e) => isDeviceUp(e) && back(), { since: tl.markAt(since), within, signal });
       if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? "client reconnects after the fault", within, started);
     },
     async subscribed(topic, { within, what }) {
       // Confirmed since the client's latest connection (the agent renews it on every up);
       // by order in the timeline, not by time: the two can share a millisecond.
-      const isSub = (e: TimelineEvent) => e.src === "device" && e.kind === "subscribed" && e.topic === topic;
-      const lastUp = tl.events.findLastIndex((e) => e.src === "device" && e.kind === "up");
-      if (tl.events.findLastIndex(isSub) > lastUp) return;
+      const isSub = (e: TimelineEvent) => isDevice(e, "subscribed") && e.topic === topic;
       const started = tl.now();
-      const ev = await tl.next(isSub, within, signal);
+      const ev = await tl.seenOrNext(isSub, { since: tl.events.findLastIndex(isDeviceUp) + 1, within, signal });
       if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? `client confirms its subscription to ${topic}`, within, started);
     },
     publish: (topic, payload, o = {}) =>

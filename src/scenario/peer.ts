@@ -28,7 +28,7 @@ export async function awaitReceipt(
   what: string,
 ): Promise<Received> {
   const pred = (e: TimelineEvent) => isReceipt(e, who, m);
-  const seen = tl.events.find(pred) ?? (await tl.next(pred, within, signal));
+  const seen = await tl.seenOrNext(pred, { within, signal });
   if (!seen) {
     if (signal.aborted) throw new LabError("interrupted");
     throw new ExpectationFailed(what, within, tl.now() - within);

@@ -20,6 +20,7 @@ import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
+import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -159,10 +160,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // Once the lab stops the device, its `down` is the lab's doing, not news about the client.
   let stopping = false;
   const stopLive = timeline.onEvent((e) => {
-    if (e.src === "lab" && e.kind === "device.stopping") stopping = true;
-    if (e.src === "fault" && (e.kind === "start" || e.kind === "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
-    if (e.src === "device" && (e.kind === "up" || e.kind === "down") && !stopping) say(`${at(e.t)} client ${e.kind}`);
-    if (e.src === "lab" && e.kind === "expectation.failed") say(`${at(e.t)} expectation failed: ${String(e.what)}`);
+    if (isLab(e, "device.stopping")) stopping = true;
+    if (isFault(e, "start", "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
+    if (isDevice(e, "up", "down") && !stopping) say(`${at(e.t)} client ${e.kind}`);
+    if (isLab(e, "expectation.failed")) say(`${at(e.t)} expectation failed: ${String(e.what)}`);
   });
   const ticker = setInterval(() => {
     const l = buildLedger(timeline.events);
@@ -239,7 +240,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     // Heap readings at comparable quiet points: a second after each (re)connect, for memoryBounded.
     const stopSampling = timeline.onEvent((e) => {
-      if (e.src === "device" && e.kind === "up") {
+      if (isDeviceUp(e)) {
         const t = setTimeout(() => {
           if (!lab.tornDown && slot.current.running) void slot.current.send("stats");
         }, 1000);
@@ -247,7 +248,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       }
     });
     lab.defer("stop heap sampling", stopSampling);
-    if (timeline.last((e) => e.src === "device" && e.kind === "up")) void slot.current.send("stats");
+    if (timeline.last(isDeviceUp)) void slot.current.send("stats");
     const restart = (overrides: Partial<ClientSettings>) => {
       const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
@@ -339,7 +340,7 @@ async function drain(tl: Timeline, maxMs: number, signal: AbortSignal, watched: 
 /** The client's own words, in one file a maintainer can read without the timeline. */
 function writeClientLog(dir: string, tl: Timeline): void {
   const lines = tl.events
-    .filter((e) => e.src === "device" && (e.kind === "log" || e.kind === "error" || e.kind === "exit"))
+    .filter((e) => isDevice(e, "log", "error", "exit"))
     .map((e) => `${at(e.t).padStart(10)}  ${e.kind === "log" ? String(e.line) : JSON.stringify(e)}`);
   writeFileSync(join(dir, "client.log"), lines.join("\n") + "\n");
 }

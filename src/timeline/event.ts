@@ -1,17 +1,7 @@
-/** Who recorded an event. Every event is stamped on one host monotonic clock. */
-export type Source = "device" | "broker" | "fault" | "observer" | "peer" | "wire" | "lab";
+import type { TimelineEvent } from "./events.ts";
 
-/**
- * One line of timeline.jsonl.
- * `t` is milliseconds since the run started, on the host's monotonic clock, so events
- * from the device, the broker, the faults and the observer can be ordered against each other.
- */
-export interface TimelineEvent {
-  t: number;
-  src: Source;
-  kind: string;
-  [field: string]: unknown;
-}
+/** The event types live in events.ts (what each `src` and `kind` carries); these are the names most code imports. */
+export type { Source, TimelineEvent } from "./events.ts";
 
 export function parseTimeline(text: string): TimelineEvent[] {
   const r = readTimeline(text);

@@ -9,6 +9,14 @@ export function monotonicClock(origin = performance.now()): Clock {
   return () => Math.round((performance.now() - origin) * 10) / 10;
 }
 
+/** Where `seenOrNext` looks: from mark `since` (`mark()`, `markAt(t)`), then for `within` ms more. */
+export interface SeenOrNext {
+  since?: number | undefined;
+  /** ms to wait for one yet to come. */
+  within: number;
+  signal?: AbortSignal | undefined;
+}
+
 type Waiter = { match: (e: TimelineEvent) => boolean; resolve: (e: TimelineEvent) => void };
 
 /**
@@ -49,6 +57,8 @@ export class Timeline {
   }
 
   /** Latest event matching, or undefined. */
+  last<E extends TimelineEvent>(match: (e: TimelineEvent) => e is E): E | undefined;
+  last(match: (e: TimelineEvent) => boolean): TimelineEvent | undefined;
   last(match: (e: TimelineEvent) => boolean): TimelineEvent | undefined {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
@@ -62,6 +72,8 @@ export class Timeline {
    * `withinMs`. Callers decide what a timeout means (a client that never reconnected is
    * evidence, not a crash of the lab).
    */
+  next<E extends TimelineEvent>(match: (e: TimelineEvent) => e is E, withinMs: number, signal?: AbortSignal): Promise<E | undefined>;
+  next(match: (e: TimelineEvent) => boolean, withinMs: number, signal?: AbortSignal): Promise<TimelineEvent | undefined>;
   next(match: (e: TimelineEvent) => boolean, withinMs: number, signal?: AbortSignal): Promise<TimelineEvent | undefined> {
     return new Promise((resolve) => {
       const done = (e: TimelineEvent | undefined) => {
@@ -76,6 +88,30 @@ export class Timeline {
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiters.add(waiter);
     });
+  }
+
+  /** Where the next event will go: a place in the history to look from (`seenOrNext`'s `since`). */
+  mark(): number {
+    return this.events.length;
+  }
+
+  /** The mark of the first event at or after `t` ms (the history is in time order). */
+  markAt(t: number): number {
+    const i = this.events.findIndex((e) => e.t >= t);
+    return i < 0 ? this.events.length : i;
+  }
+
+  /**
+   * "Already seen, or yet to come": the first event matching from mark `since` on (default:
+   * the run's start) that is already in the history, else the first to come within
+   * `within` ms, else undefined (also when `signal` aborts). The one wait every "has it
+   * happened yet?" uses.
+   */
+  seenOrNext<E extends TimelineEvent>(match: (e: TimelineEvent) => e is E, o: SeenOrNext): Promise<E | undefined>;
+  seenOrNext(match: (e: TimelineEvent) => boolean, o: SeenOrNext): Promise<TimelineEvent | undefined>;
+  seenOrNext(match: (e: TimelineEvent) => boolean, o: SeenOrNext): Promise<TimelineEvent | undefined> {
+    for (let i = Math.max(0, o.since ?? 0); i < this.events.length; i++) if (match(this.events[i]!)) return Promise.resolve(this.events[i]);
+    return this.next(match, o.within, o.signal);
   }
 
   async close(): Promise<void> {

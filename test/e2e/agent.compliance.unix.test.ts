@@ -30,9 +30,7 @@ const events = (match: (e: TimelineEvent) => boolean) => lab.timeline.events.fil
 
 /** The first event matching from `since` on (default: the run's start), already there or yet to come. */
 async function waitFor(match: (e: TimelineEvent) => boolean, what: string, withinMs = 5000, since = 0): Promise<TimelineEvent> {
-  const seen = lab.timeline.events.find((e) => e.t >= since && match(e));
-  if (seen) return seen;
-  const e = await lab.timeline.next(match, withinMs);
+  const e = await lab.timeline.seenOrNext(match, { since: lab.timeline.markAt(since), within: withinMs });
   if (!e) throw new Error(`${what}: not within ${withinMs} ms`);
   return e;
 }

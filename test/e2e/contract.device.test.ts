@@ -72,9 +72,7 @@ const brokerLine = (re: RegExp) => (e: Ev) => e.src === "broker" && e.kind === "
 
 /** The first event matching at or after `since`, already recorded or yet to come. */
 async function waitEvent(match: (e: Ev) => boolean, what: string, withinMs = 5000, since = 0): Promise<Ev> {
-  const seen = events().find((e) => e.t >= since && match(e));
-  if (seen) return seen;
-  const e = await lab.timeline.next((x) => x.t >= since && match(x as unknown as Ev), withinMs);
+  const e = await lab.timeline.seenOrNext((x) => x.t >= since && match(x as unknown as Ev), { since: lab.timeline.markAt(since), within: withinMs });
   if (!e) throw new Error(`${what}: not within ${withinMs} ms`);
   return e as unknown as Ev;
 }

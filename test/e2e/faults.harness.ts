@@ -153,11 +153,8 @@ export async function runFault(opts: {
           throw new ExpectationFailed("the device's subscription is in place", bounds.connectMs, 0);
         },
         async event(match, { within, what, since }) {
-          const from = since ?? lab.timeline.now();
-          const seen = lab.timeline.events.find((e) => e.t >= from && match(e));
-          if (seen) return seen;
           const started = lab.timeline.now();
-          const e = await lab.timeline.next(match, within, lab.abort.signal);
+          const e = await lab.timeline.seenOrNext(match, { since: lab.timeline.markAt(since ?? started), within, signal: lab.abort.signal });
           if (!e) throw new ExpectationFailed(what, within, started);
           return e;
         },

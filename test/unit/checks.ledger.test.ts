@@ -28,6 +28,16 @@ describe("ledger statuses", () => {
     expect(m).toEqual({ dir: "up", topic: "f/up", payload: "seq=1", seq: 1, qos: 1, sentAt: 100, ackedAt: 150, failedAt: undefined, failure: undefined, deliveries: [140] });
   });
 
+  it("matches a binary payload by its bytes: the observer records {hex} as the device's op does; the old lossy text stays unmatched", () => {
+    const pub = (id: number, t: number, hex: string) => ev(t, "device", "op", { id, op: "publish", topic: "f/up", payload: { hex }, qos: 1 });
+    const recv = (t: number, payload: unknown) => ev(t, "observer", "recv", { topic: "f/up", payload, qos: 1 });
+    const ledger = buildLedger([pub(1, 100, "00ff80"), pub(2, 200, "00ff81"), recv(210, { hex: "00ff81" }), recv(220, "\u0000\ufffd\ufffd")]);
+    expect(ledger.map((m) => [m.payload, m.deliveries])).toEqual([
+      ['{"hex":"00ff80"}', []],
+      ['{"hex":"00ff81"}', [210]],
+    ]);
+  });
+
   it("shares the deliveries of a payload sent twice between its copies, in time order", () => {
     const pub = (id: number, t: number) => ev(t, "device", "op", { id, op: "publish", topic: "f/up", payload: "hello", qos: 1 });
     const recv = (t: number) => ev(t, "observer", "recv", { topic: "f/up", payload: "hello", qos: 1 });

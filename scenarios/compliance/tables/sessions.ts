@@ -13,6 +13,7 @@ import { partition } from "../../../src/faults/partition.ts";
 import type { ClientSettings } from "../../../src/scenario/dsl.ts";
 import { BOTH, citing, feature } from "../feature.ts";
 import { subscribeGranted } from "../steps.ts";
+import { isBroker } from "../../../src/timeline/is.ts";
 
 /**
  * A kept session on every connection, the first included (clean_init): Clean Session 0, or in
@@ -158,7 +159,7 @@ const dupOnResend = feature({
     // The resend only means something if the first PUBLISH went out (else a DUP 0 first send
     // after the reconnect is right): wait for the broker's log to say it sent it.
     try {
-      await ctx.seen((e) => e.src === "broker" && e.kind === "log" && typeof e.line === "string" && e.line.includes(`Sending PUBLISH to ${id} (d0, q1,`) && e.line.includes(`'${topic}'`), {
+      await ctx.seen((e) => isBroker(e, "log") && typeof e.line === "string" && e.line.includes(`Sending PUBLISH to ${id} (d0, q1,`) && e.line.includes(`'${topic}'`), {
         within: bounds.deliveryMs,
         what: "the broker sends the PUBLISH into the partition",
       });

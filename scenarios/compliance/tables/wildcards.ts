@@ -4,6 +4,7 @@ import { delivered } from "../../../src/checks/delivered.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { BOTH, feature } from "../feature.ts";
 import { subscribeGranted } from "../steps.ts";
+import { isPeer } from "../../../src/timeline/is.ts";
 
 /**
  * The device subscribes to `filter`; one peer publishes `sent` in order, the last a sentinel
@@ -121,7 +122,7 @@ const sysNotMatched = feature({
     await subscribeGranted(ctx, "#", 0, "the device subscribes to `#`");
     const sys = await peer("sys");
     await sys.subscribe("$SYS/#", { qos: 0 });
-    await ctx.seen((e) => e.src === "peer" && e.kind === "recv" && e.peer === "sys" && e.topic === "$SYS/broker/uptime" && e.retain === false, {
+    await ctx.seen((e) => isPeer(e, "recv") && e.peer === "sys" && e.topic === "$SYS/broker/uptime" && e.retain === false, {
       within: SYS_INTERVAL_MS + bounds.deliveryMs,
       what: "the broker publishes a live $SYS/broker/uptime (its $SYS interval plus one exchange)",
     });

@@ -4,6 +4,7 @@ import { at } from "../../timeline/event.ts";
 import { buildLedger, type LedgerEntry } from "../../checks/ledger.ts";
 import { brokerDownIntervals, faultSpans } from "../../checks/history.ts";
 import { esc } from "./text.ts";
+import { isBroker } from "../../timeline/is.ts";
 
 /**
  * The timeline strip of one run (inline SVG): fault and profile bands, the broker and the
@@ -123,7 +124,7 @@ export function timelineStrip(r: RunResult, events: TimelineEvent[]): string {
 
   // Broker: running or down.
   const bDown = brokerDownIntervals(events);
-  const firstReady = events.find((e) => e.src === "broker" && e.kind === "ready")?.t;
+  const firstReady = events.find((e) => isBroker(e, "ready"))?.t;
   out.push(`<rect class="off" x="${PAD_L}" y="${lanes.broker.y}" width="${PLOT_W}" height="${lanes.broker.h}"/>`);
   if (firstReady !== undefined) {
     out.push(`<rect class="bup" x="${n1(x(firstReady))}" y="${lanes.broker.y}" width="${n1(x(end) - x(firstReady))}" height="${lanes.broker.h}"><title>broker running from ${esc(at(firstReady))}</title></rect>`);
