@@ -103,7 +103,7 @@ async function check(rawArgs: string[]): Promise<number> {
     }
     // A folder of runs: its own results.json, junit.xml and report follow the new verdicts.
     const top = resolve(a);
-    if (dirs.length && !dirs.includes(top) && existsSync(join(top, "results.json"))) refreshInvocation(top, dirs);
+    if (dirs.length && !dirs.includes(top) && existsSync(join(top, "results.json"))) refreshInvocation(top, dirs, a);
   }
   return exitCode(verdicts);
 }
@@ -159,7 +159,8 @@ function reportCmd(args: string[]): number {
   return print(mergeCommand(positionals, values.out, { ...(values.prefer ? { prefer: values.prefer as Prefer } : {}), ...(values.baseline !== undefined ? { baseline: values.baseline } : {}), strict: values.strict ?? false }));
 }
 
-function refreshInvocation(dir: string, runDirs: string[]): void {
+/** `shown`: the folder as the user named it, for the terminal. */
+function refreshInvocation(dir: string, runDirs: string[], shown = dir): void {
   const path = join(dir, "results.json");
   let file: ResultsFile;
   try {
@@ -186,12 +187,12 @@ function refreshInvocation(dir: string, runDirs: string[]): void {
     if (baseline) {
       const cells = new Set([...file.runs.map((r) => cellKey(r)), ...record.vanished]);
       const g = gateInvocation(dir, rest, baseline, record.baseline, { strict: record.strict, expected: cells });
-      console.log(terminalLine(`faraday: ${dir}: judged again against ${record.baseline}`));
+      console.log(terminalLine(`faraday: ${shown}: judged again against ${record.baseline}`));
       for (const line of g.lines) console.log(line);
       return;
     }
     file = { ...rest, runs: rest.runs.map(({ baseline: _class, ...r }) => r) };
-    console.log(terminalLine(`faraday: ${dir}: its gate against ${record.baseline} no longer holds and was dropped (that baseline is not here to judge again; faraday report merge ${dir} --out <dir> --baseline <file> does)`));
+    console.log(terminalLine(`faraday: ${shown}: its gate against ${record.baseline} no longer holds and was dropped (that baseline is not here to judge again; faraday report merge ${shown} --out <dir> --baseline <file> does)`));
   }
   writeResults(dir, file);
   writeJunit(dir, file.runs);

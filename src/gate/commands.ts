@@ -67,9 +67,10 @@ export function readRunSet(paths: readonly string[]): RunResult[] {
  */
 export function baselineWriteCommand(inputs: readonly string[], out = "faraday-baseline.json"): CommandResult {
   if (inputs.length === 0) throw new InputError("name the runs to take the baseline from (e.g. faraday baseline write reports/latest)");
+  // The file it would replace first: one that is not a baseline is refused, and kept as it is.
+  const previous: Baseline | undefined = existsSync(out) ? readBaseline(out) : undefined;
   const runs = readRunSet(inputs);
   if (runs.length === 0) throw new InputError(`${inputs.join(", ")}: no runs to take a baseline from`);
-  const previous: Baseline | undefined = existsSync(out) ? readBaseline(out) : undefined;
   const { baseline, notes } = baselineOf(runs, previous);
   try {
     writeFileSync(out, formatBaseline(baseline));
