@@ -154,7 +154,13 @@ export async function run(args: string[]): Promise<number> {
   const diffs = declaredVsFound(done);
   if (diffs.length) {
     console.log(`faraday: declared vs found — ${diffs.length} difference(s):`);
-    for (const d of diffs) console.log(terminalLine(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`));
+    // One line per cell: repeats of a cell that differ the same way are counted, not repeated.
+    const lines = new Map<string, number>();
+    for (const d of diffs) {
+      const line = `  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`;
+      lines.set(line, (lines.get(line) ?? 0) + 1);
+    }
+    for (const [line, n] of lines) console.log(terminalLine(`${line}${n > 1 ? ` (in ${n} runs)` : ""}`));
   }
   if (repeat > 1 && done.length) for (const line of repeatLines(done, repeat)) console.log(line);
   const interrupted = wasInterrupted();
