@@ -17,6 +17,11 @@ import { parseCommand } from "./cli/options.ts";
 import { run } from "./cli/run.ts";
 import { watchSignals } from "./cli/signals.ts";
 import { version } from "./cli/version.ts";
+import { checkOutDir } from "./cli/outDir.ts";
+import { readBaseline, type Baseline } from "./gate/baseline.ts";
+import { baselineWriteCommand, compareCommand, gateInvocation, mergeCommand, type CommandResult } from "./gate/commands.ts";
+import type { Prefer } from "./gate/merge.ts";
+import { cellKey } from "./report/run.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -36,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case "check":
       return check(rest);
+    case "baseline":
+      return baselineCmd(rest);
+    case "report":
+      return reportCmd(rest);
     case "doctor": {
       if (parseCommand("doctor", rest, { help: { type: "boolean", short: "h" } }).values.help) return usage(0);
       const { doctor } = await import("./tools/doctor.ts");
@@ -49,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       return ok ? 0 : 2;
     }
     default:
-      throw new InputError(`unknown command "${clip(cmd, 60)}" (commands: run, list, check, doctor, setup; see faraday --help)`);
+      throw new InputError(`unknown command "${clip(cmd, 60)}" (commands: run, list, check, baseline, report, doctor, setup; see faraday --help)`);
   }
 }
 
@@ -122,12 +131,64 @@ async function check(rawArgs: string[]): Promise<number> {
     }
     // A folder of runs: its own results.json, junit.xml and report follow the new verdicts.
     const top = resolve(a);
-    if (dirs.length && !dirs.includes(top) && existsSync(join(top, "results.json"))) refreshInvocation(top, dirs);
+    if (dirs.length && !dirs.includes(top) && existsSync(join(top, "results.json"))) refreshInvocation(top, dirs, a);
   }
   return exitCode(verdicts);
 }
 
-function refreshInvocation(dir: string, runDirs: string[]): void {
+/** `faraday <cmd> <sub> …`: the subcommand (the first argument), or one line naming those there are; undefined for --help. */
+function subcommand(cmd: string, args: string[], subs: string[], example: string): { sub: string; rest: string[] } | undefined {
+  const [sub, ...rest] = args;
+  if (sub === "--help" || sub === "-h") return undefined;
+  if (sub === undefined) throw new InputError(`faraday ${cmd} wants a subcommand: ${subs.join(" or ")} (e.g. ${example})`);
+  if (!subs.includes(sub)) throw new InputError(`unknown subcommand "${clip(sub, 60)}" of faraday ${cmd} (${subs.join(", ")}; e.g. ${example})`);
+  return { sub, rest };
+}
+
+const print = (r: CommandResult): number => {
+  for (const line of r.lines) console.log(line);
+  return r.exit;
+};
+
+/** `faraday baseline write <run-dir…> [--out faraday-baseline.json]`. */
+function baselineCmd(args: string[]): number {
+  const s = subcommand("baseline", args, ["write"], "faraday baseline write reports/latest");
+  if (!s) return usage(0);
+  const { values, positionals } = parseCommand("baseline write", s.rest, { out: { type: "string", default: "faraday-baseline.json" }, help: { type: "boolean", short: "h" } }, true);
+  if (values.help) return usage(0);
+  return print(baselineWriteCommand(positionals, values.out));
+}
+
+const PREFER = ["first", "last", "newest"];
+
+/** `faraday report merge <dir…> --out <dir> [--prefer …] [--baseline <file> [--strict]]` and `faraday report compare <a> <b>`. */
+function reportCmd(args: string[]): number {
+  const s = subcommand("report", args, ["merge", "compare"], "faraday report merge shard-1 shard-2 --out merged");
+  if (!s) return usage(0);
+  if (s.sub === "compare") {
+    const { values, positionals } = parseCommand("report compare", s.rest, { help: { type: "boolean", short: "h" } }, true);
+    if (values.help) return usage(0);
+    if (positionals.length !== 2)
+      throw new InputError(`faraday report compare takes two runs, the earlier first (e.g. faraday report compare reports/before reports/latest), not ${positionals.length}`);
+    return print(compareCommand([positionals[0]!], [positionals[1]!]));
+  }
+  const { values, positionals } = parseCommand(
+    "report merge",
+    s.rest,
+    { out: { type: "string" }, prefer: { type: "string" }, baseline: { type: "string" }, strict: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    true,
+  );
+  if (values.help) return usage(0);
+  if (positionals.length === 0) throw new InputError("name the runs to merge (e.g. faraday report merge shard-1 shard-2 --out merged)");
+  if (values.out === undefined) throw new InputError("faraday report merge wants --out <dir>: where the merged results.json, junit.xml and report.html go");
+  if (values.prefer !== undefined && !PREFER.includes(values.prefer)) throw new InputError(`--prefer wants first, last or newest, not "${clip(values.prefer, 40)}"`);
+  if (values.strict && values.baseline === undefined) throw new InputError("--strict is a rule of the baseline gate: give it with --baseline <file>");
+  checkOutDir(values.out);
+  return print(mergeCommand(positionals, values.out, { ...(values.prefer ? { prefer: values.prefer as Prefer } : {}), ...(values.baseline !== undefined ? { baseline: values.baseline } : {}), strict: values.strict ?? false }));
+}
+
+/** `shown`: the folder as the user named it, for the terminal. */
+function refreshInvocation(dir: string, runDirs: string[], shown = dir): void {
   const path = join(dir, "results.json");
   let file: ResultsFile;
   try {
@@ -139,6 +200,28 @@ function refreshInvocation(dir: string, runDirs: string[]): void {
   }
   const fresh = new Map(runDirs.map((d) => [basename(d), readRunResult(d)]));
   file.runs = file.runs.map((r) => fresh.get(basename(r.dir)) ?? r);
+  if (file.gate) {
+    // The gate judged the old verdicts: judge the new ones against the same baseline when it
+    // is still where the record names it, else drop the classification rather than keep a stale one.
+    const record = file.gate;
+    const { gate: _stale, ...rest } = file;
+    const found = [record.baseline, join(dir, record.baseline)].find((p) => existsSync(p));
+    let baseline: Baseline | undefined;
+    try {
+      baseline = found ? readBaseline(found) : undefined;
+    } catch {
+      baseline = undefined;
+    }
+    if (baseline) {
+      const cells = new Set([...file.runs.map((r) => cellKey(r)), ...record.vanished]);
+      const g = gateInvocation(dir, rest, baseline, record.baseline, { strict: record.strict, expected: cells });
+      console.log(terminalLine(`faraday: ${shown}: judged again against ${record.baseline}`));
+      for (const line of g.lines) console.log(line);
+      return;
+    }
+    file = { ...rest, runs: rest.runs.map(({ baseline: _class, ...r }) => r) };
+    console.log(terminalLine(`faraday: ${shown}: its gate against ${record.baseline} no longer holds and was dropped (that baseline is not here to judge again; faraday report merge ${shown} --out <dir> --baseline <file> does)`));
+  }
   writeResults(dir, file);
   writeJunit(dir, file.runs);
   writeReport(dir);

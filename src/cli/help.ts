@@ -51,6 +51,9 @@ Usage
   faraday list [--suite <s>] [word…]         the scenarios (resilience first) with their faults
                                              and checks; words narrow them (faraday list freeze)
   faraday check <run-dir…>                   re-judge saved runs (rewrites their results.json)
+  faraday baseline write <run-dir…>          record the runs' verdicts as known (faraday-baseline.json)
+  faraday report merge <dir…> --out <dir>    join shards or invocations into one results.json and report
+  faraday report compare <a> <b>             what changed from run a to run b (exit 1: b fails anew)
   faraday doctor                             what is installed, what is missing, how to fix it
   faraday setup                              obtain everything the lab needs (idempotent)
 
@@ -64,6 +67,16 @@ ${row("--parallel <n>", "runs at once, each in its own sandbox (default 1)")}
 ${row("--seed <n>", "seed of every random choice (default: time based, recorded)")}
 ${row("--out <dir>", "where run folders go (default reports/)")}
 ${row("--broker-port <n>", "run the broker on this port instead of a free one (one run at a time)")}
+${row("--repeat <n>", "run each cell n times (seeds: the seed, +1, +2… or, with --seed, the same each time); repeats are <cell>.r2…, and a check that fails in some is fail (intermittent k/n)")}
+${row("--baseline <file>", "gate against a baseline (faraday baseline write): exit 1 only on a new failure, 0 when every failure is known; results.json, junit.xml and report.html show each check's class")}
+${row("--strict", "with --baseline: exit 1 on any difference from it (new failure, fixed, new pass, new or vanished cell)")}
+${row("--shard <i/n>", "run shard i of n (deterministic by run id; a CI job matrix), then faraday report merge")}
+${row("--durations <results>", "with --shard: balance the shards by a previous results.json (or folder of them)")}
+
+Options of baseline write, report merge
+${row("--out <file|dir>", "baseline write: the file (default faraday-baseline.json; reasons people wrote there are kept); report merge: the folder (required)")}
+${row("--prefer <which>", "report merge: first | last | newest wins when one run id has two different results (default: refuse)")}
+${row("--baseline <file>", "report merge: gate the merged runs (with --strict, as for run)")}
 
 Brokers (faraday doctor says which can run here)
 ${brokers.map((b) => row(`${b.name}${b.isDefault ? " (default)" : ""}`, b.help)).join("\n")}
@@ -72,8 +85,13 @@ Examples
   npx faraday run broker-crash
   npx faraday run broker-crash --protocol 5 --client mqtt_as --client-path ~/src/micropython-mqtt
   npx faraday run broker-crash --device node --protocol all
+  npx faraday baseline write reports/latest && npx faraday run --suite resilience --baseline faraday-baseline.json
+  npx faraday run --suite compliance --shard 1/2 --out shard-1   # and 2/2 into shard-2, then:
+  npx faraday report merge shard-1 shard-2 --out merged
+  npx faraday run broker-crash --repeat 5
 
-Exit codes: 0 every run passed (or was unsupported/skipped, with a reason),
-            1 a client failed a check, 2 the lab could not do its job or the input was bad.
+Exit codes: 0 every run passed (or was unsupported/skipped, with a reason; with --baseline:
+            every failure is known), 1 a client failed a check (with --baseline: a new failure),
+            2 the lab could not do its job or the input was bad.
 Run folders hold timeline.jsonl, results.json and client.log; reports/latest points at the newest.`;
 }

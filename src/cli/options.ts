@@ -7,7 +7,7 @@ import { clip } from "../report/safeText.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** What each option of run takes, for "--suite wants a value: --suite <name>". */
+/** What each option takes (run, baseline write, report merge), for "--suite wants a value: --suite <name>". */
 const VALUE_OF: Record<string, string> = {
   suite: "<name> (e.g. resilience, compliance/v5)",
   client: "<name>",
@@ -19,6 +19,11 @@ const VALUE_OF: Record<string, string> = {
   seed: "<n>",
   out: "<dir>",
   "broker-port": "<port>",
+  baseline: "<file> (e.g. faraday-baseline.json)",
+  shard: "i/n (e.g. 2/4)",
+  durations: "<results.json|dir>",
+  repeat: "<n>",
+  prefer: "first|last|newest",
 };
 
 /** Edit distance with transpositions ("sede" is one step from "seed"), for "did you mean". */

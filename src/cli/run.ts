@@ -18,6 +18,11 @@ import { parseCommand, parseProtocols } from "./options.ts";
 import { checkOutDir, childDir, makeDirs } from "./outDir.ts";
 import { wasInterrupted } from "./signals.ts";
 import { version } from "./version.ts";
+import type { Protocol } from "../brokers/broker.ts";
+import { readBaseline } from "../gate/baseline.ts";
+import { gateInvocation, shardSelection } from "../gate/commands.ts";
+import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
+import { parseShard } from "../gate/shard.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -36,6 +41,11 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
       "broker-port": { type: "string" },
+      baseline: { type: "string" },
+      strict: { type: "boolean" },
+      shard: { type: "string" },
+      durations: { type: "string" },
+      repeat: { type: "string", default: "1" },
       help: { type: "boolean", short: "h" },
     },
     true,
@@ -49,6 +59,14 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel wants a whole number ≥ 1, not "${values.parallel}"`);
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
   if (!Number.isInteger(seed)) throw new InputError(`--seed wants a whole number, not "${values.seed}"`);
+  const repeat = Number(values.repeat);
+  if (!/^\d+$/.test(values.repeat!) || !Number.isSafeInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT)
+    throw new InputError(`--repeat wants a whole number from 1 to ${MAX_REPEAT}, not "${clip(values.repeat!, 40)}"`);
+  // The gate's inputs are read before anything starts: a bad file or shard is one line, and nothing is made.
+  if (values.strict && values.baseline === undefined) throw new InputError("--strict is a rule of the baseline gate: give it with --baseline <file>");
+  if (values.durations !== undefined && values.shard === undefined) throw new InputError("--durations balances shards: give it with --shard i/n");
+  const baseline = values.baseline !== undefined ? readBaseline(values.baseline) : undefined;
+  if (values.shard !== undefined) parseShard(values.shard);
   const scenarios = select(await loadScenarios(), positionals, values.suite);
   const brokers = values.broker === "all" ? brokerKinds() : [values.broker!];
   const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
@@ -74,35 +92,45 @@ export async function run(args: string[]): Promise<number> {
   const invocation = childDir(outDir, `${stamp}-${(positionals[0] ?? values.suite ?? "run").replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80)}`);
   // Every run folder is checked before the first is made: a name that leaves the invocation is refused.
   const runDir = (name: string) => childDir(invocation, name);
-  for (const e of scenarios) for (const b of brokers) for (const p of protocols) runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`);
-  makeDirs(invocation, values.out!);
-  linkLatest(outDir, invocation);
+  for (const e of scenarios) for (const b of brokers) for (const p of protocols) for (let k = 1; k <= repeat; k++) runDir(repeatId(`${e.scenario.id}.${client.name}.v${p}.${b}`, k));
   const command = ["faraday", "run", ...args].join(" ");
 
-  const specs: RunSpec[] = [];
+  // The cells, then this shard's share of them (repeats of a cell stay together), then each
+  // cell's repeats: repeat 1 of every cell first, so an interrupted invocation has the most cells.
+  const cellOf = (e: (typeof scenarios)[number], p: Protocol, b: string) => `${e.scenario.id}.${client.name}.v${p}.${b}`;
+  let cells: { e: (typeof scenarios)[number]; b: string; p: Protocol; cell: string }[] = [];
   for (const e of scenarios)
     for (const b of brokers)
-      for (const p of protocols.filter((x) => !e.scenario.protocols || e.scenario.protocols.includes(x)))
-        specs.push({
-          scenario: e.scenario,
-          client,
-          device,
-          broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true, settings: e.scenario.broker?.settings }),
-          protocol: p,
-          dir: runDir(`${e.scenario.id}.${client.name}.v${p}.${b}`),
-          seed,
-          command,
-          toxiproxyBin: tools.toxiproxy.path,
-          progress: (l) => console.log(`  ${terminalLine(l)}`),
-        });
+      for (const p of protocols.filter((x) => !e.scenario.protocols || e.scenario.protocols.includes(x))) cells.push({ e, b, p, cell: cellOf(e, p, b) });
+  if (values.shard !== undefined) cells = shardSelection(cells, (c) => c.cell, values.shard, values.durations);
+  const specs: RunSpec[] = [];
+  for (let k = 1; k <= repeat; k++)
+    for (const { e, b, p, cell } of cells)
+      specs.push({
+        scenario: e.scenario,
+        client,
+        device,
+        broker: brokerFactory(b, tools, { port: brokerPort, durable: e.scenario.broker?.durable ?? true, settings: e.scenario.broker?.settings }),
+        protocol: p,
+        dir: runDir(repeatId(cell, k)),
+        ...(k > 1 ? { runId: repeatId(cell, k) } : {}),
+        seed: repeatSeed(seed, k, values.seed !== undefined),
+        command,
+        toxiproxyBin: tools.toxiproxy.path,
+        progress: (l) => console.log(`  ${terminalLine(l)}`),
+      });
+  makeDirs(invocation, values.out!);
+  linkLatest(outDir, invocation);
 
-  console.log(terminalLine(`faraday: ${specs.length} run(s) of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed} → ${invocation}`));
+  const what = `${specs.length} run(s)${repeat > 1 ? ` (${cells.length} cell(s) × ${repeat} repeats)` : ""}${values.shard !== undefined ? ` — shard ${values.shard}` : ""}`;
+  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
+  const junitName = `faraday ${positionals.join(" ") || values.suite || ""}`.trim();
   const save = () => {
     const done = results.filter(isRun);
     writeResults(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: done });
-    writeJunit(invocation, done, `faraday ${positionals.join(" ") || values.suite || ""}`.trim());
+    writeJunit(invocation, done, junitName);
     writeReport(invocation);
   };
   const worker = async () => {
@@ -126,10 +154,30 @@ export async function run(args: string[]): Promise<number> {
   const diffs = declaredVsFound(done);
   if (diffs.length) {
     console.log(`faraday: declared vs found — ${diffs.length} difference(s):`);
-    for (const d of diffs) console.log(terminalLine(`  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`));
+    // One line per cell: repeats of a cell that differ the same way are counted, not repeated.
+    const lines = new Map<string, number>();
+    for (const d of diffs) {
+      const line = `  ${d.kind === "undeclared-gap" ? "undeclared gap " : "declared gap works"}  ${d.feature} §${d.spec}  ${d.client} v${d.protocol} ${d.broker}`;
+      lines.set(line, (lines.get(line) ?? 0) + 1);
+    }
+    for (const [line, n] of lines) console.log(terminalLine(`${line}${n > 1 ? ` (in ${n} runs)` : ""}`));
   }
+  if (repeat > 1 && done.length) for (const line of repeatLines(done, repeat)) console.log(line);
   const interrupted = wasInterrupted();
   console.log(terminalLine(`faraday: ${tally || "no run finished"}${interrupted ? " (interrupted)" : ""} — ${join(invocation, "report.html")}`));
+  if (baseline) {
+    // Classified against the baseline: results.json gets its `gate`, junit.xml and the report the classes.
+    const g = gateInvocation(invocation, { faraday: version(), command, seed, startedAt: stamp, runs: done }, baseline, values.baseline!, {
+      strict: values.strict ?? false,
+      expected: cells.map((c) => c.cell),
+      junitName,
+    });
+    for (const line of g.lines) console.log(line);
+    return interrupted ? 2 : g.exit;
+  }
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));
 }
+
+/** More repeats than anyone waits for is a typo. */
+const MAX_REPEAT = 1000;

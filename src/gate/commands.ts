@@ -35,23 +35,29 @@ export function baselineName(path: string): string {
 }
 
 /**
- * Runs named by paths: each a run folder, an invocation folder or a results.json — or a folder
- * of those (a CI artifact folder holding shard-1/, shard-2/…: every child folder that holds a
- * results.json, symbolic links such as `latest` skipped).
+ * The results files paths name: each a run folder, an invocation folder or a results.json — or
+ * a folder of those (a CI artifact folder holding shard-1/, shard-2/…, or a reports folder that
+ * `--out` named: every child folder that holds a results.json, symbolic links such as `latest`
+ * skipped, in name order).
  */
-export function readRunSet(paths: readonly string[]): RunResult[] {
+export function resultsInputs(paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     const abs = resolve(p);
     if (existsSync(abs) && lstatSync(abs).isDirectory() && !existsSync(join(abs, "results.json"))) {
       const children = readdirSync(abs, { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(join(abs, d.name, "results.json")))
-        .map((d) => join(abs, d.name))
+        .map((d) => join(p, d.name))
         .sort();
       if (children.length === 0) throw new InputError(`${p} holds no results.json, nor folders that do`);
-      return children.flatMap((c) => readResultsFile(c).runs);
+      return children;
     }
-    return readResultsFile(p).runs;
+    return [p];
   });
+}
+
+/** Runs named by paths (see resultsInputs). */
+export function readRunSet(paths: readonly string[]): RunResult[] {
+  return resultsInputs(paths).flatMap((p) => readResultsFile(p).runs);
 }
 
 /**
@@ -61,11 +67,18 @@ export function readRunSet(paths: readonly string[]): RunResult[] {
  */
 export function baselineWriteCommand(inputs: readonly string[], out = "faraday-baseline.json"): CommandResult {
   if (inputs.length === 0) throw new InputError("name the runs to take the baseline from (e.g. faraday baseline write reports/latest)");
+  // The file it would replace first: one that is not a baseline is refused, and kept as it is.
+  const previous: Baseline | undefined = existsSync(out) ? readBaseline(out) : undefined;
   const runs = readRunSet(inputs);
   if (runs.length === 0) throw new InputError(`${inputs.join(", ")}: no runs to take a baseline from`);
-  const previous: Baseline | undefined = existsSync(out) ? readBaseline(out) : undefined;
   const { baseline, notes } = baselineOf(runs, previous);
-  writeFileSync(out, formatBaseline(baseline));
+  try {
+    writeFileSync(out, formatBaseline(baseline));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "its folder does not exist" : code === "EACCES" || code === "EPERM" ? "no permission" : code === "EISDIR" ? "it is a folder" : code === "EROFS" ? "read-only file system" : (code ?? String(err));
+    throw new InputError(`--out ${out}: cannot write the baseline there (${why})`);
+  }
   const checks = Object.values(baseline.cells).flatMap((c) => Object.values(c.checks ?? {}));
   const known = checks.filter((c) => c.verdict === "fail").length;
   const intermittent = checks.filter((c) => c.failed !== undefined).length;
@@ -110,7 +123,7 @@ export function mergeCommand(
   opts: { prefer?: Prefer; command?: string; baseline?: string; strict?: boolean } = {},
 ): CommandResult {
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-  const merged = mergeResults(inputs, { ...(opts.prefer ? { prefer: opts.prefer } : {}), command: opts.command ?? ["faraday report merge", ...inputs.map((i) => (isAbsolute(i) ? basename(i) : i))].join(" ") });
+  const merged = mergeResults(resultsInputs(inputs), { ...(opts.prefer ? { prefer: opts.prefer } : {}), command: opts.command ?? ["faraday report merge", ...inputs.map((i) => (isAbsolute(i) ? basename(i) : i))].join(" ") });
   const written = writeMerged(out, merged);
   const tally = new Map<string, number>();
   for (const r of written.runs) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { InputError } from "../lab/errors.ts";
 import { clip } from "../report/safeText.ts";
-import type { RunResult } from "../report/run.ts";
+import { cellKey, type RunResult } from "../report/run.ts";
 import { byCode } from "./cells.ts";
 
 /**
@@ -56,15 +56,20 @@ export function shard(ids: readonly string[], index: number, count: number, dura
   return shards(ids, count, durations)[index - 1]!;
 }
 
-/** Run id → mean duration (ms) of its runs that ran (durationMs > 0), for balancing shards by a previous run. */
+/**
+ * Cell (the run id of a run that is not a repeat: report/run.ts cellKey) → mean duration (ms) of
+ * its runs that ran (durationMs > 0), for balancing shards by a previous run. Repeats of a cell
+ * (`--repeat`: ids `<cell>.r2`…) count towards their cell, which is what `--shard` deals out.
+ */
 export function durationsOf(runs: readonly RunResult[]): Map<string, number> {
   const sums = new Map<string, { sum: number; n: number }>();
   for (const r of runs) {
     if (!(typeof r.durationMs === "number" && r.durationMs > 0)) continue;
-    const s = sums.get(r.id) ?? { sum: 0, n: 0 };
+    const key = cellKey(r);
+    const s = sums.get(key) ?? { sum: 0, n: 0 };
     s.sum += r.durationMs;
     s.n++;
-    sums.set(r.id, s);
+    sums.set(key, s);
   }
   return new Map([...sums].map(([id, s]) => [id, s.sum / s.n]));
 }

@@ -29,6 +29,9 @@ export interface JunitOptions {
   gate?: GateRecord;
 }
 
+/** A repeat (`--repeat`: id `<cell>.r2`) names itself, so a dashboard keeps each repeat as its own case. */
+const repeatTag = (r: RunResult): string => (r.id.startsWith(`${cellKey(r)}.`) ? ` ${r.id.slice(cellKey(r).length + 1)}` : "");
+
 /**
  * junit.xml for CI dashboards: one test case per run, with its start time (`timestamp`). A
  * client's failure is a <failure> whose message is the run's root cause (checks/cause.ts) and
@@ -51,7 +54,7 @@ export function junitXml(runs: RunResult[], name = "faraday", opts: JunitOptions
   const count = (v: string[]) => runs.filter((r) => v.includes(r.verdict) && !(r.verdict === "fail" && knownOnly(r))).length;
   const skipped = runs.filter((r) => r.verdict === "unsupported" || r.verdict === "skip" || (r.verdict === "fail" && knownOnly(r))).length;
   const cases = runs.map((r) => {
-    const attrs = `classname="${esc(`${r.scenario}`)}" name="${esc(`${r.client} v${r.protocol} ${r.broker} (${r.device})`)}" time="${(r.durationMs / 1000).toFixed(3)}"${r.startedAt ? ` timestamp="${esc(r.startedAt)}"` : ""}`;
+    const attrs = `classname="${esc(`${r.scenario}`)}" name="${esc(`${r.client} v${r.protocol} ${r.broker} (${r.device})${repeatTag(r)}`)}" time="${(r.durationMs / 1000).toFixed(3)}"${r.startedAt ? ` timestamp="${esc(r.startedAt)}"` : ""}`;
     // Compliance cells carry their feature and spec section, so a dashboard can group by them;
     // a gated run, each check's class against the baseline.
     const props = [

@@ -32,6 +32,8 @@ export interface RunSpec {
   protocol: Protocol;
   /** The folder for this run's files. */
   dir: string;
+  /** The run's id when it is not its cell's (`<scenario>.<client>.v<protocol>.<broker>`): a repeat's `<cell>.r2`. */
+  runId?: string;
   seed: number;
   /** Progress lines for the terminal. */
   progress?: (line: string) => void;
@@ -112,7 +114,7 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
  */
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const s = spec.scenario;
-  const id = `${s.id}.${spec.client.name}.v${spec.protocol}.${spec.broker.kind}`;
+  const id = spec.runId ?? `${s.id}.${spec.client.name}.v${spec.protocol}.${spec.broker.kind}`;
   mkdirSync(spec.dir, { recursive: true });
   const startedAt = new Date().toISOString();
   const t0 = Date.now();

@@ -208,6 +208,53 @@ const BAD_INPUTS: BadInput[] = [
     args: (scratch, out) => ["run", "broker-crash", "--device", "node", "--out", out, "--client-path", scratch],
     stderr: /^faraday: --client-path names a MicroPython client's folder, and --device node runs the MQTT\.js reference, which takes none: drop one of them$/,
   },
+  // The gate (issue 13): baselines, shards, repeats, merge and compare.
+  { what: "a --baseline that does not exist", args: (scratch, out) => ["run", "broker-crash", "--out", out, "--baseline", join(scratch, "nope.json")], stderr: /^faraday: .*\/nope\.json: no such baseline file \(write one with faraday baseline write <run-dir>\)$/ },
+  { what: "a --baseline that is a folder", args: (scratch, out) => ["run", "broker-crash", "--out", out, "--baseline", scratch], stderr: /^faraday: .*: is a folder, not a baseline file$/ },
+  {
+    what: "a --baseline that is not JSON",
+    args: (scratch, out) => (writeFileSync(join(scratch, "b.json"), '{"format": "faraday-baseline/1",\n "cells": {,}}'), ["run", "broker-crash", "--out", out, "--baseline", join(scratch, "b.json")]),
+    stderr: /^faraday: .*\/b\.json: not valid JSON at line 2 — /,
+  },
+  {
+    what: "a --baseline with a failing check and no reason",
+    args: (scratch, out) => (
+      writeFileSync(join(scratch, "b.json"), JSON.stringify({ format: "faraday-baseline/1", cells: { "broker-crash.aiomqttc.v5.mosquitto": { verdict: "fail", checks: { reconnectsWithin: { verdict: "fail" } } } } })),
+      ["run", "broker-crash", "--out", out, "--baseline", join(scratch, "b.json")]
+    ),
+    stderr: /^faraday: .*\/b\.json: \/cells\/broker-crash\.aiomqttc\.v5\.mosquitto\/checks\/reconnectsWithin.*reason/,
+  },
+  { what: "--strict without --baseline", args: (_, out) => ["run", "broker-crash", "--out", out, "--strict"], stderr: /^faraday: --strict is a rule of the baseline gate: give it with --baseline <file>$/ },
+  { what: "a --shard beyond its count", args: (_, out) => ["run", "broker-crash", "--out", out, "--shard", "3/2"], stderr: /^faraday: --shard wants i\/n with 1 ≤ i ≤ n \(e\.g\. --shard 2\/4\), not "3\/2"$/ },
+  { what: "a --shard 0/2", args: (_, out) => ["run", "broker-crash", "--out", out, "--shard", "0/2"], stderr: /^faraday: --shard wants i\/n with 1 ≤ i ≤ n/ },
+  { what: "a --shard that is not i/n", args: (_, out) => ["run", "broker-crash", "--out", out, "--shard", "half"], stderr: /^faraday: --shard wants i\/n .*not "half"$/ },
+  { what: "--durations without --shard", args: (scratch, out) => ["run", "broker-crash", "--out", out, "--durations", scratch], stderr: /^faraday: --durations balances shards: give it with --shard i\/n$/ },
+  { what: "--durations naming no results", args: (scratch, out) => ["run", "broker-crash", "--out", out, "--shard", "1/2", "--durations", join(scratch, "none")], stderr: /^faraday: .*\/none holds no results\.json$/ },
+  { what: "--repeat 0", args: (_, out) => ["run", "broker-crash", "--out", out, "--repeat", "0"], stderr: /^faraday: --repeat wants a whole number from 1 to 1000, not "0"$/ },
+  { what: "--repeat that is not a number", args: (_, out) => ["run", "broker-crash", "--out", out, "--repeat", "5x"], stderr: /^faraday: --repeat wants a whole number from 1 to 1000, not "5x"$/ },
+  { what: "--repeat without its value", args: (_, out) => ["run", "broker-crash", "--out", out, "--repeat"], stderr: /^faraday: --repeat wants a value: --repeat <n>$/ },
+  { what: "baseline without a subcommand", args: () => ["baseline"], stderr: /^faraday: faraday baseline wants a subcommand: write \(e\.g\. faraday baseline write reports\/latest\)$/ },
+  { what: "baseline with an unknown subcommand", args: () => ["baseline", "wirte"], stderr: /^faraday: unknown subcommand "wirte" of faraday baseline/ },
+  { what: "baseline write without runs", args: (scratch) => ["baseline", "write", "--out", join(scratch, "b.json")], stderr: /^faraday: name the runs to take the baseline from/ },
+  { what: "baseline write of a folder without results", args: (scratch) => ["baseline", "write", join(scratch, "none"), "--out", join(scratch, "b.json")], stderr: /^faraday: .*\/none holds no results\.json$/ },
+  { what: "baseline write of an invocation without runs", args: (scratch, out) => ["baseline", "write", join(out, "latest"), "--out", join(scratch, "b.json")], stderr: /: no runs to take a baseline from$/ },
+  {
+    what: "baseline write over a file that is not a baseline (kept as it was)",
+    args: (scratch, out) => (writeFileSync(join(scratch, "notes.json"), "my notes\n"), ["baseline", "write", join(out, "latest"), "--out", join(scratch, "notes.json")]),
+    stderr: /^faraday: .*\/notes\.json: not valid JSON/,
+  },
+  { what: "an unknown option of baseline write", args: (_, out) => ["baseline", "write", join(out, "latest"), "--output", "b.json"], stderr: /^faraday: unknown option --output \(did you mean --out\?\)$/ },
+  { what: "report without a subcommand", args: () => ["report"], stderr: /^faraday: faraday report wants a subcommand: merge or compare/ },
+  { what: "report with an unknown subcommand", args: () => ["report", "diff"], stderr: /^faraday: unknown subcommand "diff" of faraday report \(merge, compare;/ },
+  { what: "report merge without --out", args: (_, out) => ["report", "merge", join(out, "latest")], stderr: /^faraday: faraday report merge wants --out <dir>/ },
+  { what: "report merge without inputs", args: (scratch) => ["report", "merge", "--out", join(scratch, "merged")], stderr: /^faraday: name the runs to merge/ },
+  { what: "report merge with a bad --prefer", args: (scratch, out) => ["report", "merge", join(out, "latest"), "--out", join(scratch, "merged"), "--prefer", "best"], stderr: /^faraday: --prefer wants first, last or newest, not "best"$/ },
+  { what: "report merge --strict without --baseline", args: (scratch, out) => ["report", "merge", join(out, "latest"), "--out", join(scratch, "merged"), "--strict"], stderr: /^faraday: --strict is a rule of the baseline gate/ },
+  { what: "report merge --out under /proc", args: (_, out) => ["report", "merge", join(out, "latest"), "--out", "/proc/x"], stderr: /^faraday: --out \/proc\/x is under \/proc/ },
+  { what: "report merge of a folder without results", args: (scratch) => ["report", "merge", join(scratch, "none"), "--out", join(scratch, "merged")], stderr: /^faraday: .*\/none holds no results\.json$/ },
+  { what: "report merge with a missing --baseline", args: (scratch, out) => ["report", "merge", join(out, "latest"), "--out", join(scratch, "merged"), "--baseline", join(scratch, "nope.json")], stderr: /no such baseline file/ },
+  { what: "report compare with one run", args: (_, out) => ["report", "compare", join(out, "latest")], stderr: /^faraday: faraday report compare takes two runs, the earlier first .*, not 1$/ },
+  { what: "report compare of a folder without results", args: (scratch, out) => ["report", "compare", join(scratch, "none"), join(out, "latest")], stderr: /^faraday: .*\/none holds no results\.json$/ },
 ];
 
 describe("every bad input: one line, exit 2, nothing left running, nothing lost", () => {
