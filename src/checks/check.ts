@@ -58,8 +58,8 @@ export function firstN(items: Evidence[], n = 10): Evidence[] {
 
 /**
  * What a checker file exports beside its factory, with `defineChecker`: the one place its
- * guarantee and bound are written. checks/index.ts finds every one in this folder; the README's
- * checker table (scripts/readme.ts) and the registry test read them from there.
+ * guarantee and bound are written. checks/index.ts finds every one in this folder; the checker
+ * tables of docs/checkers.md (scripts/readme.ts) and the registry test read them from there.
  */
 export interface CheckerDescriptor {
   /** The name its checks carry in results (the factory's default name). */

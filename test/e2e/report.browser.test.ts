@@ -31,7 +31,7 @@ async function findChromium(): Promise<{ path: string } | { skip: string }> {
 // What the callbacks run inside the page use (this project's tsconfig has no DOM library).
 declare const window: { scrollTo(x: number, y: number): void };
 declare const document: {
-  getElementById(id: string): { getBoundingClientRect(): { top: number; bottom: number }; querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } | null } | null;
+  getElementById(id: string): { getBoundingClientRect(): { top: number; bottom: number }; querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number }; textContent: string | null } | null } | null;
   querySelector(s: string): { textContent: string | null } | null;
   querySelectorAll(s: string): { length: number };
 };
@@ -129,6 +129,33 @@ describe("report.html in chromium", () => {
     expect(await first.locator(".etext").textContent()).toMatch(/acknowledged to the client at [\d.]+ s while the broker was down .*never delivered/);
   });
 
+  it("leads the failing run with its root cause, then a copyable reproduce command and links to its files", async (ctx) => {
+    if (skip) ctx.skip(skip);
+    const section = page.locator(`#${FAILING.replace(/\./g, "\\.")}`);
+    // The cause is the first thing under the run's heading.
+    const order = await section.evaluate((s) => [...s.children].slice(0, 3).map((c) => c.className));
+    expect(order).toEqual(["run-h", "cause v-fail", "title"]);
+    const cause = section.locator(".cause");
+    await cause.scrollIntoViewIfNeeded();
+    await expect(cause.isVisible()).resolves.toBe(true);
+    expect(await cause.locator(".cline").textContent()).toMatch(/\S/);
+    // The command as text, and a copy button the page's script shows (the CSP let it run).
+    const code = section.locator(".repro code");
+    expect(await code.textContent()).toMatch(/^faraday run broker-crash --client lossy --client-path \S+ --protocol 3\.1\.1 --broker mosquitto --seed \d+$/);
+    const copy = section.locator(".repro button.copy");
+    await expect(copy.isVisible()).resolves.toBe(true);
+    await copy.click();
+    await page.waitForFunction((id) => document.getElementById(id)!.querySelector("button.copy")!.textContent !== "copy", FAILING);
+    expect(await copy.textContent()).toMatch(/^(copied|selected: press Ctrl\+C)$/);
+    // The run's own files, linked relative to the page, and there.
+    const hrefs = await section.locator(".files a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+    expect(hrefs.map((h) => h.split("/").at(-1))).toEqual(["timeline.jsonl", "client.log"]);
+    for (const h of hrefs) {
+      expect(h).not.toMatch(/^(\/|[a-z]+:)/);
+      expect(existsSync(join(reportFile, "..", ...h.split("/").map(decodeURIComponent))), h).toBe(true);
+    }
+  });
+
   it("saves a screenshot of the report as opened (matrix and timelines) beside it", async (ctx) => {
     if (skip) ctx.skip(skip);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -213,6 +240,9 @@ describe("report.html in chromium", () => {
       expect(await plain.locator("section.run").count()).toBe(3);
       await expect(plain.locator(`#${FAILING.replace(/\./g, "\\.")} svg.tl`).isVisible()).resolves.toBe(true);
       await expect(plain.locator(`a.cell[href="#${PASSING}"]`).isVisible()).resolves.toBe(true);
+      // The reproduce command is there to select; the copy button, which needs the script, is not.
+      await expect(plain.locator(`#${FAILING.replace(/\./g, "\\.")} .repro code`).isVisible()).resolves.toBe(true);
+      await expect(plain.locator(`#${FAILING.replace(/\./g, "\\.")} .repro button.copy`).isVisible()).resolves.toBe(false);
     } finally {
       await context.close();
     }

@@ -1,6 +1,7 @@
 // Plug-ins are one file: every file in src/brokers/, src/faults/ (and profiles/), src/devices/
 // and src/checks/ either declares a plug-in its folder's index.ts registers or is a helper
-// named below; every plug-in is documented (help line, guarantee and bound, README); and the
+// named below; every plug-in is documented (help line, guarantee and bound, README and
+// docs/checkers.md); and the
 // examples in docs/extending.md, dropped into a copy of the sources, are picked up by the
 // registries, `faraday --help` and the README check. Adding one file is enough; forgetting to
 // document it fails here.
@@ -22,7 +23,7 @@ import { FAULTS, PROFILES } from "../../src/faults/index.ts";
 import { isProfile } from "../../src/faults/profiles/profile.ts";
 import { CLIENTS } from "../../src/tools/clients.ts";
 import { components } from "../../src/tools/components.ts";
-import { fillSections } from "../../scripts/readme.ts";
+import { generatedFiles } from "../../scripts/readme.ts";
 
 const repo = resolve(import.meta.dirname, "..", "..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
@@ -138,9 +139,20 @@ describe("every file in a plug-in folder is registered", () => {
   });
 });
 
-describe("every plug-in is in the README", () => {
-  it("the checker, fault and profile tables are the ones the descriptors make (npx tsx scripts/readme.ts)", () => {
-    expect(fillSections(readme) === readme, "README.md's generated tables are out of date: run npx tsx scripts/readme.ts").toBe(true);
+describe("every plug-in is in the README and docs/checkers.md", () => {
+  it("the checker tables (docs/checkers.md), fault and profile tables (README.md) are the ones the descriptors make (npx tsx scripts/readme.ts)", () => {
+    const files = generatedFiles(repo);
+    expect(files.map((f) => f.file)).toEqual(["README.md", "docs/checkers.md"]);
+    for (const f of files) expect(f.made === f.now, `${f.file}'s generated tables are out of date: run npx tsx scripts/readme.ts`).toBe(true);
+    // Every checker has its row, in the table of its group.
+    const checkers = files.find((f) => f.file === "docs/checkers.md")!.now;
+    for (const c of Object.values(CHECKERS)) {
+      const table = checkers.slice(checkers.indexOf(`<!-- generated: ${c.group} checkers`), checkers.indexOf(`<!-- end: ${c.group} checkers -->`));
+      expect(table, c.name).toContain(`| \`${c.name}\` | `);
+    }
+    // The README points there rather than keeping a copy that could drift.
+    expect(readme).not.toContain("<!-- generated: resilience checkers");
+    expect(readme).toContain("docs/checkers.md");
   });
 
   it("the broker table has every kind, in --broker all's order, with the protocols it speaks", () => {
@@ -172,7 +184,7 @@ describe("docs/extending.md's examples, each one new file, are picked up", () =>
 
   it("in a copy of the sources, with nothing else changed", () => {
     for (const d of ["src", "scripts", "schemas", "fixtures"]) cpSync(join(repo, d), join(scratch, d), { recursive: true });
-    for (const f of ["README.md", "package.json"]) cpSync(join(repo, f), join(scratch, f));
+    for (const f of ["README.md", "package.json", "docs/checkers.md"]) cpSync(join(repo, f), join(scratch, f));
     symlinkSync(join(repo, "node_modules"), join(scratch, "node_modules"));
     for (const e of examples) {
       expect(existsSync(join(repo, e.file)), `${e.file} is an example, not a file of the repository`).toBe(false);
@@ -186,8 +198,8 @@ const { CHECKERS } = await import("./src/checks/index.ts");
 const { brokerFactory, brokerKinds } = await import("./src/brokers/index.ts");
 const { knownClients } = await import("./src/devices/clients.ts");
 const { helpText } = await import("./src/cli/help.ts");
-const { fillSections } = await import("./scripts/readme.ts");
-const readme = readFileSync("README.md", "utf8");
+const { generatedFiles } = await import("./scripts/readme.ts");
+const docs = generatedFiles(".");
 const broker = brokerFactory("mosquitto-1.6", { found: {} }, { durable: true });
 console.log(JSON.stringify({
   faults: Object.keys(FAULTS),
@@ -197,14 +209,14 @@ console.log(JSON.stringify({
   broker: [broker.kind, broker.protocols],
   clients: knownClients(),
   help: helpText(),
-  readmeUpToDate: fillSections(readme) === readme,
-  readmeAfter: fillSections(readme),
+  docsUpToDate: docs.map((d) => [d.file, d.made === d.now]),
+  docsAfter: Object.fromEntries(docs.map((d) => [d.file, d.made])),
 }));
 `,
     );
     const r = spawnSync(process.execPath, ["--import", "tsx", "probe.mts"], { cwd: scratch, encoding: "utf8", timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
-    const got = JSON.parse(r.stdout) as Record<string, unknown> & { help: string; readmeAfter: string };
+    const got = JSON.parse(r.stdout) as Record<string, unknown> & { help: string; docsAfter: Record<string, string> };
     expect(got.faults).toContain("lateClose");
     expect(got.checkers).toContain("firstUpWithin");
     expect(got.check).toBe("firstUpWithin");
@@ -213,10 +225,10 @@ console.log(JSON.stringify({
     expect(got.clients).toContain("myclient");
     expect(got.help).toMatch(/^ {2}mosquitto-1\.6 +mosquitto's 1\.6 line/m);
     expect(got.help.replace(/\s+/g, " ")).toContain("myclient (needs --client-path)");
-    // Forgetting to document fails: the README's tables now lack the new fault and checker …
-    expect(got.readmeUpToDate).toBe(false);
+    // Forgetting to document fails: the README's fault table and docs/checkers.md now lack the new fault and checker …
+    expect(got.docsUpToDate).toEqual([["README.md", false], ["docs/checkers.md", false]]);
     // … until scripts/readme.ts has written their rows.
-    expect(got.readmeAfter).toContain("| `lateClose` | the broker's close reaches the device late");
-    expect(got.readmeAfter).toContain("| `firstUpWithin` | the client's first connection is up");
+    expect(got.docsAfter["README.md"]).toContain("| `lateClose` | the broker's close reaches the device late");
+    expect(got.docsAfter["docs/checkers.md"]).toContain("| `firstUpWithin` | the client's first connection is up");
   }, 90_000);
 });

@@ -6,7 +6,7 @@ import { SaxesParser } from "saxes";
 import { findRunDirs, readRunResult, summaryLines, writeResults } from "../../src/report/results.ts";
 import { writeJunit } from "../../src/report/junit.ts";
 import { writeReport } from "../../src/report/html.ts";
-import { FILTER_JS } from "../../src/report/html/filters.ts";
+import { PAGE_JS } from "../../src/report/html/script.ts";
 import { TERMINAL_LINE_MAX } from "../../src/report/safeText.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
@@ -78,6 +78,8 @@ const run = (over: Partial<RunResult>): RunResult => ({
   durationMs: 20_000,
   checks: [],
   dir: "",
+  // The copyable command, as hostile as the rest (a client folder's name can be anything).
+  reproduce: `faraday run hostile --client-path '${FIXED[10]}' ${FIXED[0]} ${FIXED[4]}`,
   ...over,
 });
 
@@ -228,9 +230,9 @@ describe("hostile text through a saved run", () => {
   it("report.html: no raw control, every megabyte line capped, no markup from the client", () => {
     writeReport(dir);
     const page = readFileSync(join(dir, "report.html"), "utf8");
-    // The one script is the filters' constant; nothing of the client's reaches it.
+    // The one script is the page's constant; nothing of the client's reaches it.
     const scripts = page.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? [];
-    expect(scripts).toEqual([`<script>${FILTER_JS}</script>`]);
+    expect(scripts).toEqual([`<script>${PAGE_JS}</script>`]);
     const html = page.replace(scripts[0]!, "");
     expect(html).not.toMatch(HTML_CONTROL);
     expect(html).not.toMatch(NOT_XML);
@@ -246,5 +248,12 @@ describe("hostile text through a saved run", () => {
     expect(Number(logLine![2])).toBe(megaLine.length - logLine![1]!.length);
     // The raw invalid bytes of the timeline file arrive as U+FFFD, their ESC made visible.
     expect(html.includes("raw \ufffd\ufffd\ufffd\ufffd \\x1b[2J")).toBe(true);
+    // The root cause comes first in the run, and the copyable command is text in its <code>, escaped.
+    const section = html.slice(html.indexOf(`id="run-hostile.fuzzy.v3.1.1.mosquitto"`));
+    expect(section.indexOf(`<div class="cause v-fail"><b>root cause</b>`)).toBeLessThan(section.indexOf(`<p class="title">`));
+    expect(section).toContain("<span class=\"cline\">the client raised at 0.105 s: \\x1b[2J\\x1b]0;pwned\\x07");
+    expect(section).toMatch(/<code>faraday run hostile --client-path &#39;&lt;\/pre&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;&lt;img src=x onerror=alert\(1\)&gt;&#39; \\x1b\[2J/);
+    // Its files, linked beside the page (results.json named them by absolute paths here: the folder's name is used).
+    expect(section).toContain(`<a href="hostile.fuzzy.v3.1.1.mosquitto/timeline.jsonl">timeline.jsonl</a> <a href="hostile.fuzzy.v3.1.1.mosquitto/client.log">client.log</a>`);
   });
 });

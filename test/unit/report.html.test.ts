@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { reportHtml, writeReport } from "../../src/report/html.ts";
 import { createHash } from "node:crypto";
 import { COMPACT_AT, FILTER_JS } from "../../src/report/html/filters.ts";
+import { COPY_JS, PAGE_JS } from "../../src/report/html/script.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
@@ -29,10 +30,10 @@ const run = (over: Partial<RunResult>): RunResult => ({
   ...over,
 });
 
-/** The page less its one script, after checking that script is exactly the filters' constant. */
+/** The page less its one script, after checking that script is exactly the page's constant. */
 function withoutFilterScript(html: string): string {
   const scripts = html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? [];
-  expect(scripts).toEqual([`<script>${FILTER_JS}</script>`]);
+  expect(scripts).toEqual([`<script>${PAGE_JS}</script>`]);
   return html.replace(scripts[0]!, "");
 }
 
@@ -157,6 +158,104 @@ describe("report.html", () => {
     expect(html.length).toBeLessThan(120_000);
   });
 
+  describe("each run: what went wrong first, how to run it again, its files", () => {
+    const cause = { line: "the client printed a traceback at 3.000 s: AssertionError: <Empty> (File \"mqtt_as.py\", line 7) — then noLostAcknowledged fails", source: "client" as const, t: 3000, check: "noUncaughtErrors", follows: ["noLostAcknowledged"] };
+    const failing = () =>
+      run({
+        verdict: "fail",
+        cause,
+        reproduce: "faraday run broker-crash --client mqtt_as --client-path '<client-path #3f2a9c1b>' --protocol 3.1.1 --broker mosquitto --seed 7",
+        dir: "broker-crash.mqtt_as.v3.1.1.mosquitto",
+        checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [{ t: 1510, text: "seq 1 never delivered" }] }],
+      });
+    const sectionOf = (html: string, id: string) => html.slice(html.indexOf(`<section class="run`, html.indexOf(`id="run-${id}"`) - 40), html.indexOf("</section>", html.indexOf(`id="run-${id}"`)));
+
+    it("shows the root cause first, before the title, the facts, the timeline and the checks", () => {
+      const r = failing();
+      const html = withoutFilterScript(reportHtml(invocation([r]), new Map([[r.id, crashTimeline()]])));
+      const section = sectionOf(html, r.id);
+      const at = (s: string) => section.indexOf(s);
+      expect(section).toContain(
+        `<div class="cause v-fail"><b>root cause</b> <span class="csrc">the client&#39;s own error</span> <span class="cline">the client printed a traceback at 3.000 s: AssertionError: &lt;Empty&gt; (File &quot;mqtt_as.py&quot;, line 7) — then noLostAcknowledged fails</span></div>`,
+      );
+      expect(at(`<div class="cause`)).toBeGreaterThan(at(`<div class="run-h">`));
+      for (const later of [`<p class="title">`, `<dl class="facts">`, `<figure class="strip">`, "<h4>Checks", `<details class="log">`]) expect(at(`<div class="cause`), later).toBeLessThan(at(later));
+      // The matrix cell's tooltip leads with it too.
+      expect(html).toMatch(/<a class="cell v-fail"[^>]* title="fail: broker-crash\.mqtt_as\.v3\.1\.1\.mosquitto\nthe client printed a traceback at 3\.000 s/);
+    });
+
+    it("says a lab error once: its cause, not the same reason again", () => {
+      const r = run({ verdict: "error", reason: "mosquitto exited by itself", cause: { line: "the lab could not do its job: mosquitto exited by itself — not the client's doing; its checks are not judged", source: "lab", follows: [] } });
+      const html = reportHtml(invocation([r]), new Map());
+      expect(html).toContain(`<div class="cause v-warn"><b>lab error</b> <span class="csrc">the lab, not the client</span> <span class="cline">the lab could not do its job: mosquitto exited by itself`);
+      expect(html).not.toContain(`<div class="reason`);
+      // A run without a cause (a pass, an older file) shows none, and its reason as before.
+      const u = run({ verdict: "unsupported", reason: "no MQTT 5" });
+      const plain = reportHtml(invocation([u]), new Map());
+      expect(plain).not.toContain(`class="cause`);
+      expect(plain).toContain(`<div class="reason v-skip"><b>unsupported:</b> no MQTT 5</div>`);
+    });
+
+    it("gives the reproduce command as text in a <code> block, with a copy button only the page's script shows", () => {
+      const r = failing();
+      const html = reportHtml(invocation([r]), new Map());
+      expect(html).toContain(
+        `<div class="repro"><span class="lbl">reproduce</span><code>faraday run broker-crash --client mqtt_as --client-path &#39;&lt;client-path #3f2a9c1b&gt;&#39; --protocol 3.1.1 --broker mosquitto --seed 7</code><button type="button" class="copy" title="copy the command">copy</button></div>`,
+      );
+      // Hidden by the stylesheet until the script has run (scripts off: the command is still there to select).
+      expect(html).toMatch(/\.copy\{display:none;/);
+      expect(html).toContain("html[data-copy] .copy{display:inline-block}");
+      expect(COPY_JS).toContain(`setAttribute("data-copy", "ready")`);
+      expect(COPY_JS).toContain("navigator.clipboard.writeText(code.textContent)");
+      // No command, no button.
+      expect(reportHtml(invocation([run({})]), new Map())).not.toContain(`class="copy"`);
+    });
+
+    it("links the run's timeline.jsonl and client.log relative to the page: dir as results.json holds it", () => {
+      const r = failing();
+      expect(reportHtml(invocation([r]), new Map())).toContain(
+        `<div class="files"><span class="lbl">files</span><a href="broker-crash.mqtt_as.v3.1.1.mosquitto/timeline.jsonl">timeline.jsonl</a> <a href="broker-crash.mqtt_as.v3.1.1.mosquitto/client.log">client.log</a></div>`,
+      );
+      // A merge's nested folder stays nested; an absolute path (an older file) or one that leaves the folder gives its last part, as the report reads the timeline.
+      const href = (dir: string) => /<a href="([^"]*)\/timeline\.jsonl">/.exec(reportHtml(invocation([run({ dir })]), new Map()))?.[1];
+      expect(href("shard-1/a.b.v5.mosquitto")).toBe("shard-1/a.b.v5.mosquitto");
+      expect(href("/elsewhere/broker-crash.mqtt_as.v3.1.1.mosquitto")).toBe("broker-crash.mqtt_as.v3.1.1.mosquitto");
+      expect(href("../../etc/x")).toBe("x");
+      // Each part is a path segment, never a scheme or a query.
+      expect(href("javascript:alert(1)")).toBe("javascript%3Aalert(1)");
+      expect(href(`a"b?c#d`)).toBe("a%22b%3Fc%23d");
+    });
+
+    it("badges a gated run with its baseline class", () => {
+      const html = reportHtml(invocation([run({ ...failing(), baseline: { class: "new-failure" } }), run({ id: "k", verdict: "fail", baseline: { class: "known" } })]), new Map());
+      expect(html).toContain(`<span class="chip v-fail">fail</span> <span class="gate g-new-failure" title="baseline: new failure: fails where the baseline says it passed">new failure</span><h3>`);
+      expect(html).toContain(`<span class="gate g-known" title="baseline: known: fails as the baseline says it does">known</span>`);
+      expect(reportHtml(invocation([failing()]), new Map())).not.toContain(`class="gate`);
+    });
+
+    it("keeps a traceback's line breaks in the evidence, while the check's own text keeps its one line", () => {
+      const events = crashTimeline();
+      const uncaught = { name: "noUncaughtErrors", ...noUncaughtErrors().judge(events, {} as never) };
+      // What results.json holds is the checker's: one line, " | " between the traceback's lines.
+      expect(uncaught.evidence[0]!.text).toBe(`traceback printed at 3.000 s: Traceback (most recent call last): | AssertionError: <Empty> & "response"`);
+      const r = run({ verdict: "fail", checks: [uncaught] });
+      const expected = `<span class="etext">traceback printed at 3.000 s: <span class="charged ch-client">client</span><pre class="tb">Traceback (most recent call last):\nAssertionError: &lt;Empty&gt; &amp; &quot;response&quot;</pre></span>`;
+      expect(reportHtml(invocation([r]), new Map([[r.id, events]]))).toContain(expected);
+      // Without the timeline, from the evidence alone.
+      expect(reportHtml(invocation([r]), new Map())).toContain(expected);
+    });
+
+    it("takes a traceback's lines from the timeline when a line itself holds \" | \"", () => {
+      const events = [...crashTimeline().slice(0, 11), ev(3000, "device", "log", { line: "Traceback (most recent call last):" }), ev(3000, "device", "log", { line: '  File "a | b.py", line 1, in f' }), ev(3000, "device", "log", { line: "OSError: 104" })];
+      const uncaught = { name: "noUncaughtErrors", ...noUncaughtErrors().judge(events, {} as never) };
+      const r = run({ verdict: "fail", checks: [uncaught] });
+      expect(reportHtml(invocation([r]), new Map([[r.id, events]]))).toContain(`<pre class="tb">Traceback (most recent call last):\n  File &quot;a | b.py&quot;, line 1, in f\nOSError: 104</pre>`);
+      // Evidence that quotes no traceback stays as it is.
+      const plain = run({ verdict: "fail", checks: [{ name: "x", verdict: "fail", summary: "s", evidence: [{ t: 1, text: "a | b" }] }] });
+      expect(reportHtml(invocation([plain]), new Map())).toContain(`<span class="etext">a | b</span>`);
+    });
+  });
+
   describe("filters", () => {
     const mixed = () => [
       run({ verdict: "fail", checks: [{ name: "noLostAcknowledged", verdict: "fail", summary: "1 lost", evidence: [] }] }),
@@ -208,15 +307,19 @@ describe("report.html", () => {
       expect(reportHtml(invocation(many.slice(0, COMPACT_AT)), new Map())).toContain(`<table class="matrix">`);
     });
 
-    it("allows by its Content-Security-Policy exactly the filter script, and no network", () => {
+    it("allows by its Content-Security-Policy exactly the page's one script (filters and copy buttons), and no network", () => {
       const html = reportHtml(invocation(mixed()), new Map());
       const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
-      const hash = createHash("sha256").update(FILTER_JS, "utf8").digest("base64");
+      // The hash is of the script as the page carries it, byte for byte.
+      const inPage = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+      expect(inPage).toBe(PAGE_JS);
+      expect(PAGE_JS).toBe(`${FILTER_JS}\n${COPY_JS}`);
+      const hash = createHash("sha256").update(inPage, "utf8").digest("base64");
       expect(csp).toBe(`default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`);
       // The meta comes before anything it governs.
       expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<style>"));
       // The script is a constant: no run's value is written into it, and it asks for nothing outside the page.
-      expect(FILTER_JS).not.toMatch(/fetch|XMLHttpRequest|localStorage|sessionStorage|innerHTML|eval\(|https?:/);
+      expect(PAGE_JS).not.toMatch(/fetch|XMLHttpRequest|localStorage|sessionStorage|innerHTML|eval\(|https?:/);
     });
 
     it("writes no form for an empty invocation", () => {
@@ -230,7 +333,7 @@ describe("report.html", () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it("reads results.json and each run folder's timeline (by the basename of run.dir) and writes report.html", () => {
+    it("reads results.json and each run folder's timeline (an absolute run.dir by its last part) and writes report.html", () => {
       dir = mkdtempSync(join(tmpdir(), "faraday-html-"));
       const r = run({ verdict: "pass" });
       mkdirSync(join(dir, "broker-crash.mqtt_as.v3.1.1.mosquitto"));
@@ -241,8 +344,24 @@ describe("report.html", () => {
       const html = readFileSync(join(dir, "report.html"), "utf8");
       expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
       expect(html).toContain(">brokerCrash</text>");
-      // Self-contained: no external resource, and no script but the filters' own.
+      // Self-contained: no external resource, and no script but the page's own.
       expect(withoutFilterScript(html)).not.toMatch(/<script|<link|https?:\/\/|\bsrc=/);
+      // Links to the run's files that are there (this run has no client.log).
+      expect(html).toContain(`<a href="broker-crash.mqtt_as.v3.1.1.mosquitto/timeline.jsonl">timeline.jsonl</a></div>`);
+      expect(html).not.toContain("/client.log");
+    });
+
+    it("finds each run by the dir results.json gives, relative to it", () => {
+      dir = mkdtempSync(join(tmpdir(), "faraday-html-"));
+      const r = run({ verdict: "pass", dir: "shard-2/broker-crash.mqtt_as.v3.1.1.mosquitto" });
+      mkdirSync(join(dir, "shard-2", "broker-crash.mqtt_as.v3.1.1.mosquitto"), { recursive: true });
+      writeFileSync(join(dir, "shard-2", "broker-crash.mqtt_as.v3.1.1.mosquitto", "timeline.jsonl"), crashTimeline().map((e) => JSON.stringify(e)).join("\n") + "\n");
+      writeFileSync(join(dir, "shard-2", "broker-crash.mqtt_as.v3.1.1.mosquitto", "client.log"), "hello\n");
+      writeFileSync(join(dir, "results.json"), JSON.stringify(invocation([r]), null, 2));
+      writeReport(dir);
+      const html = readFileSync(join(dir, "report.html"), "utf8");
+      expect(html).toContain(">brokerCrash</text>");
+      expect(html).toContain(`<a href="shard-2/broker-crash.mqtt_as.v3.1.1.mosquitto/timeline.jsonl">timeline.jsonl</a> <a href="shard-2/broker-crash.mqtt_as.v3.1.1.mosquitto/client.log">client.log</a>`);
     });
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { RunResult } from "../run.ts";
 import { esc } from "./text.ts";
 
@@ -7,8 +6,8 @@ import { esc } from "./text.ts";
  * baseline class, plus the compact-matrix switch. Progressive enhancement: the form is written
  * `hidden` and only the inline script below shows it, so with scripts off the page is the whole
  * report, unfiltered. The script is one constant (no value of any run is ever written into it:
- * it reads the data-* attributes the page carries, which esc() wrote like any other text), and
- * the page's Content-Security-Policy allows exactly this script by its hash and nothing else.
+ * it reads the data-* attributes the page carries, which esc() wrote like any other text); it is
+ * part of the page's one script (script.ts), which the Content-Security-Policy allows by its hash.
  */
 
 /** Above this many runs the matrix starts compact: one small square per run. */
@@ -132,12 +131,3 @@ export const FILTER_JS = `(function () {
   document.documentElement.setAttribute("data-filters", "ready");
   if (window.performance && performance.mark) performance.mark("faraday:filters-ready");
 })();`;
-
-/** The CSP source of FILTER_JS: the only script the page may run. */
-export const FILTER_JS_HASH = `sha256-${createHash("sha256").update(FILTER_JS, "utf8").digest("base64")}`;
-
-/**
- * No network, no plug-in, no frame, no form target, and of scripts only FILTER_JS: what an escape
- * that failed somewhere could otherwise do is not allowed to happen. Styles are the page's own.
- */
-export const CSP = `default-src 'none'; script-src '${FILTER_JS_HASH}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;

@@ -85,7 +85,7 @@ export function matrix(runs: RunResult[], ids: Map<RunResult, string>): string {
       return `<td>${here
         .map((r) => {
           const bad = (r.checks ?? []).filter((k) => k.verdict !== "pass").map((k) => `${k.verdict}: ${k.name} — ${k.summary}`);
-          const tip = [`${r.verdict}: ${r.id}`, ...(r.reason ? [r.reason] : []), ...bad].join("\n");
+          const tip = [`${r.verdict}: ${r.id}`, ...(r.cause?.line ? [r.cause.line] : []), ...(r.reason && !r.cause?.line?.includes(r.reason) ? [r.reason] : []), ...bad].join("\n");
           const small = r.probe ? `probe: ${r.probe}` : checkTally(r);
           return `<a class="cell ${verdictClass(r.verdict)}${r.probe === "pass" ? " surprise" : ""}" href="#${ids.get(r)}" title="${esc(tip)}"${filterAttrs(r)}><b>${esc(r.verdict)}</b><small>${esc(small)}</small></a>`;
         })

@@ -58,6 +58,21 @@ dd{margin:0;font-weight:500}
 .facts{font-size:13px;margin:8px 0 10px}
 .reason{border-radius:7px;padding:8px 12px;margin:8px 0 10px;overflow-wrap:anywhere}
 .reason.v-skip{background:var(--skip-bg)}.reason.v-warn{background:var(--warn-bg)}.reason.v-fail{background:var(--fail-bg)}.reason.v-pass{background:var(--pass-bg)}
+.cause{border-radius:7px;padding:8px 12px;margin:8px 0 6px;overflow-wrap:anywhere;font-size:14.5px;border:1px solid var(--line)}
+.cause.v-fail{background:var(--fail-bg);border-color:#f1b9b9}.cause.v-warn{background:var(--warn-bg);border-color:#f0d49c}
+.cause b{text-transform:uppercase;font-size:12px;letter-spacing:.05em;margin-right:4px}
+.cause .csrc{font-size:12px;color:var(--mute);margin-right:6px}
+.cause .csrc::after{content:":"}
+.cline{font-weight:500}
+.gate{display:inline-block;border-radius:999px;padding:0 9px;font-size:12px;font-weight:650;border:1.5px solid var(--skip);color:var(--skip);white-space:nowrap;background:#fff}
+.gate.g-new-failure{border-color:var(--fail);color:var(--fail)}.gate.g-fixed,.gate.g-new-pass,.gate.g-pass{border-color:var(--pass);color:var(--pass)}.gate.g-not-judged{border-color:var(--warn);color:var(--warn)}.gate.g-new-cell{border-color:#2a4f9e;color:#2a4f9e}
+.rerun{display:flex;flex-wrap:wrap;align-items:center;gap:6px 18px;font-size:13px;margin:0 0 10px}
+.rerun .lbl{color:var(--mute);margin-right:6px}
+.repro{display:flex;align-items:center;min-width:0;max-width:100%}
+.repro code{background:#f1f3f6;border-radius:5px;padding:2px 8px;font-size:12.5px;overflow-wrap:anywhere;user-select:all}
+.copy{display:none;font:inherit;font-size:12px;color:var(--ink);background:#fff;border:1px solid var(--line);border-radius:5px;padding:1px 8px;margin-left:6px;cursor:pointer}
+html[data-copy] .copy{display:inline-block}
+.files a{margin-right:10px;font-family:var(--mono);font-size:12.5px}
 .strip{margin:6px 0 6px;overflow-x:auto}
 .tl{display:block;max-width:100%;height:auto}
 .tl text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
