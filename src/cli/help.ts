@@ -3,6 +3,26 @@
 import { BROKERS, defaultBroker } from "../brokers/index.ts";
 import { knownClients, readManifest } from "../devices/clients.ts";
 import { DEVICES, defaultDevice } from "../devices/index.ts";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../tools/paths.ts";
+
+/**
+ * The suites `--suite` takes: each folder of scenarios/ that holds scenario files (sub-folders
+ * too, e.g. compliance/v5), resilience first; `default` is the resilience suite.
+ */
+export function suiteNames(): string[] {
+  const root = join(repoRoot, "scenarios");
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    const entries = readdirSync(join(root, rel), { withFileTypes: true });
+    if (rel && entries.some((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.startsWith("_"))) out.push(rel);
+    for (const e of entries) if (e.isDirectory() && e.name !== "tables") walk(rel ? `${rel}/${e.name}` : e.name);
+  };
+  walk("");
+  const rank = (x: string) => (x.startsWith("resilience") ? 0 : x.startsWith("compliance") ? 2 : 1);
+  return ["default", ...out.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))];
+}
 
 const COL = 25; // where descriptions start
 const WIDTH = 100;
@@ -56,6 +76,8 @@ Usage
   faraday report compare <a> <b>             what changed from run a to run b (exit 1: b fails anew)
   faraday doctor                             what is installed, what is missing, how to fix it
   faraday setup                              obtain everything the lab needs (idempotent)
+
+Suites (--suite): ${suiteNames().join(", ")} (default = resilience)
 
 Options of run
 ${row("--client <name>", `client under test, one of fixtures/clients/: ${clientList()}`)}

@@ -133,12 +133,14 @@ export async function run(args: string[]): Promise<number> {
     writeJunit(invocation, done, junitName);
     writeReport(invocation);
   };
+  const began = Date.now();
   const worker = async () => {
     while (next < specs.length && !wasInterrupted()) {
       const i = next++;
       const r = await runOne(specs[i]!);
       results[i] = r;
       for (const line of summaryLines(r)) console.log(line);
+      if (specs.length > 1) console.log(progressLine(results.filter(isRun), specs.length, Date.now() - began));
       save();
     }
   };
@@ -181,3 +183,22 @@ export async function run(args: string[]): Promise<number> {
 
 /** More repeats than anyone waits for is a typo. */
 const MAX_REPEAT = 1000;
+
+/**
+ * A long suite's progress after each run: how far (k/N), the verdicts so far, and an estimate
+ * of the time left from the mean time per finished run (runs that never started — skipped,
+ * unsupported — count as done and cost nothing, so the estimate errs long, not short).
+ */
+export function progressLine(done: readonly RunResult[], total: number, elapsedMs: number): string {
+  const counts = new Map<string, number>();
+  for (const r of done) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+  const so = [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
+  const left = total - done.length;
+  const eta = left > 0 && done.length > 0 ? `, about ${clock((elapsedMs / done.length) * left)} left` : "";
+  return `faraday: ${done.length}/${total} done (${so}) after ${clock(elapsedMs)}${eta}`;
+}
+
+function clock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
