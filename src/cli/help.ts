@@ -15,7 +15,12 @@ export function suiteNames(): string[] {
   const root = join(repoRoot, "scenarios");
   const out: string[] = [];
   const walk = (rel: string) => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true });
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // no scenarios folder (a copy of the sources alone): no suites to name
+    }
     if (rel && entries.some((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.startsWith("_"))) out.push(rel);
     for (const e of entries) if (e.isDirectory() && e.name !== "tables") walk(rel ? `${rel}/${e.name}` : e.name);
   };

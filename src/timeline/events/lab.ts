@@ -1,0 +1,227 @@
+// The events of the lab's own parts: the broker, the faults, the wire tap and the run itself
+// (src/timeline/events.ts says what the union promises).
+import type { Base, Bytes, Props } from "./base.ts";
+
+// ── broker
+
+interface BrokerEvent<K extends string> extends Base<"broker", K> {
+  /** The broker's kind ("mosquitto", "aedes"…). */
+  broker: string;
+}
+/** One line of the broker's own output. */
+export interface BrokerLog extends BrokerEvent<"log"> {
+  line: string;
+}
+/** The broker's word on one CONNECT, read from its log (mosquitto): what was asked, what it answered. */
+export interface BrokerConnack extends BrokerEvent<"connack"> {
+  client: string;
+  /** mosquitto's numbering: 1 = 3.1, 2 = 3.1.1, 5 = 5. */
+  protocol: number;
+  cleanStart: boolean;
+  sessionPresent: boolean;
+  reason: number;
+}
+export interface BrokerReady extends BrokerEvent<"ready"> {
+  port: number;
+  pid?: number;
+  /** A container's id (first 12 characters). */
+  container?: string;
+}
+/** The broker stopped: killed (SIGKILL) or shut down (SIGTERM, with its exit code). */
+export interface BrokerExit extends BrokerEvent<"exit"> {
+  how: "SIGKILL" | "SIGTERM";
+  code?: number | null;
+}
+
+// ── fault: the nemesis's record of each fault, and what faults say while in effect.
+
+interface FaultEvent<K extends "start" | "injected" | "healing" | "end"> extends Base<"fault", K> {
+  /** The nemesis's id of this injection. */
+  id: string;
+  /** The fault's kind ("brokerCrash", "latency"…). */
+  fault: string;
+}
+export interface FaultStart extends FaultEvent<"start"> {
+  params: Record<string, unknown>;
+}
+export type FaultInjected = FaultEvent<"injected">;
+export type FaultHealing = FaultEvent<"healing">;
+export interface FaultEnd extends FaultEvent<"end"> {
+  /** Restored by the lab's teardown, not healed by the scenario. */
+  atTeardown?: boolean;
+}
+/** lossyLink's schedule: the link stalls at step `step`… */
+export interface FaultStall extends Base<"fault", "stall"> {
+  fault: string;
+  seed: number;
+  step: number;
+}
+/** …and flows again. */
+export interface FaultFlow extends Base<"fault", "flow"> {
+  fault: string;
+  seed: number;
+  step: number;
+}
+/** A fault could not do what it had to while in effect. */
+export interface FaultError extends Base<"fault", "error"> {
+  fault: string;
+  msg: string;
+}
+/** A fault profile (src/faults/profiles/) began: its seed, parameters and planned schedule. */
+export interface FaultProfile extends Base<"fault", "profile"> {
+  profile: string;
+  seed: number;
+  params: Record<string, unknown>;
+  schedule: unknown;
+}
+export interface FaultProfileEnd extends Base<"fault", "profile.end"> {
+  profile: string;
+  seed: number;
+}
+
+// ── wire: the lab's tap on the device's own connection (compliance runs).
+
+/** One MQTT packet, `up` (device → broker) or `down`, on connection `conn`; the fields mqtt-packet parsed. */
+export interface WirePacket extends Base<"wire", "packet"> {
+  dir: "up" | "down";
+  /** The device's connection, counted from 1. */
+  conn: number;
+  /** mqtt-packet's name: "connect", "connack", "publish", "puback"… */
+  cmd: string;
+  messageId?: number;
+  qos?: number;
+  dup?: boolean;
+  retain?: boolean;
+  topic?: string;
+  reasonCode?: number;
+  returnCode?: number;
+  sessionPresent?: boolean;
+  clean?: boolean;
+  keepalive?: number;
+  clientId?: string;
+  protocolVersion?: number;
+  granted?: unknown[];
+  unsubscriptions?: string[];
+  subscriptions?: unknown[];
+  /** Payload size in bytes; `payload` itself only up to 256 bytes. */
+  payloadBytes?: number;
+  payload?: Bytes;
+  props?: Props;
+  username?: string;
+  passwordBytes?: number;
+  will?: Record<string, unknown>;
+}
+export interface WireUnparsable extends Base<"wire", "unparsable"> {
+  dir: "up" | "down";
+  conn: number;
+  msg: string;
+}
+/** A connection through the tap ended, closed by `by` ("device" or "broker"). */
+export interface WireClose extends Base<"wire", "close"> {
+  conn: number;
+  by: string;
+}
+
+// ── lab: the run itself.
+
+/** The first event: what ran, and the command to run it again. */
+export interface LabRunStart extends Base<"lab", "run.start"> {
+  run: string;
+  seed: number;
+  command: string;
+  client: string;
+  revision?: string;
+}
+/** The checkers' context as the run derived it: a CheckContext (src/checks/context.ts, a layer above). */
+export interface LabContext extends Base<"lab", "context"> {
+  ctx: unknown;
+}
+/** The lab broke (or was interrupted): the run is `error` whatever the checks say. */
+export interface LabErrorEvent extends Base<"lab", "error"> {
+  msg: string;
+}
+/** The scenario gave up waiting for something the client should have done. */
+export interface LabExpectationFailed extends Base<"lab", "expectation.failed"> {
+  what: string;
+  withinMs: number;
+  /** When the wait began, ms on the timeline's clock. */
+  since: number;
+}
+export interface LabNote extends Base<"lab", "note"> {
+  text: string;
+}
+/** The lab powered the device off or on (on: maybe with changed settings). */
+export interface LabDevicePower extends Base<"lab", "device.power"> {
+  on: boolean;
+  overrides?: Record<string, unknown>;
+}
+/** The lab is about to stop the device (`early`: the scenario did not finish). */
+export interface LabDeviceStopping extends Base<"lab", "device.stopping"> {
+  early?: boolean;
+}
+/** In-flight messages landed (`complete`) or the drain ran out of time. */
+export interface LabDrained extends Base<"lab", "drained"> {
+  complete: boolean;
+}
+export type LabScenarioEnd = Base<"lab", "scenario.end">;
+/** A process the lab owns exited. */
+export interface LabChildExit extends Base<"lab", "child.exit"> {
+  name: string;
+  pid?: number;
+  code: number | null;
+  signal: string | null;
+  tail: string[];
+}
+export interface LabTeardownProblem extends Base<"lab", "teardown.problem"> {
+  problems: string[];
+}
+export interface LabToxiproxyLog extends Base<"lab", "toxiproxy.log"> {
+  line: string;
+}
+export interface LabToxiproxyReady extends Base<"lab", "toxiproxy.ready"> {
+  port: number;
+  pid?: number;
+}
+/** The device's own proxy: it listens on `listen` and leads to `upstream`. */
+export interface LabLinkProxy extends Base<"lab", "link.proxy"> {
+  device: string;
+  listen: number;
+  upstream: number;
+}
+/** The broker's TLS listener for a TLS run. */
+export interface LabTlsListener extends Base<"lab", "tls.listener"> {
+  port: number;
+}
+/** tls-verify: the client is given a CA that did not sign the server's certificate. */
+export interface LabTlsUntrusted extends Base<"lab", "tls.untrusted"> {
+  ca: string;
+  serverIssuer: string;
+  tlsPort: number;
+  withinMs: number;
+}
+export interface LabTlsUntrustedEnd extends Base<"lab", "tls.untrusted.end"> {
+  watchedMs: number;
+  early?: boolean;
+}
+
+export type BrokerEvents = BrokerLog | BrokerConnack | BrokerReady | BrokerExit;
+export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd | FaultStall | FaultFlow | FaultError | FaultProfile | FaultProfileEnd;
+export type WireEvents = WirePacket | WireUnparsable | WireClose;
+export type LabEvents =
+  | LabRunStart
+  | LabContext
+  | LabErrorEvent
+  | LabExpectationFailed
+  | LabNote
+  | LabDevicePower
+  | LabDeviceStopping
+  | LabDrained
+  | LabScenarioEnd
+  | LabChildExit
+  | LabTeardownProblem
+  | LabToxiproxyLog
+  | LabToxiproxyReady
+  | LabLinkProxy
+  | LabTlsListener
+  | LabTlsUntrusted
+  | LabTlsUntrustedEnd;
