@@ -33,6 +33,7 @@ import { writeReport } from "../src/report/html.ts";
 import type { RunResult } from "../src/report/run.ts";
 import type { TimelineEvent } from "../src/timeline/event.ts";
 import { CHROMIUM_FLAGS, chromium } from "../src/tools/chromium.ts";
+import { seededRandom } from "../src/lab/random.ts";
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,18 +52,7 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
 // ---------------------------------------------------------------------------------------------
 // A report of N runs
 
-/** mulberry32: the same report every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = seeded(20261202);
+const rnd = seededRandom(20261202).next;
 
 const BROKERS = ["mosquitto", "mochi", "aedes", "emqx", "hivemq"];
 const PROTOCOLS = ["3.1.1", "5"] as const;

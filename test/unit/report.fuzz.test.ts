@@ -10,6 +10,7 @@ import { PAGE_JS } from "../../src/report/html/script.ts";
 import { TERMINAL_LINE_MAX } from "../../src/report/safeText.ts";
 import type { RunResult } from "../../src/report/run.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
+import { seededRandom } from "../../src/lab/random.ts";
 
 /**
  * Hostile text from a client under test, through a saved run, out of every exit: the
@@ -37,21 +38,10 @@ const FIXED = [
   "multi\nline\r\nmessage\twith tabs",
 ];
 
-/** mulberry32: a small seeded generator, so the "random" batch is the same every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strings mixing the dangerous code units with ordinary ones. */
 function seededBatch(n: number, seed = 20261125): string[] {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed).next;
   const pool = [0x00, 0x07, 0x08, 0x0b, 0x0c, 0x0d, 0x1b, 0x1f, 0x7f, 0x85, 0x9b, 0x9f, 0x202e, 0x2069, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe, 0xffff, 0xfffd, 0x26, 0x3c, 0x3e, 0x22, 0x27, 0x5c, 0x41, 0x20, 0xe9, 0x65e5];
   return Array.from({ length: n }, () => {
     const len = 1 + Math.floor(rnd() * 40);
