@@ -23,6 +23,8 @@ export interface LedgerEntry {
   failure: string | undefined;
   /** Receiver-side arrival times. */
   deliveries: number[];
+  /** The device that sent it (`up`): which one, in a fleet run. */
+  device?: string;
 }
 
 const key = (topic: string, payload: string) => `${topic}\u0000${payload}`;
@@ -35,7 +37,9 @@ const textOf = (payload: unknown): string => (typeof payload === "object" && pay
 
 export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
-  const byDeviceOp = new Map<number, LedgerEntry>();
+  // An operation's id is the device's own count: in a fleet every device has an op 1.
+  const byDeviceOp = new Map<string, LedgerEntry>();
+  const opKey = (e: TimelineEvent) => `${String(e.device)}\u0000${Number(e.id)}`;
   const byObserverId = new Map<number, LedgerEntry>();
   // Deliveries are matched to the earliest entry with the same topic+payload.
   const byKey = { up: new Map<string, LedgerEntry>(), down: new Map<string, LedgerEntry>() };
@@ -63,11 +67,12 @@ export function buildLedger(events: readonly TimelineEvent[]): LedgerEntry[] {
         failedAt: undefined,
         failure: undefined,
         deliveries: [],
+        ...(typeof e.device === "string" ? { device: e.device } : {}),
       };
-      byDeviceOp.set(Number(e.id), entry);
+      byDeviceOp.set(opKey(e), entry);
       add(entry);
     } else if (isDevice(e, "ack")) {
-      const entry = byDeviceOp.get(Number(e.id));
+      const entry = byDeviceOp.get(opKey(e));
       if (!entry) continue;
       if (e.ok === true) entry.ackedAt = e.t;
       else {

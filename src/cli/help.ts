@@ -95,6 +95,7 @@ ${row("--seed <n>", "seed of every random choice (default: time based, recorded)
 ${row("--out <dir>", "where run folders go (default reports/)")}
 ${row("--broker-port <n>", "run the broker on this port instead of a free one (one run at a time)")}
 ${row("--repeat <n>", "run each cell n times (seeds: the seed, +1, +2… or, with --seed, the same each time); repeats are <cell>.r2…, and a check that fails in some is fail (intermittent k/n)")}
+${row("--fleet-size <n>", "devices in a fleet scenario's fleet (scenarios/fleet/), instead of its own size")}
 ${row("--baseline <file>", "gate against a baseline (faraday baseline write): exit 1 only on a new failure, 0 when every failure is known; results.json, junit.xml and report.html show each check's class")}
 ${row("--strict", "with --baseline: exit 1 on any difference from it (new failure, fixed, new pass, new or vanished cell)")}
 ${row("--shard <i/n>", "run shard i of n (deterministic by run id; a CI job matrix), then faraday report merge")}

@@ -23,6 +23,7 @@ import { readBaseline } from "../gate/baseline.ts";
 import { gateInvocation, shardSelection } from "../gate/commands.ts";
 import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
 import { parseShard } from "../gate/shard.ts";
+import { MAX_FLEET } from "../scenario/fleet.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       shard: { type: "string" },
       durations: { type: "string" },
       repeat: { type: "string", default: "1" },
+      "fleet-size": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     true,
@@ -62,6 +64,9 @@ export async function run(args: string[]): Promise<number> {
   const repeat = Number(values.repeat);
   if (!/^\d+$/.test(values.repeat!) || !Number.isSafeInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT)
     throw new InputError(`--repeat wants a whole number from 1 to ${MAX_REPEAT}, not "${clip(values.repeat!, 40)}"`);
+  const fleetSize = values["fleet-size"] !== undefined ? Number(values["fleet-size"]) : undefined;
+  if (fleetSize !== undefined && (!/^\d+$/.test(values["fleet-size"]!) || fleetSize < 1 || fleetSize > MAX_FLEET))
+    throw new InputError(`--fleet-size wants a whole number from 1 to ${MAX_FLEET}, not "${clip(values["fleet-size"]!, 40)}"`);
   // The gate's inputs are read before anything starts: a bad file or shard is one line, and nothing is made.
   if (values.strict && values.baseline === undefined) throw new InputError("--strict is a rule of the baseline gate: give it with --baseline <file>");
   if (values.durations !== undefined && values.shard === undefined) throw new InputError("--durations balances shards: give it with --shard i/n");
@@ -117,6 +122,7 @@ export async function run(args: string[]): Promise<number> {
         seed: repeatSeed(seed, k, values.seed !== undefined),
         command,
         toxiproxyBin: tools.toxiproxy.path,
+        ...(fleetSize !== undefined ? { fleetSize } : {}),
         progress: (l) => console.log(`  ${terminalLine(l)}`),
       });
   makeDirs(invocation, values.out!);

@@ -21,14 +21,18 @@ export class AgentChannel {
   private nextId = 0;
   private readonly pending = new Map<number, { op: string; resolve: (a: Ack) => void }>();
   hello: Record<string, unknown> | undefined;
+  /** quietLog: lines of the client's output left off the timeline, and how many of a traceback are still to keep. */
+  private dropped = 0;
+  private keepLines = 0;
 
   constructor(
     readonly name: string,
     readonly proc: OwnedProcess,
     private readonly tl: Timeline,
+    private readonly opts: { quietLog?: boolean } = {},
   ) {
     void proc.exited.then(({ code, signal }) => {
-      tl.record("device", "exit", { device: name, code, signal, tail: proc.tail.slice(-8) });
+      tl.record("device", "exit", { device: name, code, signal, tail: proc.tail.slice(-8), ...(this.dropped ? { droppedLogLines: this.dropped } : {}) });
       for (const [id, p] of this.pending) p.resolve({ id, ok: false, err: `device exited during ${p.op}` });
       this.pending.clear();
     });
@@ -69,6 +73,15 @@ export class AgentChannel {
         }
       }
       return;
+    }
+    if (this.opts.quietLog) {
+      // A traceback and the lines that follow it stay: noUncaughtErrors judges them.
+      if (line.startsWith("Traceback (most recent call last)")) this.keepLines = 12;
+      if (this.keepLines === 0) {
+        this.dropped++;
+        return;
+      }
+      this.keepLines--;
     }
     this.tl.record("device", "log", { device: this.name, line, ...(stream === "stderr" ? { stream } : {}) });
   }

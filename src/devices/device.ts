@@ -21,6 +21,11 @@ export interface DeviceSettings {
    * ESP8266 users freeze theirs: a client that large cannot be compiled inside a small heap.
    */
   precompile?: boolean;
+  /**
+   * Keep only the client's tracebacks of its own output on the timeline, and count the other
+   * lines (a fleet's devices beyond the first: a hundred chatty clients would swamp the host).
+   */
+  quietLog?: boolean;
 }
 
 /** A client chosen with --client / --client-path, with its manifest. */

@@ -10,7 +10,7 @@ import { isDevice } from "../timeline/is.ts";
  */
 export async function launchAgent(
   lab: Lab,
-  opts: { name: string; cmd: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; helloWithinMs?: number },
+  opts: { name: string; cmd: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; helloWithinMs?: number; quietLog?: boolean | undefined },
 ): Promise<AgentChannel> {
   let channel: AgentChannel | undefined;
   const early: [string, "stdout" | "stderr"][] = [];
@@ -23,7 +23,7 @@ export async function launchAgent(
     stdin: true,
     onLine: (line, stream) => (channel ? channel.onLine(line, stream) : early.push([line, stream])),
   });
-  channel = new AgentChannel(opts.name, proc, lab.timeline);
+  channel = new AgentChannel(opts.name, proc, lab.timeline, { quietLog: opts.quietLog === true });
   for (const [line, stream] of early) channel.onLine(line, stream);
   lab.defer(`stop device ${opts.name}`, () => proc.stop(1500));
   const within = opts.helloWithinMs ?? 10_000;

@@ -25,7 +25,7 @@ export const unixDevice = defineDevice({
 export function unixPort(opts: { micropython: string[]; mpyCross?: string | undefined }): DeviceKind {
   return {
     kind: "unix",
-    async launch(lab, { name, client, heapKb, precompile }) {
+    async launch(lab, { name, client, heapKb, precompile, quietLog }) {
       const home = join(lab.dir, name);
       const lib = join(home, "lib");
       mkdirSync(lib, { recursive: true });
@@ -50,6 +50,7 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
         // .frozen keeps the built-in asyncio; then our adapter, our shims, the client
         // (its .mpy first when precompiled, so the sources behind it are never compiled).
         env: { ...process.env, MICROPYPATH: path.join(":") },
+        quietLog,
       });
     },
   };

@@ -17,6 +17,20 @@ export interface FaultTargets {
   device: DeviceControl;
   /** Seeded from --seed: the only randomness a fault may use. */
   random: Random;
+  /**
+   * A fleet run (ScenarioContext.fleet): every device behind the one emulated access point,
+   * each with its own proxy and controls, for whole-fleet faults (apReboot). Absent in a
+   * one-device run: a whole-fleet fault then acts on `link` and `device`, a fleet of one.
+   */
+  fleet?: readonly FleetMemberTargets[];
+}
+
+/** One device of a fleet, as a whole-fleet fault sees it. */
+export interface FleetMemberTargets {
+  /** The device's name in the lab ("dev7"). */
+  name: string;
+  link: DeviceLink;
+  device: DeviceControl;
 }
 
 /** The device-side levers a fault may pull. */

@@ -8,7 +8,7 @@ import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
 import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
-import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
+import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, FleetHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
 import type { Ack } from "../devices/channel.ts";
 import { awaitReceipt, connectPeer, refusedConnect } from "./peer.ts";
 import { runMosquittoPub, startMosquittoSub } from "./mosquittoPeer.ts";
@@ -34,6 +34,8 @@ export function buildContext(p: {
   random: Random;
   /** Connect the device's client again with changed settings (after a disconnect). */
   restart: (overrides: Partial<ClientSettings>) => Promise<Ack>;
+  /** Start the run's fleet (src/scenario/fleet.ts); once per run. */
+  fleet?: (size: number) => Promise<FleetHandle>;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
@@ -208,6 +210,12 @@ export function buildContext(p: {
       const h = await startMosquittoSub({ lab, port: broker.port, protocol: client.protocol, name, topic, opts, withinMs: bounds.deliveryMs });
       lab.defer(`stop mosquitto_sub ${name}`, () => h.stop());
       return h;
+    },
+    fleet(size) {
+      if (!p.fleet) throw new LabError("this run cannot start a fleet");
+      const start = p.fleet;
+      p.fleet = undefined; // one fleet per run: the device names would clash
+      return start(size);
     },
     mosquittoPub: (name, topic, payload, opts = {}) => runMosquittoPub({ lab, port: broker.port, protocol: client.protocol, name, topic, payload, opts, withinMs: bounds.deliveryMs }),
   };

@@ -203,6 +203,31 @@ export interface ObserverStream extends StreamHandle {
   ackedPastResubscribe(opts?: { what?: string }): Promise<void>;
 }
 
+/**
+ * A fleet (ScenarioContext.fleet): N real devices behind one emulated access point, each its
+ * own process, client, client id and Toxiproxy proxy (one Toxiproxy server for all). Device 0
+ * is the run's own device (`ctx.device`); the others are dev2…devN. Their events carry their
+ * `device` name. Implementation: src/scenario/fleet.ts.
+ */
+export interface FleetHandle {
+  readonly size: number;
+  readonly names: readonly string[];
+  /** The topic device `name` publishes its stream on: `<up>/<name>`. */
+  upTopic(name: string): string;
+  /** Every device's (or those of `only`, by index) latest own signal is `up`. */
+  up(opts: { within: number; what?: string; only?: number[] }): Promise<void>;
+  /** Every device (or those of `only`) came back after the latest fault: its own `down` (or exit) since it began, then `up`. */
+  reconnected(opts: { within: number; what?: string; only?: number[] }): Promise<void>;
+  /** What a fault acts on for device `i` alone: ctx.inject(apLoss(fleet.targets(3))). */
+  targets(i: number): FaultTargets;
+  /** The whole fleet behind its access point: ctx.inject(apReboot(fleet.all)). */
+  readonly all: FaultTargets;
+  /** Every device publishes a numbered stream on its own upTopic; `acked(n)` waits for n more from each. */
+  publishEvery(opts: StreamOptions): StreamHandle;
+  /** RSS and CPU time of every device process now, recorded as `lab fleet.sample` with `label`. */
+  sample(label: string): void;
+}
+
 export interface ScenarioContext {
   device: DeviceHandle;
   broker: BrokerHandle;
@@ -257,6 +282,13 @@ export interface ScenarioContext {
   mosquittoSub(name: string, topic: string, opts?: MosquittoSubOptions): Promise<MosquittoSubHandle>;
   /** mosquitto's own `mosquitto_pub`: resolves when it exited (QoS 1/2: after the PUBACK/PUBCOMP). */
   mosquittoPub(name: string, topic: string, payload: string | { hex: string }, opts?: MosquittoPubOptions): Promise<{ code: number | null; output: string[] }>;
+  /**
+   * Start a fleet of `size` devices (the run's own device and size − 1 more), all powered on
+   * together as behind one access point, each started with the run's client settings and its
+   * own client id; resolves once every agent said hello and was told to start (wait with
+   * fleet.up). `faraday run --fleet-size N` overrides `size`.
+   */
+  fleet(size: number): Promise<FleetHandle>;
 }
 
 /** How long the client has to answer a device operation the scenario cannot go on without. */

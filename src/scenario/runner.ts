@@ -21,6 +21,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
+import { startFleet } from "./fleet.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -41,6 +42,8 @@ export interface RunSpec {
   command?: string;
   /** The toxiproxy-server binary the link runs. */
   toxiproxyBin: string;
+  /** `--fleet-size N`: the size of a fleet scenario's fleet (ScenarioContext.fleet), instead of its own. */
+  fleetSize?: number;
 }
 
 /** The feature a protocol version stands for in a capability manifest. */
@@ -164,7 +167,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const stopLive = timeline.onEvent((e) => {
     if (isLab(e, "device.stopping")) stopping = true;
     if (isFault(e, "start", "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
-    if (isDevice(e, "up", "down") && !stopping) say(`${at(e.t)} client ${e.kind}`);
+    if (isDevice(e, "up", "down") && e.device === "dev1" && !stopping) say(`${at(e.t)} client ${e.kind}`);
     if (isLab(e, "expectation.failed")) say(`${at(e.t)} expectation failed: ${String(e.what)}`);
   });
   const ticker = setInterval(() => {
@@ -190,7 +193,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       protocol: spec.protocol,
       clientId: `faraday-observer-${lab.dir.split("-").pop()}`,
       timeline,
-      subscribe: [topics.up],
+      // A fleet's devices publish on <up>/<name> (ScenarioContext.fleet).
+      subscribe: [topics.up, `${topics.up}/+`],
       auth: observerAuth(s),
     });
     lab.defer("close observer", () => observer.close());
@@ -242,7 +246,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     // Heap readings at comparable quiet points: a second after each (re)connect, for memoryBounded.
     const stopSampling = timeline.onEvent((e) => {
-      if (isDeviceUp(e)) {
+      if (isDeviceUp(e) && e.device === deviceName) {
         const t = setTimeout(() => {
           if (!lab.tornDown && slot.current.running) void slot.current.send("stats");
         }, 1000);
@@ -255,7 +259,19 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
+    const random = seededRandom(spec.seed);
+    const fleet = (size: number) =>
+      startFleet(
+        {
+          lab, link, kind: spec.device, client: spec.client, deviceSettings: s.device, upstreamPort: tls?.port ?? broker.port, broker, random, topics,
+          first: { name: deviceName, link: proxy, control, channel: () => slot.current },
+          cfgFor: (name, i, port) => clientConfig(settings, { id: `faraday-${tag}-${i + 1}`.slice(0, 23), port, protocol: spec.protocol, downTopic: `${topics.down}/${name}`, ...(ca !== undefined ? { ca } : {}) }),
+          sizeOverride: spec.fleetSize,
+          say,
+        },
+        size,
+      );
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;

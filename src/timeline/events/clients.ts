@@ -97,6 +97,8 @@ export interface DeviceExit extends DeviceEvent<"exit"> {
   code: number | null;
   signal: string | null;
   tail: string[];
+  /** Lines of the client's own output the host left off the timeline (a fleet device's quietLog). */
+  droppedLogLines?: number;
 }
 
 // ── observer: the lab's MQTT.js witness on the broker side.

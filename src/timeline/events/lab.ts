@@ -153,6 +153,8 @@ export interface LabNote extends Base<"lab", "note"> {
 /** The lab powered the device off or on (on: maybe with changed settings). */
 export interface LabDevicePower extends Base<"lab", "device.power"> {
   on: boolean;
+  /** A fleet device other than the run's own (src/scenario/fleet.ts). */
+  device?: string;
   overrides?: Record<string, unknown>;
 }
 /** The lab is about to stop the device (`early`: the scenario did not finish). */
@@ -204,6 +206,25 @@ export interface LabTlsUntrustedEnd extends Base<"lab", "tls.untrusted.end"> {
   early?: boolean;
 }
 
+/** A fleet powered on together (src/scenario/fleet.ts): its size and device names, device 0 the run's own. */
+export interface LabFleetStart extends Base<"lab", "fleet.start"> {
+  size: number;
+  names: string[];
+  /** ms between two devices' power-on (0: all together, as behind one AP). */
+  stagger: number;
+}
+/** Every agent of the fleet said hello, `helloMs` after the first was launched. */
+export interface LabFleetLaunched extends Base<"lab", "fleet.launched"> {
+  size: number;
+  helloMs: number;
+}
+/** Each device process's RSS (kB) and CPU time (ms) at one moment, in the order of fleet.start's names (null: unreadable). */
+export interface LabFleetSample extends Base<"lab", "fleet.sample"> {
+  label: string;
+  rssKb: (number | null)[];
+  cpuMs: (number | null)[];
+}
+
 export type BrokerEvents = BrokerLog | BrokerConnack | BrokerReady | BrokerExit;
 export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd | FaultStall | FaultFlow | FaultError | FaultProfile | FaultProfileEnd;
 export type WireEvents = WirePacket | WireUnparsable | WireClose;
@@ -224,4 +245,7 @@ export type LabEvents =
   | LabLinkProxy
   | LabTlsListener
   | LabTlsUntrusted
-  | LabTlsUntrustedEnd;
+  | LabTlsUntrustedEnd
+  | LabFleetStart
+  | LabFleetLaunched
+  | LabFleetSample;
