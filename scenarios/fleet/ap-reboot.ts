@@ -10,7 +10,7 @@ import { fleetScenario } from "./_fleet.ts";
  */
 export default fleetScenario({
   id: "fleet-ap-reboot",
-  title: "100 devices behind one access point that reboots (down one keepalive): the reconnect storm",
+  title: "A fleet (100 devices unless --fleet-size) behind one access point that reboots for one keepalive: the reconnect storm",
   faults: ["apReboot"],
   size: 100,
   async strike(ctx, fleet) {

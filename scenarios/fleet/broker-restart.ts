@@ -9,7 +9,7 @@ import { fleetScenario } from "./_fleet.ts";
  */
 export default fleetScenario({
   id: "fleet-broker-restart",
-  title: "100 devices and the broker restarts under them: every client reconnects at once",
+  title: "A fleet (100 devices unless --fleet-size) and the broker restarts under it: every client reconnects at once",
   faults: ["brokerRestart"],
   size: 100,
   async strike(ctx, fleet) {

@@ -12,7 +12,7 @@ import { fleetScenario } from "./_fleet.ts";
  */
 export default fleetScenario({
   id: "fleet-flapping-ap",
-  title: "100 devices behind an access point that flaps three times (seeded 0.5–3 s outages)",
+  title: "A fleet (100 devices unless --fleet-size) behind an access point that flaps three times (seeded 0.5–3 s outages)",
   faults: ["apReboot"],
   size: 100,
   async strike(ctx, fleet) {

@@ -63,7 +63,8 @@ export function deviceClock(events: readonly TimelineEvent[]): (e: TimelineEvent
 
 /**
  * Every device's reconnect after every healed fault that cost it its connection: its first
- * own `down` (or exit) from the fault's start to `graceMs` after the heal, then its first `up`,
+ * own `down` (or exit) from the fault's start to `graceMs` after the heal (or the one it was
+ * still down from when the fault began), then its first `up` before the next fault began,
  * each at the moment the device wrote it (deviceClock). Events after the lab began stopping
  * the devices do not count.
  */
@@ -79,7 +80,9 @@ export function fleetReconnects(events: readonly TimelineEvent[], graceMs: numbe
     if (f.to === Infinity) continue;
     const next = spans.slice(k + 1).find((x) => x.from > f.from)?.from ?? Infinity;
     for (const [device, sig] of byDevice) {
-      const down = sig.find((e) => e.kind !== "up" && e.t >= f.from && e.t <= f.to + graceMs && e.t < next);
+      // Lost to this fault, or still on its way back from the one before (a flapping AP).
+      const before = sig.findLast((e) => e.t < f.from);
+      const down = before && before.kind !== "up" ? before : sig.find((e) => e.kind !== "up" && e.t >= f.from && e.t <= f.to + graceMs && e.t < next);
       if (!down) continue;
       const up = sig.find((e) => e.kind === "up" && e.t > down.t);
       const r: FleetReconnect = { device, fault: f.fault, healedAt: f.to, downAt: down.t };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readTimeline, type TimelineEvent } from "../timeline/event.ts";
 import { judgeTimeline } from "../checks/verdict.ts";
+import { fleetStats } from "../checks/fleet.ts";
 import type { Check } from "../checks/check.ts";
 import type { CheckContext } from "../checks/context.ts";
 import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "./run.ts";
@@ -82,6 +83,8 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
     durationMs: kept.durationMs ?? 0,
     checks: j.checks,
   };
+  const fleet = fleetStats(events, ctx.bounds.reconnectAfterHealMs);
+  if (fleet) result.fleet = fleet;
   const cause = rootCause(result, events);
   if (cause) result.cause = cause;
   writeRunResult(runDir, result);

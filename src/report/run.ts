@@ -3,6 +3,7 @@ import type { ClientManifest } from "../mqtt/client.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { LabBreak, RunVerdict } from "../checks/verdict.ts";
 import type { Cause } from "../checks/cause.ts";
+import type { FleetStats } from "../checks/fleet.ts";
 
 export type { Cause } from "../checks/cause.ts";
 
@@ -52,6 +53,8 @@ export interface RunResult {
   startedAt: string;
   durationMs: number;
   checks: CheckResult[];
+  /** A fleet run (ScenarioContext.fleet): its reconnect distribution, peak connection rate, memory and CPU per device (checks/fleet.ts fleetStats). */
+  fleet?: FleetStats;
   /**
    * The run's folder. In memory, as the runner and readers hold it: a path to use as it is. In
    * a results.json: relative to that file's folder ("." in the run's own results.json, the
@@ -86,6 +89,8 @@ export interface ReproduceParts {
   protocol: Protocol;
   broker: string;
   seed: number;
+  /** `--fleet-size`, when the run gave one. */
+  fleetSize?: number;
 }
 
 /**
@@ -103,6 +108,7 @@ export function reproduceCommand(p: ReproduceParts): string {
     `--protocol ${p.protocol}`,
     `--broker ${p.broker}`,
     `--seed ${p.seed}`,
+    ...(p.fleetSize !== undefined ? [`--fleet-size ${p.fleetSize}`] : []),
   ].join(" ");
 }
 

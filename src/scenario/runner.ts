@@ -14,6 +14,7 @@ import { judgeTimeline, labBreak } from "../checks/verdict.ts";
 import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "../report/run.ts";
 import { writeRunResult } from "../report/results.ts";
 import { rootCause } from "../checks/cause.ts";
+import { fleetStats } from "../checks/fleet.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
 import { deriveBounds } from "./bounds.ts";
@@ -141,6 +142,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       protocol: spec.protocol,
       broker: spec.broker.kind,
       seed: spec.seed,
+      ...(spec.fleetSize !== undefined ? { fleetSize: spec.fleetSize } : {}),
     }),
     startedAt,
     dir: spec.dir,
@@ -331,6 +333,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     durationMs: Date.now() - t0,
     checks: j.checks,
   };
+  const fleet = checkCtx ? fleetStats(timeline.events, checkCtx.bounds.reconnectAfterHealMs) : undefined;
+  if (fleet) result.fleet = fleet;
   const cause = rootCause(result, timeline.events);
   if (cause) result.cause = cause;
   writeRunResult(spec.dir, result);

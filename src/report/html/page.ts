@@ -7,6 +7,7 @@ import { isTracebackStart, tracebackLines } from "../../checks/noUncaughtErrors.
 import { clientLog } from "./clientLog.ts";
 import { differencesHtml, matrix } from "./matrix.ts";
 import { timelineStrip } from "./strip.ts";
+import { fleetHtml } from "./fleet.ts";
 import { baselineClass, filterAttrs, filterBar } from "./filters.ts";
 import { CSP, PAGE_JS } from "./script.ts";
 import { CSS } from "./style.ts";
@@ -153,6 +154,7 @@ ${causeHtml(r)}
 ${reproduceHtml(r, files)}
 ${reason}
 ${strip}
+${fleetHtml(r)}
 ${checksHtml}
 ${log}
 </section>`;
