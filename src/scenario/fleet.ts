@@ -111,12 +111,28 @@ export async function startFleet(d: FleetDeps, asked: number): Promise<FleetHand
     };
     members.push({ name, link: links[k]!, device: control, channel: () => slot.current });
   }
-  // Every client told to start together; their connects are what fleet.up() waits on.
-  for (const m of members.slice(1)) void m.channel().send("start", { cfg: cfgs.get(m.name) });
   tl.record("lab", "fleet.launched", { size, helloMs: Math.round(helloMs) });
+  let stopping = false;
+  // Every client told to start together; their connects are what fleet.up() waits on. A first
+  // connection that fails is the application's to retry (mqtt_as's README: on the first
+  // connect the caller handles the error), as firmware does at boot: after the client's own
+  // reconnect pause, until the run ends. Each retry is a lab note.
+  const pauseMs = (d.client.manifest.timing?.reconnectDelay ?? 1) * 1000;
+  const boot = async (m: Member) => {
+    for (;;) {
+      const a = await m.channel().send("start", { cfg: cfgs.get(m.name) }).ack;
+      if (a.ok || stopping || signal.aborted || !m.channel().running) return;
+      tl.record("lab", "note", { text: `${m.name}: its first connection failed (${a.err ?? "no reason"}); the application tries again in ${pauseMs} ms, as firmware does at boot` });
+      await new Promise((r) => setTimeout(r, pauseMs));
+      if (stopping || signal.aborted) return;
+    }
+  };
+  for (const m of members.slice(1)) void boot(m);
   // Once the run stops its own device, the others are stopped too (all at once, not one by one at teardown).
   const stopAll = tl.onEvent((e) => {
-    if (isLab(e, "device.stopping")) for (const m of members.slice(1)) void m.channel().send("stop");
+    if (!isLab(e, "device.stopping")) return;
+    stopping = true;
+    for (const m of members.slice(1)) void m.channel().send("stop");
   });
   lab.defer("stop the fleet", async () => {
     stopAll();

@@ -1,4 +1,5 @@
-import type { FleetStats } from "../../checks/fleet.ts";
+import { fleetNames, type FleetStats } from "../../checks/fleet.ts";
+import type { TimelineEvent } from "../../timeline/event.ts";
 import type { RunResult } from "../run.ts";
 import { esc, secs } from "./text.ts";
 
@@ -40,6 +41,12 @@ export function reconnectHistogram(h: FleetStats["reconnect"]["histogram"], labe
   return `<svg class="tl" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(label)}">${out.join("")}</svg>`;
 }
 
+/** A fleet run's strip shows its own device (the first): a hundred devices' ups and downs in one lane say nothing. */
+export function firstDeviceOnly(events: TimelineEvent[]): TimelineEvent[] {
+  const first = fleetNames(events)?.[0];
+  return first === undefined ? events : events.filter((e) => e.src !== "device" || e.device === first);
+}
+
 export function fleetHtml(r: RunResult): string {
   const f = r.fleet;
   if (!f) return "";
@@ -54,6 +61,6 @@ export function fleetHtml(r: RunResult): string {
     ...(f.cpu ? ([["CPU per device", `${ms(f.cpu.bootMedianMs)} to boot and connect (median)${f.cpu.laterMedianMs !== undefined ? `; ${ms(f.cpu.laterMedianMs)} over the next ${secs(f.cpu.laterSpanMs ?? 0)}` : ""}`]] as [string, string][]) : []),
   ];
   const hist = rc.back ? `<figure class="strip">${reconnectHistogram(rc.histogram, `reconnect times of ${r.id}`)}<figcaption>Reconnect times of the fleet, each on the device's own clock</figcaption></figure>` : "";
-  return `<h4>Fleet</h4><dl class="facts fleet">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join("")}</dl>
+  return `<h4>Fleet <span class="count">the strip above shows device 0, the run's own; these figures, every device</span></h4><dl class="facts fleet">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join("")}</dl>
 ${hist}`;
 }

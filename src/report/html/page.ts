@@ -7,7 +7,7 @@ import { isTracebackStart, tracebackLines } from "../../checks/noUncaughtErrors.
 import { clientLog } from "./clientLog.ts";
 import { differencesHtml, matrix } from "./matrix.ts";
 import { timelineStrip } from "./strip.ts";
-import { fleetHtml } from "./fleet.ts";
+import { fleetHtml, firstDeviceOnly } from "./fleet.ts";
 import { baselineClass, filterAttrs, filterBar } from "./filters.ts";
 import { CSP, PAGE_JS } from "./script.ts";
 import { CSS } from "./style.ts";
@@ -144,7 +144,7 @@ function runSection(r: RunResult, anchor: string, events: TimelineEvent[] | unde
     : r.verdict === "unsupported" || r.verdict === "skip"
       ? ""
       : `<p class="empty">No check judged this run.</p>`;
-  const strip = events && events.length ? timelineStrip(r, events) : "";
+  const strip = events && events.length ? timelineStrip(r, firstDeviceOnly(events)) : "";
   const log = events && events.length ? clientLog(events) : "";
   return `<section class="run ${verdictClass(r.verdict)}" id="${esc(anchor)}"${filterAttrs(r)}>
 <div class="run-h">${chip(r.verdict)}${gateBadge(r)}<h3>${esc(r.id)}</h3><a class="top" href="#" title="back to the top">↑ top</a></div>
