@@ -166,6 +166,20 @@ export interface FleetStats {
   memory: { label: string; t: number; medianKb: number; maxKb: number; totalKb: number }[];
   /** CPU time per device (median, ms) at the first sample (the boot), and between the first and last (idle and faults). */
   cpu?: { bootMedianMs: number; laterMedianMs?: number; laterSpanMs?: number };
+  /**
+   * How late the host read the devices' lines (host time − deviceClock time, over every device
+   * event that carries dt_dev): a loaded host reads late, and its own parts (proxy, broker) are
+   * starved too. Large values say the lab, not the client, set the pace of that run.
+   */
+  hostLag?: { p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+/** hostLag of FleetStats: how late the host read what the devices wrote. */
+export function hostLag(events: readonly TimelineEvent[]): FleetStats["hostLag"] {
+  const when = deviceClock(events);
+  const lags = events.filter((e) => isDevice(e) && typeof e.dt_dev === "number").map((e) => Math.round(e.t - when(e)));
+  if (lags.length === 0) return undefined;
+  return { p50Ms: percentile(lags, 0.5)!, p99Ms: percentile(lags, 0.99)!, maxMs: Math.max(...lags) };
 }
 
 /** The figures of a fleet run, or undefined when the run had no fleet. */
@@ -197,6 +211,7 @@ export function fleetStats(events: readonly TimelineEvent[], graceMs: number): F
     : undefined;
   const launched = events.find((e) => isLab(e, "fleet.launched"));
   const peak = peakConnectRate(events);
+  const lag = hostLag(events);
   const p = (q: number) => percentile(ms, q);
   return {
     size: names.length,
@@ -211,5 +226,6 @@ export function fleetStats(events: readonly TimelineEvent[], graceMs: number): F
     ...(peak ? { peakConnectRate: peak } : {}),
     memory,
     ...(cpu ? { cpu } : {}),
+    ...(lag ? { hostLag: lag } : {}),
   };
 }

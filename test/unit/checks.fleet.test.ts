@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deviceClock, fleetReconnects, fleetStats, histogram, mostWithin, peakConnectRate, percentile } from "../../src/checks/fleet.ts";
+import { deviceClock, fleetReconnects, fleetStats, histogram, hostLag, mostWithin, peakConnectRate, percentile } from "../../src/checks/fleet.ts";
 import { fleetReconnectsWithin } from "../../src/checks/fleetReconnectsWithin.ts";
 import { fleetReconnectSpread } from "../../src/checks/fleetReconnectSpread.ts";
 import { fleetNoLostAcknowledged } from "../../src/checks/fleetNoLostAcknowledged.ts";
@@ -74,6 +74,15 @@ describe("deviceClock: when the device wrote a line, not when the busy host read
       ev(2600, "device", "up", { device: "dev1", dt_dev: 500 }),
     ];
     expect(deviceClock(events)(events[2]!)).toBe(2490);
+  });
+  it("hostLag says how late the host read the devices' lines", () => {
+    const events = [
+      ev(1000, "device", "hello", { device: "dev1", dt_dev: 50_000 }),
+      ev(1100, "device", "hb", { device: "dev1", dt_dev: 50_100 }),
+      ev(3000, "device", "up", { device: "dev1", dt_dev: 50_200 }),
+    ];
+    expect(hostLag(events)).toEqual({ p50Ms: 0, p99Ms: 1800, maxMs: 1800 });
+    expect(hostLag([])).toBeUndefined();
   });
   it("fleetReconnects times the up on the device's clock", () => {
     const events = sortByT([start(1), ...reboot, ev(0, "device", "hello", { device: "dev1", dt_dev: 1000 }), ev(1100, "device", "down", { device: "dev1", dt_dev: 2100 }), ev(9500, "device", "up", { device: "dev1", dt_dev: 9000 })]);
