@@ -167,13 +167,14 @@ export async function startFleet(d: FleetDeps, asked: number): Promise<FleetHand
     }
     return undefined;
   };
+  // Down since the fault began (or still down from before it: a flapping AP), then up.
   const backSince = (name: string, since: number) => {
     let down = false;
     for (const e of tl.events) {
-      if (e.t < since) continue;
       const s = signalOf(e);
       if (s?.device !== name) continue;
-      if (s.s === "down") down = true;
+      if (e.t < since) down = s.s === "down";
+      else if (s.s === "down") down = true;
       else if (down) return true;
     }
     return false;
