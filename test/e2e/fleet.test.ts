@@ -41,7 +41,7 @@ describe("a fleet of five behind one access point", () => {
       .map((l) => (JSON.parse(l) as { device: string }).device);
     expect(new Set(ups)).toEqual(new Set(["dev1", "dev2", "dev3", "dev4", "dev5"]));
     const html = readFileSync(join(out, "latest", "report.html"), "utf8");
-    expect(html).toContain("<h4>Fleet</h4>");
+    expect(html).toContain("<h4>Fleet <span");
     expect(html).toMatch(/aria-label="reconnect times of fleet-ap-reboot/);
     expect(processesUnder(tmp)).toEqual([]);
   });
