@@ -163,13 +163,15 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const tag = lab.dir.split("-").pop();
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
+  const deviceName = "dev1";
   let checkCtx: CheckContext | undefined;
   // Once the lab stops the device, its `down` is the lab's doing, not news about the client.
   let stopping = false;
   const stopLive = timeline.onEvent((e) => {
     if (isLab(e, "device.stopping")) stopping = true;
     if (isFault(e, "start", "end")) say(`${at(e.t)} fault ${String(e.fault)} ${e.kind === "start" ? "injected" : "healed"}`);
-    if (isDevice(e, "up", "down") && e.device === "dev1" && !stopping) say(`${at(e.t)} client ${e.kind}`);
+    // One line per change of the run's own device; a fleet's others would be a hundred lines a fault.
+    if (isDevice(e, "up", "down") && e.device === deviceName && !stopping) say(`${at(e.t)} client ${e.kind}`);
     if (isLab(e, "expectation.failed")) say(`${at(e.t)} expectation failed: ${String(e.what)}`);
   });
   const ticker = setInterval(() => {
@@ -186,7 +188,6 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     const link = await startLink(lab, spec.toxiproxyBin);
-    const deviceName = "dev1";
     // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
     const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
     const proxy = await link.proxyFor(deviceName, tls?.port ?? broker.port);
