@@ -122,7 +122,8 @@ export function mostWithin(times: readonly number[], windowMs: number): { count:
 }
 
 /** The broker's busiest second: CONNACKs it logged (or, without a broker log, the clients' ups) in one 1000 ms window. */
-export function peakConnectRate(events: readonly TimelineEvent[]): { perSecond: number; at: number; source: "broker" | "clients" } | undefined {
+export function peakConnectRate(events: readonly TimelineEvent[], from = -Infinity): { perSecond: number; at: number; source: "broker" | "clients" } | undefined {
+  events = events.filter((e) => e.t >= from);
   const connacks = events.filter((e) => isBroker(e, "connack")).map((e) => e.t);
   const source = connacks.length ? "broker" : "clients";
   const times = connacks.length ? connacks : events.filter((e) => isDevice(e, "up")).map((e) => e.t);
@@ -162,6 +163,8 @@ export interface FleetStats {
     sync: { windowMs: number; most: number; at?: number };
   };
   peakConnectRate?: { perSecond: number; at: number; source: "broker" | "clients" };
+  /** The same from the first fault on: the reconnect storm's busiest second, not the power-on's. */
+  peakReconnectRate?: { perSecond: number; at: number; source: "broker" | "clients" };
   /** Per sample: median and largest RSS of one device process, and all of them together. */
   memory: { label: string; t: number; medianKb: number; maxKb: number; totalKb: number }[];
   /** CPU time per device (median, ms) at the first sample (the boot), and between the first and last (idle and faults). */
@@ -211,6 +214,8 @@ export function fleetStats(events: readonly TimelineEvent[], graceMs: number): F
     : undefined;
   const launched = events.find((e) => isLab(e, "fleet.launched"));
   const peak = peakConnectRate(events);
+  const firstFault = faultSpans(events)[0]?.from;
+  const repeak = firstFault === undefined ? undefined : peakConnectRate(events, firstFault);
   const lag = hostLag(events);
   const p = (q: number) => percentile(ms, q);
   return {
@@ -224,6 +229,7 @@ export function fleetStats(events: readonly TimelineEvent[], graceMs: number): F
       sync,
     },
     ...(peak ? { peakConnectRate: peak } : {}),
+    ...(repeak ? { peakReconnectRate: repeak } : {}),
     memory,
     ...(cpu ? { cpu } : {}),
     ...(lag ? { hostLag: lag } : {}),

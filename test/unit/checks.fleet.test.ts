@@ -211,6 +211,7 @@ describe("fleetStats: the figures results.json and report.html show", () => {
     ]);
     expect(s.cpu).toEqual({ bootMedianMs: 20, laterMedianMs: 200, laterSpanMs: 8500 });
     expect(s.peakConnectRate).toEqual({ perSecond: 4, at: 100, source: "clients" });
+    expect(s.peakReconnectRate).toEqual({ perSecond: 3, at: 7100, source: "clients" });
   });
   it("is undefined for a run without a fleet", () => {
     expect(fleetStats(reboot, 12_000)).toBeUndefined();

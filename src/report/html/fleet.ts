@@ -57,6 +57,7 @@ export function fleetHtml(r: RunResult): string {
     ["reconnects", `${rc.back} of ${rc.lost} back before the next fault${rc.back ? `: p50 ${ms(rc.p50Ms)}, p90 ${ms(rc.p90Ms)}, max ${ms(rc.maxMs)} after the heal` : ""}`],
     ["in lockstep", rc.sync.most ? `${rc.sync.most} of ${f.size} devices up within the same ${rc.sync.windowMs} ms${rc.sync.at !== undefined ? ` (from ${secs(rc.sync.at)})` : ""}` : "—"],
     ...(f.peakConnectRate ? ([["peak connect rate", `${f.peakConnectRate.perSecond} per second at ${secs(f.peakConnectRate.at)} (${f.peakConnectRate.source === "broker" ? "CONNACKs in the broker's log" : "the clients' ups"})`]] as [string, string][]) : []),
+    ...(f.peakReconnectRate ? ([["peak reconnect rate", `${f.peakReconnectRate.perSecond} per second at ${secs(f.peakReconnectRate.at)}, after the first fault`]] as [string, string][]) : []),
     ...(mem ? ([["memory per device", `${kb(mem.medianKb)} median, ${kb(mem.maxKb)} largest RSS (${mem.label}); ${kb(mem.totalKb)} for the whole fleet`]] as [string, string][]) : []),
     ...(f.hostLag ? ([["host lag", `the host read the devices' lines ${ms(f.hostLag.p50Ms)} late (median), ${ms(f.hostLag.p99Ms)} (p99), ${ms(f.hostLag.maxMs)} at worst; reconnect times above are on each device's own clock`]] as [string, string][]) : []),
     ...(f.cpu ? ([["CPU per device", `${ms(f.cpu.bootMedianMs)} to boot and connect (median)${f.cpu.laterMedianMs !== undefined ? `; ${ms(f.cpu.laterMedianMs)} over the next ${secs(f.cpu.laterSpanMs ?? 0)}` : ""}`]] as [string, string][]) : []),
