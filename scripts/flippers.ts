@@ -12,7 +12,8 @@
  *
  * `--client name` or `--client name=<folder>` (its --client-path), repeatable (default: the
  * default client); everything after `--` goes to every `faraday run` as it is. The table lands in
- * `<out>/flippers.md` (or `--table <file>`). Exit 0 when nothing flipped, 1 when something did.
+ * `<out>/flippers.md` (with `--from` and no `--out`: in the first folder named), or `--table
+ * <file>`. Exit 0 when nothing flipped, 1 when something did, 2 on bad input.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -85,7 +86,7 @@ function main(argv: string[]): number {
   }
   const repo = resolve(import.meta.dirname, "..");
   let sources = many("--from").map((d) => resolve(d));
-  const out = resolve(opt("--out") ?? (sources.length ? "." : mkdtempSync(join(tmpdir(), "faraday-flippers-"))));
+  const out = resolve(opt("--out") ?? (sources[0] ?? mkdtempSync(join(tmpdir(), "faraday-flippers-"))));
   if (!sources.length) {
     const clients = many("--client");
     for (const spec of clients.length ? clients : ["aiomqttc"]) {
