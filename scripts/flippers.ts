@@ -7,8 +7,8 @@
  * steady failure, not a flipper, and is left out (it is in the runs' own summary).
  *
  *   npx tsx scripts/flippers.ts --repeat 5 --seed 7 --client aiomqttc --client mqtt_as=<checkout> \
- *     --out /tmp/flippers -- --suite resilience --protocol 3.1.1 --parallel 3
- *   npx tsx scripts/flippers.ts --from /tmp/flippers/aiomqttc --from /tmp/flippers/mqtt_as   # tabulate saved runs
+ *     --out <dir> -- --suite resilience --protocol 3.1.1 --parallel 3
+ *   npx tsx scripts/flippers.ts --from <dir>/aiomqttc --from <dir>/mqtt_as   # tabulate saved runs
  *
  * `--client name` or `--client name=<folder>` (its --client-path), repeatable (default: the
  * default client); everything after `--` goes to every `faraday run` as it is. The table lands in
