@@ -47,10 +47,13 @@ export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
           continue;
         }
         const down = downs.find((d) => d.t >= f.from);
-        const delay = down ? down.t - f.from : Infinity;
+        // When the client said so, by its own clock: a line the starved host read late is not a late client.
+        const late = down && typeof down.readLateMs === "number" ? down.readLateMs : 0;
+        const delay = down ? Math.max(down.t - late, f.from) - f.from : Infinity;
+        const readLate = late ? ` (written ${late} ms before the host read it, by the device's clock)` : "";
         if (delay <= bound) {
           judged++;
-          evidence.push({ t: down!.t, text: `${f.fault} started at ${at(f.from)}; client down at ${at(down!.t)} (${Math.round(delay)} ms ≤ ${bound} ms)` });
+          evidence.push({ t: down!.t, text: `${f.fault} started at ${at(f.from)}; client down at ${at(down!.t)}${readLate} (${Math.round(delay)} ms ≤ ${bound} ms)` });
           continue;
         }
         if (f.from + bound > watchedUntil) {
@@ -67,7 +70,7 @@ export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
           t: f.from,
           charged: "client",
           text: down
-            ? `${f.fault} started at ${at(f.from)}; client's own down only at ${at(down.t)} (${Math.round(delay)} ms > bound ${bound} ms = ${why})`
+            ? `${f.fault} started at ${at(f.from)}; client's own down only at ${at(down.t)}${readLate} (${Math.round(delay)} ms > bound ${bound} ms = ${why})`
             : `${f.fault} started at ${at(f.from)}; client never reported down (bound ${bound} ms = ${why})`,
         });
       }

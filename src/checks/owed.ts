@@ -30,8 +30,9 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
   const birth = events
     .filter((e) => (hasBrokerWord ? isDeviceConnack(e, ctx) && e.sessionPresent === false : isDeviceUp(e) && e.session_present === false) && e.t <= m.sentAt)
     .pop();
-  if (birth && !subs.some((s) => s.t > birth.t && s.t <= m.sentAt)) {
-    const renewed = subs.find((s) => s.t > birth.t);
+  const born = birth ? answeredUp(birth, events, ctx) : undefined;
+  if (birth && born !== undefined && !subs.some((s) => s.t > born && s.t <= m.sentAt)) {
+    const renewed = subs.find((s) => s.t > born);
     return {
       owed: false,
       why: `published at ${at(m.sentAt)}, after the broker started a new session for the device (session present 0, ${at(birth.t)}) and before the device renewed its subscription${renewed ? ` (${at(renewed.t)})` : ""}`,
@@ -69,6 +70,21 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
     }
   }
   return { owed: true };
+}
+
+/**
+ * When the session a CONNACK started began, as far as the device's own events go. The broker's
+ * log line is stamped when the host reads it, which may be a few ms after the device already
+ * reported the connection up (and subscribed on it): seen in mqtt_as's broker-crash, where the
+ * order of the broker's "session present 0" and the device's `up` 5 ms apart decided whether a
+ * hundred messages were owed. A device `up` no more than one response time before the CONNACK's
+ * record, with no `down` or exit between, is that connection's: the session began before it.
+ */
+function answeredUp(birth: TimelineEvent, events: readonly TimelineEvent[], ctx: CheckContext): number {
+  if (!isBroker(birth, "connack")) return birth.t;
+  const before = events.filter((e) => e.t <= birth.t && e.t >= birth.t - ctx.client.response_time * 1000 && (isDeviceUp(e) || isDevice(e, "down", "exit")));
+  const last = before.at(-1);
+  return last && isDeviceUp(last) ? last.t - 0.001 : birth.t;
 }
 
 /**

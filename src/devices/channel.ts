@@ -17,8 +17,15 @@ export interface Ack {
  * Device lines that are JSON events go on the timeline as `device` events; any other line
  * is the client's own output and is kept as a `log` event.
  */
+/** A device event read this much later than the device wrote it is marked `readLateMs` (see onLine). */
+const READ_LATE_MS = 100;
+/** Beyond this the device's clock has jumped (ticks_ms wrapped), not the host's reading: no mark. */
+const READ_LATE_MAX_MS = 60_000;
+
 export class AgentChannel {
   private nextId = 0;
+  /** The least host-minus-device clock difference seen: the host's promptest reading of the device. */
+  private skew: number | undefined;
   private readonly pending = new Map<number, { op: string; resolve: (a: Ack) => void }>();
   hello: Record<string, unknown> | undefined;
   /** quietLog: lines of the client's output left off the timeline, and how many of a traceback are still to keep. */
@@ -50,7 +57,16 @@ export class AgentChannel {
       }
       const { ev: kind, t: devT, ...rest } = ev;
       const rec: Record<string, unknown> = { device: this.name, ...rest };
-      if (typeof devT === "number") rec.dt_dev = devT;
+      if (typeof devT === "number") {
+        rec.dt_dev = devT;
+        // A host starved of CPU reads the device's lines late, and the timeline stamps them when
+        // read: the device's own clock says how late (measured: a `down` read 1.6 s after the
+        // device wrote it, its heartbeats arriving in one burst, under a loaded machine).
+        const d = this.tl.now() - devT;
+        if (this.skew === undefined || d < this.skew) this.skew = d;
+        const late = Math.round(d - this.skew);
+        if (late >= READ_LATE_MS && late <= READ_LATE_MAX_MS) rec.readLateMs = late;
+      }
       if (kind === "ack") {
         const p = this.pending.get(rest.id as number);
         if (p) rec.op = p.op;

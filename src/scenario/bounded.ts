@@ -1,6 +1,6 @@
 import type { Ack } from "../devices/channel.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
-import type { Timeline } from "../timeline/timeline.ts";
+import { timeoutAfterIo, type Timeline } from "../timeline/timeline.ts";
 import type { AnswerBound } from "./dsl.ts";
 import { ExpectationFailed } from "./expectation.ts";
 
@@ -13,7 +13,7 @@ import { ExpectationFailed } from "./expectation.ts";
 export async function answerWithin(tl: Timeline, op: Promise<Ack>, b: { within: number } & Partial<AnswerBound>): Promise<Ack | undefined> {
   const since = tl.now();
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), b.within)));
+  const late = new Promise<undefined>((r) => (timer = timeoutAfterIo(() => r(undefined), b.within)));
   if (b.what === undefined) return Promise.race([op.catch(() => undefined), late]).finally(() => clearTimeout(timer));
   const ack = await Promise.race([op, late]).finally(() => clearTimeout(timer));
   if (!ack) throw new ExpectationFailed(`${b.what} (no answer from the client)`, b.within, since);

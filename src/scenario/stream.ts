@@ -1,4 +1,4 @@
-import type { Timeline } from "../timeline/timeline.ts";
+import { timeoutAfterIo, type Timeline } from "../timeline/timeline.ts";
 import type { StreamHandle } from "./dsl.ts";
 import { ExpectationFailed } from "./expectation.ts";
 
@@ -69,7 +69,8 @@ export function publishStream(opts: {
             resolve();
           }
         };
-        const timer = setTimeout(() => {
+        const timer = timeoutAfterIo(() => {
+          if (acked >= target) return check();
           cleanup();
           reject(new ExpectationFailed(what ?? `${n} more publishes acknowledged`, within, since));
         }, within);

@@ -17,6 +17,17 @@ export interface SeenOrNext {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * A wait's deadline that first lets the process read what already arrived. After the lab's own
+ * process stalled (seen: 11 s without a single event, on a loaded machine, while the broker and
+ * the device went on), Node runs the expired timers before it reads the pipes: the deadline
+ * would fail an answer that is sitting in the device's stdout. setImmediate runs after that
+ * read (the poll phase), so the answer is recorded first and decides.
+ */
+export function timeoutAfterIo(fn: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(fn), ms);
+}
+
 type Waiter = { match: (e: TimelineEvent) => boolean; resolve: (e: TimelineEvent) => void };
 
 /**
@@ -83,7 +94,7 @@ export class Timeline {
         resolve(e);
       };
       const waiter: Waiter = { match, resolve: done };
-      const timer = setTimeout(() => done(undefined), withinMs);
+      const timer = timeoutAfterIo(() => done(undefined), withinMs);
       const onAbort = () => done(undefined);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiters.add(waiter);

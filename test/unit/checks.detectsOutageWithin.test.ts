@@ -48,3 +48,15 @@ describe("detectsOutageWithin", () => {
     expect(judge([up, ...fault("latency", 1_000, 30_000), end], ["latency"]).verdict).toBe("fail");
   });
 });
+
+describe("detectsOutageWithin, when the host read the client's down late", () => {
+  it("times the client by when it wrote its down (readLateMs, by the device's clock), and says so", () => {
+    // Measured once under load: a down written at 17.4 s, read at 19.0 s.
+    const late = ev(19_000, "device", "down", { readLateMs: 1_600 });
+    const r = judge([up, ...fault("apLoss", 9_000, 30_000), late, end], ["apLoss"]);
+    expect(r.verdict).toBe("pass");
+    expect(r.evidence[0]!.text).toBe("apLoss started at 9.000 s; client down at 19.000 s (written 1600 ms before the host read it, by the device's clock) (8400 ms ≤ 11000 ms)");
+    // Written late too: still a failure.
+    expect(judge([up, ...fault("apLoss", 1_000, 30_000), ev(16_500, "device", "down", { readLateMs: 500 }), end]).verdict).toBe("fail");
+  });
+});

@@ -7,7 +7,10 @@ import { deliveredNotBefore } from "../../../src/checks/deliveredNotBefore.ts";
 import { notDelivered } from "../../../src/checks/notDelivered.ts";
 import { onWire } from "../../../src/checks/onWire.ts";
 import { opAnswered } from "../../../src/checks/opAnswered.ts";
+import { willPublishedOnSilentDeath, willWithinMs } from "../../../src/checks/willPublishedOnSilentDeath.ts";
+import { silentDeath } from "../../../src/faults/silentDeath.ts";
 import type { PeerHandle, ScenarioContext, WillSettings } from "../../../src/scenario/dsl.ts";
+import { isObserverRecv, isWirePacket } from "../../../src/timeline/is.ts";
 import { BOTH, citing, feature } from "../feature.ts";
 import { willBound } from "../steps.ts";
 
@@ -243,4 +246,60 @@ const disconnectWithWill = feature({
   ],
 });
 
-export const wills = [...onLoss, ...notAfterDisconnect, willDelay, willDelayCancelled, willProperties, disconnectWithWill];
+/**
+ * Silent death (issue 15): the device connects with a will on the run's up topic — which the
+ * observer, the lab's own witness, is subscribed to — sends one PINGREQ, and then loses power
+ * and radio at once (silentDeath: the wire goes silent, then the process dies). No DISCONNECT,
+ * FIN or RST reaches the broker: it must notice through the keepalive (1.5 × keepalive after the
+ * last packet) and then publish the will; MQTT 5's delayed will waits its delay on top. The
+ * keepalive is 4 s, even, so 1.5 × keepalive is whole seconds for brokers that count in them.
+ */
+const SILENT_KEEPALIVE = 4;
+/** Seconds: the delay of the MQTT 5 cell's will, and a session that outlives it (so the delay decides, §3.1.3.2.2). */
+const SILENT_DELAY = 2;
+const SILENT_EXPIRY = 30;
+const SILENT_WILL = "dead";
+
+function silentDeathRun(delayS: number) {
+  return async (ctx: ScenarioContext): Promise<void> => {
+    const { device, topics, bounds, targets } = ctx;
+    await device.up({ within: bounds.connectMs, what: "the device connects" });
+    await ctx.answered(device.disconnect(), { within: bounds.connectMs, what: BEFORE_WILL });
+    const will: WillSettings = { topic: topics.up, payload: SILENT_WILL, qos: 1, retain: false, ...(delayS ? { props: { willDelayInterval: delayS } } : {}) };
+    const since = ctx.mark();
+    await ctx.answered(device.start({ will }), { within: bounds.connectMs, what: "the device connects with its will" });
+    // One PINGREQ answered, so the broker's clock runs from a keepalive packet it surely read (a
+    // packet still in flight when the wire goes silent is dropped); a client that sends none
+    // within its keepalive still dies (keepsConnectionAlive judges its cadence elsewhere).
+    await ctx.seen((e) => isWirePacket(e) && e.dir === "down" && e.cmd === "pingresp", { within: SILENT_KEEPALIVE * 1000 + bounds.deliveryMs, since });
+    const dead = ctx.now();
+    await ctx.inject(silentDeath(targets));
+    const within = willWithinMs({ broker: { kind: ctx.broker.kind, durable: ctx.broker.durable }, bounds }, SILENT_KEEPALIVE, delayS);
+    await ctx.seen((e) => isObserverRecv(e) && e.topic === topics.up && e.payload === SILENT_WILL, { within: Math.round(within - (ctx.now() - dead)), what: "the broker publishes the will of the silently dead device" });
+  };
+}
+
+const silentDeathCells = [
+  ...feature({
+    protocols: BOTH,
+    id: "will-on-silent-death",
+    spec: "3.1.2.10",
+    claim: citing("a device that dies silently (no DISCONNECT, no FIN) has its will published once 1.5 × its keepalive has passed", "MQTT-3.1.2-24, MQTT-3.1.2-8", "MQTT-3.1.2-22, MQTT-3.1.2-8"),
+    client: { keepalive: SILENT_KEEPALIVE },
+    run: silentDeathRun(0),
+    checks: ({ topics }) => [willPublishedOnSilentDeath({ topic: topics.up, payload: SILENT_WILL })],
+  }),
+  feature({
+    protocol: "5",
+    id: "will-delay-on-silent-death",
+    spec: "3.1.3.2.2",
+    claim: "a device that dies silently has its will published 1.5 × its keepalive plus its Will Delay Interval after its last packet",
+    // The delay alone: mochi lacks "will-properties" for other will properties than this one.
+    requires: ["will-delay"],
+    client: { keepalive: SILENT_KEEPALIVE, session_expiry: SILENT_EXPIRY },
+    run: silentDeathRun(SILENT_DELAY),
+    checks: ({ topics }) => [willPublishedOnSilentDeath({ topic: topics.up, payload: SILENT_WILL, willDelayS: SILENT_DELAY })],
+  }),
+];
+
+export const wills = [...onLoss, ...notAfterDisconnect, ...silentDeathCells, willDelay, willDelayCancelled, willProperties, disconnectWithWill];

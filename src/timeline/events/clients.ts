@@ -10,6 +10,11 @@ interface DeviceEvent<K extends string> extends Base<"device", K> {
   device: string;
   /** The device's own ticks_ms() when it wrote the event (absent on host-made events). */
   dt_dev?: number;
+  /**
+   * How much later than the device wrote it the host read the event, in ms, when 100 ms or more
+   * (a starved host): by the device's clock, against the promptest reading of the run (AgentChannel).
+   */
+  readLateMs?: number;
 }
 export interface DeviceHello extends DeviceEvent<"hello"> {
   client?: string;
