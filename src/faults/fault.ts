@@ -4,6 +4,7 @@ import type { RunningBroker } from "../brokers/broker.ts";
 import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
 import type { ClientConfig } from "../devices/device.ts";
+import type { PacketStage } from "../lab/packetStage.ts";
 
 /**
  * What a fault may act on. Faults get their targets explicitly, so a fault file says in its
@@ -17,6 +18,8 @@ export interface FaultTargets {
   device: DeviceControl;
   /** Seeded from --seed: the only randomness a fault may use. */
   random: Random;
+  /** The wire tap's packet stage on the device's link, where packet faults act (absent without a tap: TLS). */
+  packets?: PacketStage;
 }
 
 /** The device-side levers a fault may pull. */
