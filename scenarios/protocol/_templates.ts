@@ -1,0 +1,89 @@
+import { scenario, type Scenario, type ScenarioContext } from "../../src/scenario/dsl.ts";
+import type { Ack } from "../../src/devices/channel.ts";
+import { connects } from "../resilience/_templates.ts";
+import { isDevice, isDeviceDown } from "../../src/timeline/is.ts";
+
+/*
+ * The outline of the protocol suite: one MQTT packet goes missing, late or twice while the
+ * connection itself is fine (src/faults/packet*.ts, acting in the wire tap's packet stage).
+ * The scenarios judge what the application sees — its operation answered, its message
+ * delivered, its subscription working, the client back within its bound. How the client
+ * behaves on the wire meanwhile (its resends, their DUP flag and timing, its PINGREQs) is
+ * held to its documented promises by the checkers that run in every tapped run.
+ *
+ * keepalive 4 s and response_time 3 s keep runs short (detection bound 1.5 × 4 + 2 = 8 s)
+ * while one PUBACK/SUBACK wait still fits a loaded 2-core machine.
+ */
+export const PROTOCOL_CLIENT = { clean: true, keepalive: 4, response_time: 3 } as const;
+
+/**
+ * How many times a client resends an unacknowledged packet in one connection before it gives
+ * that connection up — mqtt_as's documented default `max_repubs` (its README §4.2), the longest
+ * of the clients here (aiomqttc gives up after one 5 s wait, its `_ack_timeout_sec`). Used
+ * only for how long a scenario waits, never as a judged bound.
+ */
+const RESENDS_AT_MOST = 4;
+
+/**
+ * How long a scenario waits for the client to give up on an acknowledgement that never comes:
+ * its first wait and every resend's (one response time each, at least aiomqttc's fixed 5 s),
+ * then one reconnect after the heal.
+ */
+export function givesUpWithinMs({ client, bounds }: ScenarioContext): number {
+  return (RESENDS_AT_MOST + 1) * Math.max(client.response_time, 5) * 1000 + bounds.reconnectAfterHealMs;
+}
+
+/** The answer to `op`, or the client's own down, whichever comes first (none within `within`: undefined). */
+export async function answerOrDown(ctx: ScenarioContext, op: Promise<Ack>, within: number): Promise<void> {
+  const since = ctx.mark();
+  const last = ctx.now();
+  await Promise.race([
+    ctx.answered(op, { within }),
+    ctx.seen((e) => isDeviceDown(e) || (isDevice(e, "exit") && e.t >= last), { within, since }),
+  ]);
+}
+
+export interface ProtocolSpec {
+  id: string;
+  title: string;
+  faults: string[];
+  /** Features a client must have for the scenario to mean something (else `unsupported`). */
+  requires?: string[];
+  client?: Scenario["client"];
+  /** The run once the client is connected and has subscribed to the run's down topic. */
+  run(ctx: ScenarioContext): Promise<void>;
+  checks: Scenario["checks"];
+}
+
+/** A protocol scenario: the client connects and subscribes, then the scenario's own steps. */
+export function protocolScenario(spec: ProtocolSpec): Scenario {
+  return scenario({
+    id: spec.id,
+    title: spec.title,
+    faults: spec.faults,
+    ...(spec.requires ? { requires: spec.requires } : {}),
+    client: { ...PROTOCOL_CLIENT, ...spec.client },
+    async run(ctx) {
+      await connects(ctx);
+      await spec.run(ctx);
+    },
+    checks: spec.checks,
+  });
+}
+
+/**
+ * The observer publishes `label=N` to `topic` every 500 ms until the device receives one, for
+ * at most one reconnect cycle and one delivery (a client that subscribes again after a
+ * reconnect may still be on its way): what an application sees of a subscription.
+ */
+export async function untilReceived(ctx: ScenarioContext, topic: string, label: string, what: string): Promise<void> {
+  const { observer, device, bounds } = ctx;
+  const within = bounds.reconnectCycleMs + bounds.deliveryMs;
+  let stop = false;
+  const got = device.received({ topic }, { within, what }).finally(() => (stop = true));
+  for (let i = 1; !stop; i++) {
+    await observer.publish(topic, `${label}=${i}`, { qos: 1 });
+    await Promise.race([got.catch(() => undefined), ctx.wait(500)]);
+  }
+  await got;
+}
