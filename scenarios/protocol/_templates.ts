@@ -27,10 +27,11 @@ const RESENDS_AT_MOST = 4;
 /**
  * How long a scenario waits for the client to give up on an acknowledgement that never comes:
  * its first wait and every resend's (one response time each, at least aiomqttc's fixed 5 s),
- * then one reconnect after the heal.
+ * then one reconnect after the heal. `resends`: how many a client may make (default: for a
+ * PUBLISH; no client here resends a SUBSCRIBE or UNSUBSCRIBE in one connection: 0).
  */
-export function givesUpWithinMs({ client, bounds }: ScenarioContext): number {
-  return (RESENDS_AT_MOST + 1) * Math.max(client.response_time, 5) * 1000 + bounds.reconnectAfterHealMs;
+export function givesUpWithinMs({ client, bounds }: ScenarioContext, resends = RESENDS_AT_MOST): number {
+  return (resends + 1) * Math.max(client.response_time, 5) * 1000 + bounds.reconnectAfterHealMs;
 }
 
 /** The answer to `op`, or the client's own down, whichever comes first (none within `within`: undefined). */

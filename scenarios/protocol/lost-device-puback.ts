@@ -3,6 +3,7 @@ import { reset } from "../../src/faults/reset.ts";
 import { delivered } from "../../src/checks/delivered.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
+import { isFault } from "../../src/timeline/is.ts";
 import { protocolScenario } from "./_templates.ts";
 
 const PAYLOAD = "device-puback-lost";
@@ -26,6 +27,8 @@ export default protocolScenario({
     const lost = await ctx.inject(packetDrop(targets, { packet: "puback", direction: "up", count: 1 }));
     await observer.publish(topics.down, PAYLOAD, { qos: 1 });
     await device.received({ topic: topics.down, payload: PAYLOAD }, { within: bounds.deliveryMs, what: "client receives the message whose PUBACK is lost" });
+    // A client may hand the message over before it sends the PUBACK: heal once that is gone.
+    await ctx.seen((e) => isFault(e, "packet") && e.what === "dropped", { within: bounds.deliveryMs, what: "the device's PUBACK is sent (and dropped)" });
     await ctx.heal(lost);
     // A broker that resends in the session does it now (3.1.1 allows it); the others on reconnect.
     await ctx.wait(client.response_time * 1000 + 1000);

@@ -3,7 +3,6 @@ import { opAnswered } from "../../src/checks/opAnswered.ts";
 import { delivered } from "../../src/checks/delivered.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
 import { EVERY_MS } from "../resilience/_templates.ts";
 import { givesUpWithinMs, protocolScenario } from "./_templates.ts";
@@ -37,7 +36,6 @@ export default protocolScenario({
     opAnswered({ op: "publish", payload: PAYLOAD, name: "publishAnswered", guarantee: "the publish whose PUBACK was lost is answered to the application (resent and acknowledged, republished, or reported failed)" }),
     delivered({ to: "observer", topic: topics.up, payload: PAYLOAD }),
     noLostAcknowledged(),
-    reconnectsWithin(),
     resumesPublishing(3),
     noUncaughtErrors(),
   ],

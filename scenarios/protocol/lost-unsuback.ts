@@ -1,7 +1,6 @@
 import { packetDrop } from "../../src/faults/packetDrop.ts";
 import { notDelivered } from "../../src/checks/notDelivered.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { givesUpWithinMs, protocolScenario, untilReceived } from "./_templates.ts";
 
 const AFTER = "after-lost-unsuback";
@@ -22,17 +21,16 @@ export default protocolScenario({
     await ctx.answered(device.subscribe(topic, 1), { within: bounds.deliveryMs, what: "client subscribes to the extra topic" });
     await untilReceived(ctx, topic, "before", "the extra subscription delivers before the unsubscribe");
     const lost = await ctx.inject(packetDrop(targets, { packet: "unsuback", direction: "down", count: 1 }));
-    await ctx.answered(device.unsubscribe(topic), { within: givesUpWithinMs(ctx) });
+    await ctx.answered(device.unsubscribe(topic), { within: givesUpWithinMs(ctx, 0) });
     await ctx.heal(lost);
     await device.up({ within: bounds.reconnectAfterHealMs, what: "client is up after the lost UNSUBACK" });
-    // A probe on the down topic the client does hold, after those on the unsubscribed one: once
-    // it arrived, the broker had routed every earlier message too.
-    for (let i = 1; i <= 5; i++) await observer.publish(topic, `${AFTER}=${i}`, { qos: 1 });
+    // A probe on the down topic the client does hold, after the one on the unsubscribed topic:
+    // once it arrived, the broker had routed the earlier message too.
+    await observer.publish(topic, AFTER, { qos: 1 });
     await untilReceived(ctx, topics.down, "probe", "the client still receives on its own topic");
   },
   checks: ({ topics }) => [
-    notDelivered({ to: "device", topic: `${topics.base}/extra`, payload: `${AFTER}=1`, name: "unsubscribeWorks", guarantee: "after a lost UNSUBACK no message on the topic reaches the application" }),
-    reconnectsWithin(),
+    notDelivered({ to: "device", topic: `${topics.base}/extra`, payload: AFTER, name: "unsubscribeWorks", guarantee: "after a lost UNSUBACK no message on the topic reaches the application" }),
     noUncaughtErrors(),
   ],
 });

@@ -4,7 +4,6 @@ import { delivered } from "../../src/checks/delivered.ts";
 import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import { noBusyLoop } from "../../src/checks/noBusyLoop.ts";
-import { reconnectsWithin } from "../../src/checks/reconnectsWithin.ts";
 import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
 import { EVERY_MS } from "../resilience/_templates.ts";
 import { answerOrDown, givesUpWithinMs, protocolScenario } from "./_templates.ts";
@@ -40,7 +39,6 @@ export default protocolScenario({
     opAnswered({ op: "publish", payload: PAYLOAD, name: "publishAnswered", guarantee: "the publish no PUBACK answered is answered to the application (republished after a reconnect, or reported failed)" }),
     delivered({ to: "observer", topic: topics.up, payload: PAYLOAD }),
     noLostAcknowledged(),
-    reconnectsWithin(),
     resumesPublishing(3),
     noUncaughtErrors(),
     noBusyLoop(),
