@@ -229,15 +229,20 @@ class Outlet {
 
   private async pump(): Promise<void> {
     this.pumping = true;
-    while (this.queue.length) {
-      const e = this.queue.shift()!;
-      const go = e.until ? await e.until : true;
-      if (go && !this.closed) {
-        this.sink(e.bytes);
-        e.after?.();
+    try {
+      while (this.queue.length) {
+        const e = this.queue.shift()!;
+        const go = e.until ? await e.until : true;
+        if (go && !this.closed) {
+          // Told first: what the sink records of the packet comes after its release.
+          e.after?.();
+          this.sink(e.bytes);
+        }
       }
+    } finally {
+      // Never left stalled: whatever a sink did, the next write finds the outlet free.
+      this.pumping = false;
     }
-    this.pumping = false;
   }
 }
 
