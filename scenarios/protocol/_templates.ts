@@ -1,7 +1,7 @@
 import { scenario, type Scenario, type ScenarioContext } from "../../src/scenario/dsl.ts";
 import type { Ack } from "../../src/devices/channel.ts";
 import { connects } from "../resilience/_templates.ts";
-import { isDevice, isDeviceDown } from "../../src/timeline/is.ts";
+import { isDevice, isDeviceDown, isFault } from "../../src/timeline/is.ts";
 
 /*
  * The outline of the protocol suite: one MQTT packet goes missing, late or twice while the
@@ -32,6 +32,15 @@ const RESENDS_AT_MOST = 4;
  */
 export function givesUpWithinMs({ client, bounds }: ScenarioContext, resends = RESENDS_AT_MOST): number {
   return (resends + 1) * Math.max(client.response_time, 5) * 1000 + bounds.reconnectAfterHealMs;
+}
+
+/**
+ * Until the fault has touched a packet (`what`: dropped, held…), for at most one delivery: a
+ * client may answer its application before the packet the fault waits for is on the wire
+ * (aiomqttc answers an unsubscribe before it sends it), and a heal before that would let it pass.
+ */
+export async function touched(ctx: ScenarioContext, what: string): Promise<void> {
+  await ctx.seen((e) => isFault(e, "packet") && e.what === what, { within: ctx.bounds.deliveryMs });
 }
 
 /** The answer to `op`, or the client's own down, whichever comes first (none within `within`: undefined). */
@@ -66,6 +75,9 @@ export function protocolScenario(spec: ProtocolSpec): Scenario {
     client: { ...PROTOCOL_CLIENT, ...spec.client },
     async run(ctx) {
       await connects(ctx);
+      // What the application sees of its subscription, whatever the client said (aiomqttc says
+      // "subscribed" before any SUBACK: docs/findings.md 7): the observer's messages arrive.
+      await untilReceived(ctx, ctx.topics.down, "hello", "the client's subscription delivers");
       await spec.run(ctx);
     },
     checks: spec.checks,

@@ -5,7 +5,7 @@ import { noLostAcknowledged } from "../../src/checks/noLostAcknowledged.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
 import { resumesPublishing } from "../../src/checks/resumesPublishing.ts";
 import { EVERY_MS } from "../resilience/_templates.ts";
-import { givesUpWithinMs, protocolScenario } from "./_templates.ts";
+import { givesUpWithinMs, protocolScenario, touched } from "./_templates.ts";
 
 const PAYLOAD = "lost-puback";
 
@@ -27,6 +27,7 @@ export default protocolScenario({
     const { device, topics, targets, bounds } = ctx;
     const lost = await ctx.inject(packetDrop(targets, { packet: "puback", direction: "down", count: 1 }));
     await ctx.answered(device.publish(topics.up, PAYLOAD, { qos: 1 }), { within: givesUpWithinMs(ctx) });
+    await touched(ctx, "dropped");
     await ctx.heal(lost);
     const upstream = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
     await upstream.acked(3, { within: bounds.reconnectAfterHealMs, what: "client publishes after the lost PUBACK" });

@@ -1,7 +1,7 @@
 import { packetDrop } from "../../src/faults/packetDrop.ts";
 import { delivered } from "../../src/checks/delivered.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { givesUpWithinMs, protocolScenario, untilReceived } from "./_templates.ts";
+import { givesUpWithinMs, protocolScenario, touched, untilReceived } from "./_templates.ts";
 
 /**
  * The SUBACK to one subscribe is lost; the broker did take the subscription. Whatever the
@@ -18,6 +18,7 @@ export default protocolScenario({
     const topic = `${topics.base}/extra`;
     const lost = await ctx.inject(packetDrop(targets, { packet: "suback", direction: "down", count: 1 }));
     await ctx.answered(device.subscribe(topic, 1), { within: givesUpWithinMs(ctx, 0) });
+    await touched(ctx, "dropped");
     await ctx.heal(lost);
     await device.up({ within: bounds.reconnectAfterHealMs, what: "client is up after the lost SUBACK" });
     await untilReceived(ctx, topic, "after-lost-suback", "the subscription whose SUBACK was lost delivers");

@@ -1,7 +1,7 @@
 import { packetDrop } from "../../src/faults/packetDrop.ts";
 import { notDelivered } from "../../src/checks/notDelivered.ts";
 import { noUncaughtErrors } from "../../src/checks/noUncaughtErrors.ts";
-import { givesUpWithinMs, protocolScenario, untilReceived } from "./_templates.ts";
+import { givesUpWithinMs, protocolScenario, touched, untilReceived } from "./_templates.ts";
 
 const AFTER = "after-lost-unsuback";
 
@@ -22,6 +22,7 @@ export default protocolScenario({
     await untilReceived(ctx, topic, "before", "the extra subscription delivers before the unsubscribe");
     const lost = await ctx.inject(packetDrop(targets, { packet: "unsuback", direction: "down", count: 1 }));
     await ctx.answered(device.unsubscribe(topic), { within: givesUpWithinMs(ctx, 0) });
+    await touched(ctx, "dropped");
     await ctx.heal(lost);
     await device.up({ within: bounds.reconnectAfterHealMs, what: "client is up after the lost UNSUBACK" });
     // A probe on the down topic the client does hold, after the one on the unsubscribed topic:
