@@ -19,13 +19,14 @@ export default protocolScenario({
   title: "A reconnect's CONNACK held past the response time: the client tries a new connection within its bound",
   faults: ["reset", "packetHold"],
   async run(ctx) {
-    const { device, targets, bounds, client } = ctx;
+    const { device, targets, bounds, client, topics } = ctx;
     const held = await ctx.inject(packetHold(targets, { packet: "connack", direction: "down", count: 1 }));
     const cut = await ctx.inject(reset(targets));
     await device.down({ within: bounds.outageDetectionMs, what: "client notices the reset" });
     await ctx.heal(cut);
     // One CONNACK held (its wait), then a new attempt that gets through.
     await device.up({ within: client.response_time * 1000 + bounds.reconnectAfterHealMs, what: "client connects on a new attempt" });
+    await device.subscribed(topics.down, { within: bounds.reconnectCycleMs, what: "client subscribes again" });
     await ctx.heal(held);
   },
   checks: () => [reattemptsAfterLostConnack(), reconnectsWithin(), noUncaughtErrors(), noBusyLoop()],

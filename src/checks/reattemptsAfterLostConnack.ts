@@ -1,7 +1,7 @@
 import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
-import { isFault, isLab, isWirePacket } from "../timeline/is.ts";
+import { isFault, isLab, isWire, isWirePacket } from "../timeline/is.ts";
 import type { CheckContext } from "./context.ts";
 
 /** Scheduling slack on a loaded 2-core machine, as in the derived bounds. */
@@ -10,8 +10,8 @@ const SLACK_MS = 2000;
 export const reattemptsAfterLostConnackChecker = defineChecker({
   name: "reattemptsAfterLostConnack",
   group: "resilience",
-  guarantee: "MQTT §3.1.4, §4.4: a client whose CONNACK never came (dropped or held by a packet fault) does not wait for ever on that connection: it opens a new one and sends a new CONNECT",
-  bound: "from the CONNECT whose CONNACK was lost: one response time (its wait) + one reconnect cycle + 2 s (mqtt_as, response 3 s: 3 + 10 + 2 = 15 s)",
+  guarantee: "a client whose CONNACK never came (dropped or held by a packet fault) does not wait for ever on that connection (MQTT §3.1.4 leaves the wait to the client; its response time is the promise): it gives the connection up itself and sends a new CONNECT on a new one",
+  bound: "from the CONNECT whose CONNACK was lost: still waiting when the broker closes the connection later than one response time + 2 s fails; the new CONNECT within one response time (its wait) + one reconnect cycle + 2 s (mqtt_as, response 3 s: 3 + 10 + 2 = 15 s)",
   factory: reattemptsAfterLostConnack,
 });
 
@@ -21,7 +21,9 @@ export function reattemptBoundMs(ctx: CheckContext): number {
 
 /**
  * Each CONNACK a packet fault dropped or held (`fault packet` events, cmd connack): the CONNECT
- * it answered is the latest one on the same connection of the wire tap; a CONNECT on a newer
+ * it answered is the latest one on the same connection of the wire tap; the client must give
+ * that connection up itself — a broker that closed it first, later than one response time and
+ * the slack after the CONNECT, found the client still waiting — and a CONNECT on a newer
  * connection must follow within the bound. A held CONNACK the fault released on a connection the
  * client still waited on before the bound ran out answered it late: nothing to judge.
  */
@@ -31,6 +33,7 @@ export function reattemptsAfterLostConnack(): Check {
     guarantee: reattemptsAfterLostConnackChecker.guarantee,
     judge(events: readonly TimelineEvent[], ctx) {
       const bound = reattemptBoundMs(ctx);
+      const waitMs = ctx.client.response_time * 1000 + SLACK_MS;
       const why = `response time ${ctx.client.response_time} s + reconnect cycle ${ctx.bounds.reconnectCycleMs} ms + ${SLACK_MS} ms`;
       const lost = events.filter((e) => isFault(e, "packet") && e.cmd === "connack" && (e.what === "dropped" || e.what === "held"));
       if (!lost.length) return { verdict: "unknown", summary: "no CONNACK was dropped or held in this run", evidence: [] };
@@ -46,6 +49,19 @@ export function reattemptsAfterLostConnack(): Check {
         const next = events.find((e) => isWirePacket(e) && e.dir === "up" && e.cmd === "connect" && e.conn > l.conn && e.t >= from);
         const took = next ? next.t - from : Infinity;
         const head = `CONNECT on connection ${l.conn} at ${at(from)}, its CONNACK ${l.what} by ${l.id} at ${at(l.t)}`;
+        // The broker may end the wait first (its keepalive timeout on a client that sends
+        // nothing): that is no reattempt of the client's own once the client's wait is over.
+        const closed = events.find((e) => isWire(e, "close") && e.conn === l.conn && e.t >= from);
+        if (closed && isWire(closed, "close") && closed.by === "broker" && closed.t - from > waitMs && (!next || closed.t < next.t)) {
+          judged++;
+          failed++;
+          evidence.push({
+            t: closed.t,
+            charged: "client",
+            text: `${head}; the client still waited on it when the broker closed the connection at ${at(closed.t)}, ${Math.round(closed.t - from)} ms after the CONNECT (its own wait: response time ${ctx.client.response_time} s + ${SLACK_MS} ms)`,
+          });
+          continue;
+        }
         if (took <= bound) {
           judged++;
           evidence.push({ t: next!.t, text: `${head}; a new CONNECT on connection ${String(next!.conn)} at ${at(next!.t)} (${Math.round(took)} ms ≤ ${bound} ms)` });
