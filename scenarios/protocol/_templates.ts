@@ -1,6 +1,7 @@
 import { scenario, type Scenario, type ScenarioContext } from "../../src/scenario/dsl.ts";
 import type { Ack } from "../../src/devices/channel.ts";
 import { connects } from "../resilience/_templates.ts";
+import { packetDrop } from "../../src/faults/packetDrop.ts";
 import { isDevice, isDeviceDown, isFault } from "../../src/timeline/is.ts";
 
 /*
@@ -99,4 +100,16 @@ export async function untilReceived(ctx: ScenarioContext, topic: string, label: 
     await Promise.race([got.catch(() => undefined), ctx.wait(500)]);
   }
   await got;
+}
+
+/**
+ * The client gives its connection up by its own keepalive: every PINGRESP is dropped until it
+ * reports down (within its detection bound), then they flow again. A reconnect caused from
+ * inside MQTT, with no peer closing the socket (a reset would also exercise how the client
+ * takes a closed socket, which other scenarios judge).
+ */
+export async function keepaliveDrop(ctx: ScenarioContext, what: string): Promise<void> {
+  const silent = await ctx.inject(packetDrop(ctx.targets, { packet: "pingresp", direction: "down", count: "all" }));
+  await ctx.device.down({ within: ctx.bounds.outageDetectionMs, what });
+  await ctx.heal(silent);
 }
