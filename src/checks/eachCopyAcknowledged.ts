@@ -6,7 +6,7 @@ import { isFault, isLab, isWirePacket } from "../timeline/is.ts";
 export const eachCopyAcknowledgedChecker = defineChecker({
   name: "eachCopyAcknowledged",
   group: "resilience",
-  guarantee: "MQTT §4.3.2 (MQTT-4.3.2-2/-4): a QoS 1 PUBLISH that reaches the device twice (duplicated by a packet fault: same packet id) is acknowledged twice — one PUBACK with its packet id per copy — on the connection it came on",
+  guarantee: "MQTT 3.1.1 §4.3.2 [MQTT-4.3.2-2] (MQTT 5 §4.3.2): a QoS 1 PUBLISH that reaches the device twice (duplicated by a packet fault: same packet id) is acknowledged twice — one PUBACK with its packet id per copy — on the connection it came on",
   bound: "one response time after the second copy; judged on the wire tap",
   factory: eachCopyAcknowledged,
 });
