@@ -15,14 +15,15 @@ export const opAnsweredChecker = defineChecker({
 /**
  * A device operation on `topic` was answered as the spec requires: accepted or refused
  * (`ok`), with a PUBACK reason code (`reason`) or SUBACK codes (`granted`) when given. The
- * device's ack is the client's answer to the application.
+ * device's ack is the client's answer to the application. With `payload`, the latest publish of
+ * that (text) payload is judged.
  */
-export function opAnswered(p: { op: "publish" | "subscribe" | "unsubscribe" | "disconnect" | "start"; topic?: string; ok?: boolean; reason?: number; granted?: number[]; guarantee?: string; name?: string }): Check {
+export function opAnswered(p: { op: "publish" | "subscribe" | "unsubscribe" | "disconnect" | "start"; topic?: string; payload?: string; ok?: boolean; reason?: number; granted?: number[]; guarantee?: string; name?: string }): Check {
   return {
     name: p.name ?? opAnsweredChecker.name,
     guarantee: p.guarantee ?? `the client answers ${p.op} as the spec requires`,
     judge(events) {
-      const ops = events.filter((e: TimelineEvent) => isDeviceOp(e) && e.op === p.op && (p.topic === undefined || e.topic === p.topic));
+      const ops = events.filter((e: TimelineEvent) => isDeviceOp(e) && e.op === p.op && (p.topic === undefined || e.topic === p.topic) && (p.payload === undefined || e.payload === p.payload));
       if (!ops.length) return { verdict: "unknown", summary: `no ${p.op}${p.topic ? ` on ${p.topic}` : ""} was issued`, evidence: [] };
       const op = ops[ops.length - 1]!;
       const ack = events.find((e) => isAckOf(e, op));

@@ -4,6 +4,7 @@ import type { RunningBroker } from "../brokers/broker.ts";
 import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
 import type { ClientConfig } from "../devices/device.ts";
+import type { PacketStage } from "../lab/packetStage.ts";
 
 /**
  * What a fault may act on. Faults get their targets explicitly, so a fault file says in its
@@ -23,6 +24,8 @@ export interface FaultTargets {
    * one-device run: a whole-fleet fault then acts on `link` and `device`, a fleet of one.
    */
   fleet?: readonly FleetMemberTargets[];
+  /** The wire tap's packet stage on the device's link, where packet faults act (absent without a tap: TLS). */
+  packets?: PacketStage;
 }
 
 /** One device of a fleet, as a whole-fleet fault sees it. */

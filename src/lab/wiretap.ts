@@ -3,6 +3,7 @@ import mqttPacket, { type Packet } from "mqtt-packet";
 import type { Lab } from "./lab.ts";
 import type { Protocol } from "../mqtt/protocol.ts";
 import { toWire } from "../mqtt/values.ts";
+import { PacketStage } from "./packetStage.ts";
 
 /**
  * A passive MQTT tap on the device's own socket: the device connects here, the tap connects
@@ -14,9 +15,15 @@ import { toWire } from "../mqtt/values.ts";
  *
  * Events: src "wire", kind "packet", dir "up" (device → broker) or "down", conn (1, 2, … per
  * TCP connection), cmd, and the packet's fields that checkers judge.
+ *
+ * Its packet stage (packetStage.ts) is where packet faults act. The tap records the wire at the
+ * device's own socket: `up` what the device sent (before the stage), `down` what reached it
+ * (after the stage) — a PUBACK the stage dropped on its way down is not on the timeline as a
+ * packet, a duplicated PUBLISH is there twice.
  */
-export async function startWireTap(lab: Lab, opts: { upstreamPort: number; protocol: Protocol }): Promise<{ listenPort: number }> {
+export async function startWireTap(lab: Lab, opts: { upstreamPort: number; protocol: Protocol }): Promise<{ listenPort: number; stage: PacketStage }> {
   const tl = lab.timeline;
+  const stage = new PacketStage();
   const listenPort = await lab.port();
   const sockets = new Set<net.Socket>();
   let conns = 0;
@@ -34,15 +41,20 @@ export async function startWireTap(lab: Lab, opts: { upstreamPort: number; proto
     };
     const up = parse("up");
     const down = parse("down");
-    device.on("data", (b) => {
+    const staged = stage.connection(conn, {
+      up: (b) => broker.write(b),
+      down: (b) => {
+        down.parse(b);
+        device.write(b);
+      },
+    });
+    device.on("data", (b: Buffer) => {
       up.parse(b);
-      broker.write(b);
+      staged.push("up", b);
     });
-    broker.on("data", (b) => {
-      down.parse(b);
-      device.write(b);
-    });
+    broker.on("data", (b: Buffer) => staged.push("down", b));
     const end = (who: string) => () => {
+      staged.close();
       tl.record("wire", "close", { conn, by: who });
       device.destroy();
       broker.destroy();
@@ -59,10 +71,11 @@ export async function startWireTap(lab: Lab, opts: { upstreamPort: number; proto
     server.listen(listenPort, "127.0.0.1", () => resolve());
   });
   lab.defer("close wire tap", () => {
+    stage.close();
     for (const s of sockets) s.destroy();
     server.close();
   });
-  return { listenPort };
+  return { listenPort, stage };
 }
 
 /** The fields of a packet worth judging; payloads longer than 256 bytes by their length only. */

@@ -6,6 +6,7 @@ import type { Observer } from "../observer/observer.ts";
 import { Nemesis, type DeviceControl } from "../faults/fault.ts";
 import type { DeviceLink } from "../lab/link.ts";
 import type { Random } from "../lab/random.ts";
+import type { PacketStage } from "../lab/packetStage.ts";
 import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
 import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, FleetHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
@@ -36,6 +37,8 @@ export function buildContext(p: {
   restart: (overrides: Partial<ClientSettings>) => Promise<Ack>;
   /** Start the run's fleet (src/scenario/fleet.ts); once per run. */
   fleet?: (size: number) => Promise<FleetHandle>;
+  /** The wire tap's packet stage, when the run has a tap. */
+  packets?: PacketStage;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
@@ -190,7 +193,7 @@ export function buildContext(p: {
     client,
     bounds,
     protocol: client.protocol,
-    targets: { lab, broker, link: p.link, device: p.control, random: p.random },
+    targets: { lab, broker, link: p.link, device: p.control, random: p.random, ...(p.packets ? { packets: p.packets } : {}) },
     inject: (fault) => nemesis.inject(fault),
     heal: (active) => nemesis.heal(active),
     random: p.random,

@@ -208,7 +208,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // Not over TLS: the tap parses MQTT and sees only ciphertext there, so a TLS run has no
     // wire facts (the run says so in a lab note) and is judged by receipts and the broker.
     if (s.feature && tls) timeline.record("lab", "note", { text: "no wire tap: the device's connection is TLS, which the tap cannot parse; this run is judged by the receipts, the CONNACKs and the broker's log" });
-    const devicePort = s.feature && !tls ? (await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol })).listenPort : proxy.listenPort;
+    // Packet faults (src/faults/packet*.ts) act in the tap's packet stage: their runs are tapped too.
+    const tap = (s.feature || s.faults?.some((f) => f.startsWith("packet"))) && !tls ? await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol }) : undefined;
+    const devicePort = tap?.listenPort ?? proxy.listenPort;
     const ca = tls?.ca;
     const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
     const bounds = deriveBounds(cfg, spec.client.manifest);
@@ -274,7 +276,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         },
         size,
       );
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet });
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet, ...(tap ? { packets: tap.stage } : {}) });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;

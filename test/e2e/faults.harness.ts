@@ -91,6 +91,8 @@ export async function runFault(opts: {
   name: string;
   device?: Device;
   protocol?: Protocol;
+  /** Faults the scenario declares (packet faults get the run a wire tap). */
+  faults?: string[];
   client?: ClientSettings;
   durable?: boolean;
   seed?: number;
@@ -111,6 +113,7 @@ export async function runFault(opts: {
   const s = scenario({
     id: `fault-${opts.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
     title: `fault test: ${opts.name}`,
+    ...(opts.faults ? { faults: opts.faults } : {}),
     client: opts.client ?? {},
     broker: { durable: opts.durable ?? true },
     timeoutMs: opts.timeoutMs ?? 50_000,

@@ -62,6 +62,25 @@ export interface FaultFlow extends Base<"fault", "flow"> {
   seed: number;
   step: number;
 }
+/**
+ * A packet fault (src/faults/packet*.ts) touched one packet on the device's wire: dropped,
+ * delayed, duplicated or held it — then released (a delayed or held one went on) or discarded
+ * (its connection ended first). `n` counts the packets the fault took.
+ */
+export interface FaultPacket extends Base<"fault", "packet"> {
+  /** The nemesis's id of the injection. */
+  id: string;
+  fault: string;
+  what: "dropped" | "delayed" | "duplicated" | "held" | "released" | "discarded";
+  dir: "up" | "down";
+  conn: number;
+  cmd: string;
+  n: number;
+  bytes: number;
+  messageId?: number;
+  qos?: number;
+  dup?: boolean;
+}
 /** A fault could not do what it had to while in effect. */
 export interface FaultError extends Base<"fault", "error"> {
   fault: string;
@@ -226,7 +245,7 @@ export interface LabFleetSample extends Base<"lab", "fleet.sample"> {
 }
 
 export type BrokerEvents = BrokerLog | BrokerConnack | BrokerReady | BrokerExit;
-export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd | FaultStall | FaultFlow | FaultError | FaultProfile | FaultProfileEnd;
+export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd | FaultStall | FaultFlow | FaultError | FaultProfile | FaultProfileEnd | FaultPacket;
 export type WireEvents = WirePacket | WireUnparsable | WireClose;
 export type LabEvents =
   | LabRunStart
