@@ -1,5 +1,4 @@
 import { at } from "../timeline/event.ts";
-import type { WirePacket } from "../timeline/events.ts";
 import { defineChecker, firstN, type Check, type Evidence } from "./check.ts";
 import { NOT_EXERCISED, NOT_PROMISED, SLACK_S, clientDownIn, configAt, disturbances, disturbed, watchedUntil, wireConnections } from "./promises.ts";
 
@@ -49,9 +48,16 @@ export function pingsAsPromised(): Check {
         const after = c.packets.filter((p) => p.t >= c.connackAt!);
         const pingreqs = after.filter((p) => p.dir === "up" && p.cmd === "pingreq");
         pings += pingreqs.length;
-        const resets = [c.connackAt, ...after.filter((p) => (promise.since === "pingreq" ? p.dir === "up" && p.cmd === "pingreq" : p.dir === "down" && ACKS.has(p.cmd))).map((p) => p.t)];
-        for (let i = 0; i < resets.length; i++) {
-          const from = resets[i]!;
+        // Each reset of the client's clock opens a window, and so does anything else it sends
+        // (the broker heard from it then): a window fails when it outlives the bound quiet.
+        const starts: { t: number; what: string }[] = [
+          { t: c.connackAt, what: "CONNACK" },
+          ...after
+            .filter((p) => (promise.since === "pingreq" ? p.dir === "up" : (p.dir === "down" && ACKS.has(p.cmd)) || (p.dir === "up" && p.cmd !== "pingreq")))
+            .map((p) => ({ t: p.t, what: p.dir === "down" ? `its ${p.cmd.toUpperCase()} received` : `its ${p.cmd.toUpperCase()}` })),
+        ];
+        for (let i = 0; i < starts.length; i++) {
+          const { t: from, what } = starts[i]!;
           const due = from + boundMs;
           const ping = pingreqs.find((p) => p.t > from);
           if (ping && ping.t <= due) {
@@ -60,18 +66,16 @@ export function pingsAsPromised(): Check {
             if (!longest || ms > longest.ms) longest = { ms, t: ping.t, bound: boundMs };
             continue;
           }
-          const next = resets[i + 1];
-          if (next !== undefined && next <= due) continue; // the clock was reset before it ran out
+          const next = starts[i + 1];
+          if (next !== undefined && next.t <= due) continue; // the clock was reset, or the client spoke, before it ran out
           if (end < due) continue; // the connection ended (or the tap lost it) before a ping was due
           if (disturbed(ds, from, due) || clientDownIn(events, from, due)) continue;
-          const busy = after.find((p: WirePacket) => p.dir === "up" && p.cmd !== "pingreq" && p.t > from && p.t <= due);
-          if (busy) continue; // not quiet: the client was sending, and the broker heard from it
           judged++;
           const until = ping ? `the next PINGREQ only at ${at(ping.t)}` : c.closedAt !== undefined ? `no PINGREQ before the connection closed at ${at(c.closedAt)} (by ${c.closedBy})` : "no PINGREQ by the end of the run";
           bad.push({
             t: due,
             charged: "client",
-            text: `connection ${c.conn}: quiet since ${at(from)} (${i === 0 ? "CONNACK" : promise.since === "pingreq" ? "its PINGREQ" : "an acknowledgement received"}); ${until}; promised within ${+intervalS.toFixed(3)} s (${cfg.keepalive > 0 ? `${promise.keepaliveFraction} × keepalive ${cfg.keepalive} s` : "keepalive 0"}) + ${promise.granularityS} s granularity + ${SLACK_S} s slack = ${boundMs} ms (${promise.doc})`,
+            text: `connection ${c.conn}: quiet since ${at(from)} (${what}); ${until}; promised within ${+intervalS.toFixed(3)} s (${cfg.keepalive > 0 ? `${promise.keepaliveFraction} × keepalive ${cfg.keepalive} s` : "keepalive 0"}) + ${promise.granularityS} s granularity + ${SLACK_S} s slack = ${boundMs} ms (${promise.doc})`,
           });
         }
       }
@@ -80,7 +84,7 @@ export function pingsAsPromised(): Check {
       if (judged === 0) return { verdict: "pass", summary: `${NOT_EXERCISED}no quiet stretch of a connection was long enough to need a PINGREQ${zero}`, evidence: [] };
       return {
         verdict: "pass",
-        summary: `${pings} PINGREQ(s); each of ${judged} quiet stretch(es) had its PINGREQ in time${zero}`,
+        summary: `${pings} PINGREQ(s); each of ${judged} wait(s) for one within the bound${zero}`,
         evidence: longest ? [{ t: longest.t, text: `longest wait for a PINGREQ: ${Math.round(longest.ms)} ms (bound ${longest.bound} ms), at ${at(longest.t)}` }] : [],
       };
     },

@@ -66,10 +66,10 @@ export interface ClientPromises {
   };
   /**
    * Its keepalive: a PINGREQ at most `keepaliveFraction` × keepalive after the last PINGREQ
-   * (`since` "pingreq") or after the last packet it sent (`since` "any-packet"), checked every
+   * (`since` "pingreq") or after the last acknowledgement it received (`since` "ack-received"), checked every
    * `granularityS` seconds (0: a timer of its own), `whenZeroS` when keepalive is 0 (absent: no pings).
    */
-  ping?: Promised & { keepaliveFraction: number; since: "pingreq" | "any-packet"; granularityS: number; whenZeroS?: number };
+  ping?: Promised & { keepaliveFraction: number; since: "pingreq" | "ack-received"; granularityS: number; whenZeroS?: number };
   /** It notices a dead link within `keepalives` × keepalive. */
   outageDetection?: Promised & { keepalives: number };
   /** The pause before a reconnect attempt. */
