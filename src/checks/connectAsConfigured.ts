@@ -18,6 +18,13 @@ export const connectAsConfiguredChecker = defineChecker({
 
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
+/** A property as asked and as parsed: mqtt-packet reads one-byte flags (requestProblemInformation, payloadFormatIndicator) as booleans. */
+function sameProp(got: unknown, asked: unknown): boolean {
+  if (typeof got === "boolean" && typeof asked === "number") return got === (asked !== 0);
+  if (typeof asked === "boolean" && typeof got === "number") return asked === (got !== 0);
+  return sameWire(got, asked);
+}
+
 /** Each difference between one CONNECT and the configuration, as "keepalive 60, configured 4". */
 export function connectDifferences(p: WirePacket, cfg: ClientConfig, cleanOk: boolean[], willPropsUnsupported: boolean): string[] {
   const out: string[] = [];
@@ -36,7 +43,7 @@ export function connectDifferences(p: WirePacket, cfg: ClientConfig, cleanOk: bo
       if (!!will.retain !== !!cfg.will.retain) out.push(`will retain ${will.retain ? 1 : 0}, configured ${cfg.will.retain ? 1 : 0}`);
       if (version === 5 && !willPropsUnsupported) {
         const got = (will.props ?? {}) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(cfg.will.props ?? {})) if (!sameWire(got[k], v)) out.push(`will property ${k} ${JSON.stringify(got[k] ?? null)}, configured ${JSON.stringify(v)}`);
+        for (const [k, v] of Object.entries(cfg.will.props ?? {})) if (!sameProp(got[k], v)) out.push(`will property ${k} ${JSON.stringify(got[k] ?? null)}, configured ${JSON.stringify(v)}`);
       }
     }
   } else if (will) out.push(`a will on ${String(will.topic)}, none configured`);
@@ -54,7 +61,7 @@ export function connectDifferences(p: WirePacket, cfg: ClientConfig, cleanOk: bo
     const expiry = asked.sessionExpiryInterval ?? cfg.session_expiry ?? 0;
     delete asked.sessionExpiryInterval;
     if (((props.sessionExpiryInterval as number | undefined) ?? 0) !== expiry) out.push(`Session Expiry Interval ${String(props.sessionExpiryInterval ?? 0)} s, configured ${String(expiry)} s`);
-    for (const [k, v] of Object.entries(asked)) if (!sameWire(props[k], v)) out.push(`CONNECT property ${k} ${JSON.stringify(props[k] ?? null)}, configured ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(asked)) if (!sameProp(props[k], v)) out.push(`CONNECT property ${k} ${JSON.stringify(props[k] ?? null)}, configured ${JSON.stringify(v)}`);
   }
   return out;
 }

@@ -79,6 +79,18 @@ export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], c
  * the request reached it was never owed.
  */
 function subscriptionsConfirmed(events: readonly TimelineEvent[], topic: string | undefined): { t: number }[] {
+  // Asked once per message of a run: computed once per timeline and topic.
+  // (A timeline still growing is asked again once it has grown.)
+  let cached = confirmedCache.get(events);
+  if (!cached || cached.length !== events.length) confirmedCache.set(events, (cached = { length: events.length, byTopic: new Map() }));
+  const key = topic ?? "";
+  let found = cached.byTopic.get(key);
+  if (!found) cached.byTopic.set(key, (found = confirm(events, topic)));
+  return found;
+}
+const confirmedCache = new WeakMap<readonly TimelineEvent[], { length: number; byTopic: Map<string, { t: number }[]> }>();
+
+function confirm(events: readonly TimelineEvent[], topic: string | undefined): { t: number }[] {
   const wire = events.filter(isWirePacket);
   return events
     .filter((e) => isDevice(e, "subscribed") && e.topic === topic)

@@ -40,6 +40,12 @@ describe("connectAsConfigured", () => {
     );
   });
 
+  it("reads a one-byte flag property as mqtt-packet parses it (a boolean)", () => {
+    const c = ctx({ protocol: "5", client: { ...cfg, protocol: "5", clean_init: true, connect_props: { requestProblemInformation: 0, receiveMaximum: 5 } } });
+    expect(judge([...connect(100, 1, { protocolVersion: 5, clean: true, props: { requestProblemInformation: false, receiveMaximum: 5 } })], c).verdict).toBe("pass");
+    expect(judge([...connect(100, 1, { protocolVersion: 5, clean: true, props: { requestProblemInformation: true, receiveMaximum: 5 } })], c).verdict).toBe("fail");
+  });
+
   it("does not judge the client id when the application asked the broker to assign one", () => {
     const events = [start(0, { client_id: "" }), ...connect(100, 1, { clientId: "generated-by-client" })];
     expect(judge(events, ctx({ client: { ...cfg, client_id: "" } })).verdict).toBe("pass");
