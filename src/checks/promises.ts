@@ -118,7 +118,37 @@ export function disturbances(events: readonly TimelineEvent[], settleMs: number)
     }
   }
   if (off !== undefined) out.push({ from: off, to: Infinity, why: `device switched off at ${at(off)}` });
+  out.push(...hostStalls(events));
   // A fault still open at the end of the timeline has no end event: faultSpans leaves it Infinity.
+  return out;
+}
+
+/** How late (ms) the host may read the device's heartbeat before the lab counts itself stalled. */
+const STALL_MS = 1000;
+
+/**
+ * Where the lab's host, not the client, was late: the agent's 500 ms heartbeats carry the
+ * device's own clock (`dt_dev`); a heartbeat the host read more than a second later than its
+ * steady lag says the host (which also runs the wire tap) was not reading — the device's
+ * packets then reach the tap late, or in a burst. Measured: a 5.3 s host stall on a loaded
+ * machine delivered four of mqtt_as's PINGREQs, sent 1.5 s apart by its clock, at one instant.
+ */
+export function hostStalls(events: readonly TimelineEvent[]): Disturbance[] {
+  const out: Disturbance[] = [];
+  let base: number | undefined;
+  for (const e of events) {
+    if (isDevice(e, "hello")) base = undefined; // a new device process: a new clock
+    if (!isDevice(e, "hb") || typeof e.dt_dev !== "number") continue;
+    const offset = e.t - e.dt_dev;
+    if (base === undefined || offset < base) base = offset;
+    const lag = offset - base;
+    if (lag > STALL_MS) {
+      const from = e.t - lag;
+      const last = out.at(-1);
+      if (last && last.to >= from) last.to = Math.max(last.to, e.t);
+      else out.push({ from, to: e.t, why: `the lab's host read the device late (${Math.round(lag)} ms behind its clock) until ${at(e.t)}` });
+    }
+  }
   return out;
 }
 

@@ -29,6 +29,15 @@ describe("pingsAsPromised", () => {
     expect(judge(dead).summary).toMatch(/^not exercised: /);
   });
 
+  it("does not judge a stretch in which the lab's host read the device late (its heartbeats came in a burst)", () => {
+    // Heartbeats every 500 ms by the device's clock; the host read the ones from 2.0 s to 7.5 s only at 7.6 s.
+    const hbs = Array.from({ length: 20 }, (_, i) => ev(i < 4 ? i * 500 + 5 : 7_600, "device", "hb", { dt_dev: 50_000 + i * 500 }));
+    const events = [start(0), ...connect(100, 1), up(1_605, 1, "pingreq"), ...hbs, up(7_600, 1, "pingreq"), up(7_601, 1, "pingreq"), ev(9_000, "lab", "device.stopping")];
+    expect(judge(events).verdict).toBe("pass");
+    const noStall = events.filter((e) => e.kind !== "hb");
+    expect(judge(noStall).verdict).toBe("fail");
+  });
+
   it("does not hold a busy client to its pings, but a quiet stretch after the traffic", () => {
     const busy = [start(0), ...connect(100, 1), pub(1_000, 1, 1, "seq=1"), puback(1_010, 1, 1), pub(3_000, 1, 2, "seq=2"), puback(3_010, 1, 2), ev(6_000, "lab", "device.stopping")];
     expect(judge(busy).summary).toMatch(/^not exercised: /);
