@@ -29,7 +29,7 @@ const checkers = (group: CheckerDescriptor["group"]) =>
     ["checker", "guarantee", "bound"],
     Object.values(CHECKERS)
       .filter((c) => c.group === group)
-      .map((c) => [`\`${c.name}\``, c.guarantee, c.bound]),
+      .map((c) => [`\`${c.name}\``, `${c.everyRun ? "*every tapped run:* " : ""}${c.guarantee}`, c.bound]),
   );
 
 /** Each generated file (relative to the repository) with its tables by marker name. */

@@ -70,6 +70,13 @@ export interface CheckerDescriptor {
   readonly guarantee: string;
   /** The bound it judges against, and where that bound comes from ("—" when none). */
   readonly bound: string;
+  /**
+   * Judges every run that has a wire tap, whatever the scenario lists (the client's own
+   * promises: checks/index.ts withEveryRun, used by the runner and `faraday check`). Its
+   * factory takes no arguments; a run with nothing to judge passes with a summary that
+   * starts "not exercised: " or "not promised: ".
+   */
+  readonly everyRun?: boolean;
   /** Builds the check; with no arguments unless `example` is given. */
   readonly factory: (...args: never[]) => Check;
   /** For a checker that needs arguments: one built with example arguments. */

@@ -4,6 +4,7 @@ import { defineChecker } from "./check.ts";
 import type { CheckContext } from "./context.ts";
 import { deviceUpAt, faultSpans } from "./history.ts";
 import { isDeviceDown, isLab } from "../timeline/is.ts";
+import { promisedTiming } from "../mqtt/client.ts";
 
 /** Faults that leave the client's connection unusable: it must notice them. */
 export const OUTAGE_FAULTS = ["apLoss", "partition", "brokerFreeze", "brokerCrash", "brokerShutdown"];
@@ -83,7 +84,7 @@ export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
 
 /** The bound's derivation in the client's own terms, e.g. "1.5 × keepalive 6 s + 2 s slack". */
 function derivation(ctx: CheckContext): string {
-  const factor = ctx.manifest.timing?.outageDetection ?? 1.5;
+  const factor = promisedTiming(ctx.manifest).outageDetection;
   const promise = factor * ctx.client.keepalive;
   const slack = ctx.bounds.outageDetectionMs / 1000 - promise;
   return `${factor} × keepalive ${ctx.client.keepalive} s${slack > 0 ? ` + ${+slack.toFixed(3)} s slack` : ""}`;

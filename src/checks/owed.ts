@@ -2,7 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { CheckContext } from "./context.ts";
 import type { LedgerEntry } from "./ledger.ts";
 import { faultSpans } from "./history.ts";
-import { isBroker, isDevice, isDeviceUp, isLab, isObserver } from "../timeline/is.ts";
+import { isBroker, isDevice, isDeviceUp, isLab, isObserver, isWirePacket } from "../timeline/is.ts";
 
 /**
  * Which observer→device messages the broker owed the device. MQTT delivers a message to the
@@ -15,7 +15,7 @@ export type Owed = { owed: true } | { owed: false; why: string };
 export function owedToDevice(m: LedgerEntry, events: readonly TimelineEvent[], ctx: CheckContext): Owed {
   if (m.dir === "up") return owedToObserver(m, events);
   if (m.dir !== "down") return { owed: true };
-  const subs = events.filter((e) => isDevice(e, "subscribed") && e.topic === m.topic);
+  const subs = subscriptionsConfirmed(events, m.topic);
   const first = subs[0];
   // The broker took the message somewhere between the observer's send and its PUBACK; only a
   // subscription confirmed before the send is certainly in place.
@@ -85,6 +85,39 @@ function answeredUp(birth: TimelineEvent, events: readonly TimelineEvent[], ctx:
   const before = events.filter((e) => e.t <= birth.t && e.t >= birth.t - ctx.client.response_time * 1000 && (isDeviceUp(e) || isDevice(e, "down", "exit")));
   const last = before.at(-1);
   return last && isDeviceUp(last) ? last.t - 0.001 : birth.t;
+}
+
+/**
+ * When each of the device's subscriptions to `topic` was certainly in place at the broker: the
+ * client's own `subscribed`, or — where the wire tap saw it — the SUBACK answering the
+ * SUBSCRIBE it sent since its last `up`, if that came later. A client may report a subscribe
+ * done once it has only sent the request (aiomqttc does), and a message the broker took before
+ * the request reached it was never owed.
+ */
+function subscriptionsConfirmed(events: readonly TimelineEvent[], topic: string | undefined): { t: number }[] {
+  // Asked once per message of a run: computed once per timeline and topic.
+  // (A timeline still growing is asked again once it has grown.)
+  let cached = confirmedCache.get(events);
+  if (!cached || cached.length !== events.length) confirmedCache.set(events, (cached = { length: events.length, byTopic: new Map() }));
+  const key = topic ?? "";
+  let found = cached.byTopic.get(key);
+  if (!found) cached.byTopic.set(key, (found = confirm(events, topic)));
+  return found;
+}
+const confirmedCache = new WeakMap<readonly TimelineEvent[], { length: number; byTopic: Map<string, { t: number }[]> }>();
+
+function confirm(events: readonly TimelineEvent[], topic: string | undefined): { t: number }[] {
+  const wire = events.filter(isWirePacket);
+  return events
+    .filter((e) => isDevice(e, "subscribed") && e.topic === topic)
+    .map((s) => {
+      if (!wire.length) return { t: s.t };
+      const since = events.filter((e) => isDeviceUp(e) && e.t <= s.t).pop()?.t ?? 0;
+      const asked = wire.find((w) => w.dir === "up" && w.cmd === "subscribe" && w.t >= since && Array.isArray(w.subscriptions) && w.subscriptions.some((x) => (x as { topic?: string }).topic === topic));
+      const answer = asked && wire.find((w) => w.dir === "down" && w.cmd === "suback" && w.conn === asked.conn && w.messageId === asked.messageId && w.t >= asked.t);
+      return { t: answer ? Math.max(s.t, answer.t) : s.t };
+    })
+    .sort((a, b) => a.t - b.t);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ClientManifest } from "../mqtt/client.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
 
-export type { ClientConfig, ClientManifest } from "../mqtt/client.ts";
+export type { ClientConfig, ClientManifest, ClientPromises, Promised } from "../mqtt/client.ts";
 
 /** What starts a device: the unix port, a serial board, the Node reference. */
 export interface DeviceKind {

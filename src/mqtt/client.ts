@@ -35,18 +35,74 @@ export interface ClientConfig {
   tls?: { ca: string };
 }
 
-/** What a client's manifest declares of it: the protocols it speaks, its gaps, its timing. */
+/** One promise from the client's own documentation: where it is written. */
+export interface Promised {
+  /** The document (and section, or code) it comes from: "mqtt_as README §4.2". */
+  doc: string;
+}
+
+/**
+ * The timing and retry policy a client documents, each with its source. An absent entry is
+ * a promise the client does not make: a checker then says "not promised", never a bound of
+ * its own. All durations in seconds.
+ */
+export interface ClientPromises {
+  /** How long it waits for an acknowledgement: the value of ClientConfig[`configKey`] in seconds, or a fixed `seconds`. */
+  responseTime?: Promised & { configKey?: "response_time"; seconds?: number };
+  /**
+   * What it does with a QoS 1 PUBLISH that is not acknowledged.
+   * `withinConnection`: resends it on the same connection, with DUP 1 and the same packet id,
+   * `after` the response time (or `afterS` seconds), at most `limit` times; `afterLimit` says what then.
+   * `onReconnect`: after a reconnect it publishes it again with a "new-id" (DUP 0), the
+   * "same-id", or "none" (it is not sent again by the client).
+   */
+  resend?: Promised & {
+    withinConnection: boolean;
+    after?: "responseTime";
+    afterS?: number;
+    limit?: number;
+    afterLimit?: string;
+    onReconnect: "new-id" | "same-id" | "none";
+  };
+  /**
+   * Its keepalive: a PINGREQ at most `keepaliveFraction` × keepalive after the last PINGREQ
+   * (`since` "pingreq") or after the last acknowledgement it received (`since` "ack-received"), checked every
+   * `granularityS` seconds (0: a timer of its own), `whenZeroS` when keepalive is 0 (absent: no pings).
+   */
+  ping?: Promised & { keepaliveFraction: number; since: "pingreq" | "ack-received"; granularityS: number; whenZeroS?: number };
+  /** It notices a dead link within `keepalives` × keepalive. */
+  outageDetection?: Promised & { keepalives: number };
+  /** The pause before a reconnect attempt. */
+  reconnectPause?: Promised & { seconds: number };
+  /** How long it watches the WLAN before trusting it. */
+  wifiStableWait?: Promised & { seconds: number };
+}
+
+/** What a client's manifest declares of it: the protocols it speaks, its gaps, its promises. */
 export interface ClientManifest {
   name: string;
   description?: string;
   protocols: Protocol[];
   /** Feature id → reason the client declares it unsupported. */
   unsupported: Record<string, string>;
+  /** The client's documented timing and retry policy, each with its source. */
+  promises?: ClientPromises;
   /**
-   * Bounds the client promises, used to derive checker bounds. All in seconds.
-   * `outageDetection`: multiple of keepalive within which it notices a dead link.
-   * `reconnectDelay`: the pause it takes before a reconnect attempt.
-   * `wifiStableWait`: how long it watches the WLAN before trusting it.
+   * The older, shorter form of three promises (a manifest with `promises` does not need it).
+   * All in seconds. `outageDetection`: multiple of keepalive within which it notices a dead
+   * link. `reconnectDelay`: the pause before a reconnect attempt. `wifiStableWait`: how long
+   * it watches the WLAN before trusting it.
    */
   timing?: { outageDetection?: number; reconnectDelay?: number; wifiStableWait?: number };
+}
+
+/** The timing the lab's bounds are derived from: the manifest's promises, else its older `timing`, else the defaults. */
+export function promisedTiming(m: ClientManifest): { outageDetection: number; reconnectDelay: number; wifiStableWait: number } {
+  const p = m.promises ?? {};
+  const t = m.timing ?? {};
+  return {
+    outageDetection: p.outageDetection?.keepalives ?? t.outageDetection ?? 1.5,
+    reconnectDelay: p.reconnectPause?.seconds ?? t.reconnectDelay ?? 1,
+    wifiStableWait: p.wifiStableWait?.seconds ?? t.wifiStableWait ?? 0,
+  };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { readTimeline, type TimelineEvent } from "../timeline/event.ts";
 import { judgeTimeline } from "../checks/verdict.ts";
 import { fleetStats } from "../checks/fleet.ts";
+import { withEveryRun } from "../checks/index.ts";
 import type { Check } from "../checks/check.ts";
 import type { CheckContext } from "../checks/context.ts";
 import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "./run.ts";
@@ -46,7 +47,7 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
   const previous = readPrevious(resultsFile);
   let j: ReturnType<typeof judgeTimeline>;
   try {
-    j = judgeTimeline(events, entry.scenario.checks(ctx), ctx, tornLine !== undefined ? { tornLine } : {});
+    j = judgeTimeline(events, withEveryRun(entry.scenario.checks(ctx), events), ctx, tornLine !== undefined ? { tornLine } : {});
   } catch (err) {
     // Only the scenario's own check list can throw here (each checker's throw is `unknown`):
     // a context that is not what the scenario expects is a damaged file, not a verdict.

@@ -11,6 +11,7 @@ import { Timeline } from "../timeline/timeline.ts";
 import { at } from "../timeline/event.ts";
 import { buildLedger } from "../checks/ledger.ts";
 import { judgeTimeline, labBreak } from "../checks/verdict.ts";
+import { withEveryRun } from "../checks/index.ts";
 import { declaredGap, probeVerdict, reproduceCommand, type RunResult } from "../report/run.ts";
 import { writeRunResult } from "../report/results.ts";
 import { rootCause } from "../checks/cause.ts";
@@ -203,13 +204,14 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     lab.defer("close observer", () => observer.close());
     lab.defer("stop watching the observer", watchObserver(lab));
 
-    // Compliance runs judge what went over the device's own wire: a passive tap in front of
-    // the proxy records every MQTT packet both ways, whatever the broker logs.
+    // Every run judges what went over the device's own wire (compliance checks, and the
+    // client's promises in every run: src/checks/promises.ts): a passive tap in front of the
+    // proxy records every MQTT packet both ways, whatever the broker logs.
     // Not over TLS: the tap parses MQTT and sees only ciphertext there, so a TLS run has no
     // wire facts (the run says so in a lab note) and is judged by receipts and the broker.
-    if (s.feature && tls) timeline.record("lab", "note", { text: "no wire tap: the device's connection is TLS, which the tap cannot parse; this run is judged by the receipts, the CONNACKs and the broker's log" });
-    // Packet faults (src/faults/packet*.ts) act in the tap's packet stage: their runs are tapped too.
-    const tap = (s.feature || s.faults?.some((f) => f.startsWith("packet"))) && !tls ? await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol }) : undefined;
+    if (tls) timeline.record("lab", "note", { text: "no wire tap: the device's connection is TLS, which the tap cannot parse; this run is judged by the receipts, the CONNACKs and the broker's log" });
+    // Packet faults (src/faults/packet*.ts) act in the tap's packet stage.
+    const tap = !tls ? await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol }) : undefined;
     const devicePort = tap?.listenPort ?? proxy.listenPort;
     const ca = tls?.ca;
     const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
@@ -324,7 +326,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // The same rule as `faraday check`: a saved run re-checks to the verdict it got here.
   // Before the device's start (no context yet) the lab was still setting up: its failure is
   // the lab's alone, and nothing of the client's is there to judge.
-  const j = checkCtx ? judgeTimeline(timeline.events, s.checks(checkCtx), checkCtx) : { verdict: "error" as const, checks: [], labBreak: labBreak(timeline.events) ?? { t: timeline.now(), reason: "the lab stopped before the device started" } };
+  const j = checkCtx ? judgeTimeline(timeline.events, withEveryRun(s.checks(checkCtx), timeline.events), checkCtx) : { verdict: "error" as const, checks: [], labBreak: labBreak(timeline.events) ?? { t: timeline.now(), reason: "the lab stopped before the device started" } };
   const found = j.verdict;
   const verdict = probeVerdict(found, probe);
   writeClientLog(spec.dir, timeline);

@@ -20,6 +20,7 @@ import { resolveClient } from "../../src/devices/clients.ts";
 import type { DeviceKind, ResolvedClient } from "../../src/devices/device.ts";
 import type { Ack, AgentChannel } from "../../src/devices/channel.ts";
 import { processesUnder } from "./lab.ts";
+import { promisedTiming } from "../../src/mqtt/client.ts";
 
 type Protocol = "3.1.1" | "5";
 
@@ -453,7 +454,7 @@ describe.each(DEVICES.map((d) => [`${d.device} × ${d.client}`, d] as const))("d
     "reconnect:false — a lost connection (taken over) is reported down and stays down; ops are refused",
     async ({ since }) => {
       const keepalive = 2;
-      const t = client!.manifest.timing ?? {};
+      const t = promisedTiming(client!.manifest);
       const { dev, name, id } = await connected(newest(), { reconnect: false, keepalive });
       // Another client takes the client id over: the broker closes the device's connection.
       // Had the device reconnected, it would in turn have closed the taker's.
@@ -462,9 +463,9 @@ describe.each(DEVICES.map((d) => [`${d.device} × ${d.client}`, d] as const))("d
       await new Promise((r) => taker.once("connect", r));
       // Some clients notice a peer's FIN only when their keepalive fails (docs/findings.md 14):
       // the bound is the one detectsOutageWithin holds them to.
-      const detectMs = (t.outageDetection ?? 1.5) * keepalive * 1000 + 2000;
+      const detectMs = t.outageDetection * keepalive * 1000 + 2000;
       await waitEvent(from(name, "down"), "down after the takeover", detectMs, since);
-      const cycleMs = ((t.reconnectDelay ?? 1) + (t.wifiStableWait ?? 0)) * 1000 + 1500;
+      const cycleMs = (t.reconnectDelay + t.wifiStableWait) * 1000 + 1500;
       const back = await Promise.race([takerClosed, new Promise<boolean>((r) => setTimeout(r, cycleMs, false))]);
       taker.end(true);
       expect(back, `no reconnect within one reconnect cycle (${cycleMs} ms)`).toBe(false);

@@ -59,6 +59,21 @@ describe("noLostAcknowledged", () => {
     expect(ok.verdict).toBe("pass");
   });
 
+  it("takes a subscription as confirmed by the wire's SUBACK when the client reported it on sending the SUBSCRIBE", () => {
+    // aiomqttc says "subscribed" once its SUBSCRIBE is written; the broker took seq 1 before the SUBSCRIBE reached it.
+    const events = [
+      ev(40, "device", "up"),
+      ev(50, "device", "subscribed", { topic: "f/down" }),
+      ev(51, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),
+      ev(54, "wire", "packet", { dir: "up", conn: 1, cmd: "subscribe", messageId: 3, subscriptions: [{ topic: "f/down", qos: 1 }] }),
+      ev(55, "observer", "puback", { id: 1 }),
+      ev(60, "wire", "packet", { dir: "down", conn: 1, cmd: "suback", messageId: 3, granted: [1] }),
+    ];
+    const r = judge(events);
+    expect(r.verdict).not.toBe("fail");
+    expect(r.summary).toContain("before the device's subscription to f/down was confirmed (0.060 s)");
+  });
+
   it("does not count a message published before the device's subscription was confirmed: it was never owed", () => {
     const events = [
       ev(100, "observer", "publish", { id: 1, topic: "f/down", payload: "seq=1", qos: 1 }),

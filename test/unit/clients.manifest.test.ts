@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { knownClients, loadManifest, manifestSchemaFile } from "../../src/devices/clients.ts";
 import { InputError } from "../../src/lab/errors.ts";
+import { promisedTiming } from "../../src/mqtt/client.ts";
 
 const repo = resolve(import.meta.dirname, "..", "..");
 
@@ -46,6 +47,18 @@ describe("client manifests and their published schema", () => {
     for (const f of files) expect(loadManifest(f).name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
   });
 
+  it("derives the lab's timing from the promises, else the older timing, else the defaults", () => {
+    const m = (over: object) => ({ name: "x", protocols: ["3.1.1" as const], unsupported: {}, ...over });
+    expect(promisedTiming(m({}))).toEqual({ outageDetection: 1.5, reconnectDelay: 1, wifiStableWait: 0 });
+    expect(promisedTiming(m({ timing: { reconnectDelay: 2, wifiStableWait: 5 } }))).toEqual({ outageDetection: 1.5, reconnectDelay: 2, wifiStableWait: 5 });
+    const both = m({ timing: { reconnectDelay: 9 }, promises: { reconnectPause: { seconds: 2, doc: "d" }, outageDetection: { keepalives: 2, doc: "d" } } });
+    expect(promisedTiming(both)).toEqual({ outageDetection: 2, reconnectDelay: 2, wifiStableWait: 0 });
+    // The manifests' promises keep the bounds they had as `timing` (mqtt_as: 2 s, 5 s, 1.5).
+    expect(promisedTiming(loadManifest(join(repo, "fixtures", "clients", "mqtt_as.json")))).toEqual({ outageDetection: 1.5, reconnectDelay: 2, wifiStableWait: 5 });
+    expect(promisedTiming(loadManifest(join(repo, "fixtures", "clients", "aiomqttc.json")))).toEqual({ outageDetection: 1.5, reconnectDelay: 1, wifiStableWait: 0 });
+    expect(promisedTiming(loadManifest(join(repo, "fixtures", "clients", "mqttjs.json")))).toEqual({ outageDetection: 1.5, reconnectDelay: 1, wifiStableWait: 0 });
+  });
+
   it("names the field and what it wants", () => {
     expect(problem({ ...good, protocols: ["4"] })).toBe('/protocols/0 must be one of 3.1.1, 5 (not "4")');
     expect(problem({ name: "x", protocols: ["3.1.1"] })).toBe("/unsupported is missing (required)");
@@ -53,6 +66,8 @@ describe("client manifests and their published schema", () => {
     expect(problem({ ...good, protocol: ["5"] })).toMatch(/^\/protocol is not a manifest field/);
     expect(problem({ ...good, unsupported: { qos2: 5 } })).toBe("/unsupported/qos2 must be a string (not 5)");
     expect(problem({ ...good, timing: { reconnectDelay: "2" } })).toBe('/timing/reconnectDelay must be a number (not "2")');
+    expect(problem({ ...good, promises: { ping: { keepaliveFraction: 0.25, since: "pingreq", granularityS: 0 } } })).toBe("/promises/ping/doc is missing (required)");
+    expect(problem({ ...good, promises: { resend: { doc: "README", withinConnection: true, onReconnect: "other-id" } } })).toMatch(/^\/promises\/resend\/onReconnect must be one of new-id, same-id, none/);
     expect(problem({ ...good, source: "git" })).toBe('/source must be one of pypi, path, node (not "git")');
     expect(problem({ ...good, source: "pypi" })).toBe("/pip is missing (required)");
     expect(problem({ ...good, source: "pypi", pip: { requirement: "x>=1", files: ["x.py"] } })).toMatch(/^\/pip\/requirement "x>=1" must match/);
