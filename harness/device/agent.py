@@ -14,6 +14,27 @@ import json
 import asyncio
 from time import ticks_ms, ticks_diff
 
+# --board on the unix port: the host writes the board's profile as
+# faraday_board.py. Clients take board-specific paths from sys.platform
+# (mqtt_as: `from sys import platform`), so the board's name stands in for
+# the port's: a copy of sys with another platform, put where `import sys`
+# looks first. On a board there is no such file and nothing changes.
+try:
+    import faraday_board as _B
+
+    if _B.PLATFORM:
+
+        class _Sys:
+            pass
+
+        for _n in dir(sys):
+            setattr(_Sys, _n, getattr(sys, _n))
+        _Sys.platform = _B.PLATFORM
+        sys.modules["sys"] = _Sys
+        del _n
+except ImportError:
+    _B = None
+
 # The host puts the chosen adapter at <sandbox>/lib/faraday_adapter.py; a
 # module name on the command line overrides that (handy by hand).
 A = __import__(sys.argv[1] if len(sys.argv) > 1 else "faraday_adapter")
@@ -126,6 +147,16 @@ async def _op(o):
             import network
 
             network._set_link(o["up"])  # only the unix-port shim has this
+        elif op == "wlan":  # WiFi-stack faults: the unix-port shim's knobs
+            import network
+
+            network._knobs(o["set"])
+        elif op == "block":
+            # A slow application: the main loop is blocked (a long computation,
+            # a flash write) and nothing runs, the client included.
+            import time
+
+            time.sleep_ms(o["ms"])
         elif op == "stats":
             _mem()
         elif op == "start":
@@ -203,6 +234,10 @@ async def _read_ops():
 
 
 async def main():
+    if _B:  # the shim's status() values go on the timeline
+        import network
+
+        network._emit = emit
     impl = sys.implementation
     emit(
         {

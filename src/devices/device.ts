@@ -1,6 +1,7 @@
 import type { ClientManifest } from "../mqtt/client.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
+import type { BoardProfile } from "../boards/profile.ts";
 
 export type { ClientConfig, ClientManifest } from "../mqtt/client.ts";
 
@@ -21,6 +22,11 @@ export interface DeviceSettings {
    * ESP8266 users freeze theirs: a client that large cannot be compiled inside a small heap.
    */
   precompile?: boolean;
+  /**
+   * The board the device stands for (--board, fixtures/boards/): its heap and .mpy need where
+   * the scenario names none, and, on the unix port, its WLAN driver in the network shim.
+   */
+  board?: BoardProfile;
 }
 
 /** A client chosen with --client / --client-path, with its manifest. */

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError } from "../lab/errors.ts";
@@ -6,6 +6,8 @@ import { readClientSource } from "./clients.ts";
 import { defineDevice, type DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
+import { boardHeapKb } from "../boards/profile.ts";
+import { boardModule } from "../boards/module.ts";
 
 export const unixDevice = defineDevice({
   name: "unix",
@@ -25,10 +27,15 @@ export const unixDevice = defineDevice({
 export function unixPort(opts: { micropython: string[]; mpyCross?: string | undefined }): DeviceKind {
   return {
     kind: "unix",
-    async launch(lab, { name, client, heapKb, precompile }) {
+    async launch(lab, { name, client, heapKb: scenarioHeapKb, precompile: scenarioPrecompile, board }) {
       const home = join(lab.dir, name);
       const lib = join(home, "lib");
       mkdirSync(lib, { recursive: true });
+      // A board's RAM and .mpy need where the scenario names none (a scenario that sets a heap
+      // does so on purpose); its WLAN driver for the network shim, and its sys.platform.
+      const heapKb = scenarioHeapKb ?? (board ? boardHeapKb(board) : undefined);
+      const precompile = scenarioPrecompile || board?.needsMpy;
+      if (board) writeFileSync(join(lib, "faraday_board.py"), boardModule(board));
       const harness = join(repoRoot, "harness", "device");
       const path = [".frozen", lib, join(harness, "shims")];
       if (precompile) {

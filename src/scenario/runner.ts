@@ -21,6 +21,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
+import { boardHeapKb, type BoardProfile } from "../boards/profile.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -41,6 +42,8 @@ export interface RunSpec {
   command?: string;
   /** The toxiproxy-server binary the link runs. */
   toxiproxyBin: string;
+  /** --board: the board the device stands for (its heap, .mpy need, WLAN driver). */
+  board?: BoardProfile;
 }
 
 /** The feature a protocol version stands for in a capability manifest. */
@@ -126,6 +129,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     client: spec.client.name,
     clientRevision: spec.client.revision,
     device: spec.device.kind,
+    ...(spec.board ? { board: spec.board.name } : {}),
     protocol: spec.protocol,
     broker: spec.broker.kind,
     brokerDurable: spec.broker.durable,
@@ -135,6 +139,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       client: spec.client.name,
       ...(spec.client.reproducePath ? { clientPath: spec.client.reproducePath } : {}),
       device: spec.device.kind,
+      board: spec.board?.name,
       protocol: spec.protocol,
       broker: spec.broker.kind,
       seed: spec.seed,
@@ -177,7 +182,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
-    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
+    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(spec.board ? { board: spec.board.name } : {}) });
+    if (spec.board) timeline.record("lab", "board", boardFacts(spec.board, s.device));
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     const link = await startLink(lab, spec.toxiproxyBin);
@@ -216,7 +222,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     timeline.record("lab", "context", { ctx: checkCtx });
 
-    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
+    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(spec.board ? { board: spec.board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
@@ -235,7 +241,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       },
       async powerOn(overrides = {}) {
         timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
-        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
+        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(spec.board ? { board: spec.board } : {}) });
         // The client's first connection after a reboot is a first connection again (clean_init).
         void slot.current.send("start", { cfg: { ...cfg, ...overrides } });
       },
@@ -345,4 +351,10 @@ function writeClientLog(dir: string, tl: Timeline): void {
     .filter((e) => isDevice(e, "log", "error", "exit"))
     .map((e) => `${at(e.t).padStart(10)}  ${e.kind === "log" ? String(e.line) : JSON.stringify(e)}`);
   writeFileSync(join(dir, "client.log"), lines.join("\n") + "\n");
+}
+
+/** What the board made of the device, for the timeline: the heap and .mpy the scenario did not set itself, its status codes. */
+function boardFacts(b: BoardProfile, d: Scenario["device"]): Record<string, unknown> {
+  const heapKb = d?.heapKb ?? boardHeapKb(b);
+  return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes } };
 }

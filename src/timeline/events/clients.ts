@@ -88,6 +88,19 @@ export interface DeviceMem extends DeviceEvent<"mem"> {
 }
 /** Heartbeat every 500 ms: the agent's loop is alive. */
 export type DeviceHb = DeviceEvent<"hb">;
+/**
+ * The unix device's emulated WLAN (--board): a status() value the client is shown for the first
+ * time, or the one a connect(), disconnect(), AP change or WiFi-stack fault led to (`why`).
+ */
+export interface DeviceWlan extends DeviceEvent<"wlan"> {
+  status: number;
+  why: string;
+}
+/** The device process's CPU time so far (host-made, from /proc/<pid>/stat on the unix device). */
+export interface DeviceCpu extends DeviceEvent<"cpu"> {
+  /** user + system CPU time of the process since it started, ms. */
+  cpuMs: number;
+}
 /** A (re)subscription the client confirmed. */
 export interface DeviceSubscribed extends DeviceEvent<"subscribed"> {
   topic: string;
@@ -232,6 +245,8 @@ export type DeviceEvents =
   | DeviceLog
   | DeviceMem
   | DeviceHb
+  | DeviceWlan
+  | DeviceCpu
   | DeviceSubscribed
   | DeviceExit;
 export type ObserverEvents = ObserverUp | ObserverDown | ObserverError | ObserverSubscribed | ObserverRecv | ObserverPublish | ObserverPuback | ObserverPublishError;

@@ -131,6 +131,16 @@ export interface LabRunStart extends Base<"lab", "run.start"> {
   command: string;
   client: string;
   revision?: string;
+  /** --board: the board profile's name. */
+  board?: string;
+}
+/** --board: the board the device stands for, and its status() codes by name (for `wlan` events). */
+export interface LabBoard extends Base<"lab", "board"> {
+  name: string;
+  title: string;
+  heapKb?: number;
+  precompiled: boolean;
+  statuses: Record<string, number>;
 }
 /** The checkers' context as the run derived it: a CheckContext (src/checks/context.ts, a layer above). */
 export interface LabContext extends Base<"lab", "context"> {
@@ -209,6 +219,7 @@ export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd |
 export type WireEvents = WirePacket | WireUnparsable | WireClose;
 export type LabEvents =
   | LabRunStart
+  | LabBoard
   | LabContext
   | LabErrorEvent
   | LabExpectationFailed
