@@ -7,9 +7,9 @@ import { statusCode } from "./profile.ts";
  * the device: K (the network.STAT_* constants), X (every code by name), UP (the codes in which
  * isconnected() is True), ALONE (the driver reconnects by itself), S (each sequence as
  * ((code, ms), …), the last step's ms 0 = holds) and PLATFORM (sys.platform to show; None:
- * the runtime's own).
+ * the runtime's own), INIT (WiFi-stack knobs in effect from boot, as the `wlan` op sets them).
  */
-export function boardModule(p: BoardProfile): string {
+export function boardModule(p: BoardProfile, init?: Record<string, unknown>): string {
   const code = (s: string): number => statusCode(p, s)!;
   const seq = (steps: StatusStep[]) => `(${steps.map((s, i) => `(${code(s.status)}, ${i === steps.length - 1 ? 0 : (s.ms ?? 0)})`).join(", ")},)`;
   const dict = (o: Record<string, number>) => `{${Object.entries(o).map(([k, v]) => `"${k}": ${v}`).join(", ")}}`;
@@ -21,6 +21,7 @@ export function boardModule(p: BoardProfile): string {
     `UP = (${p.wlan.connectedWhen.map(code).join(", ")},)`,
     `ALONE = ${p.wlan.reconnectsAlone ? "True" : "False"}`,
     `S = {${Object.entries(p.wlan.sequences).map(([k, v]) => `"${k}": ${seq(v)}`).join(", ")}}`,
+    `INIT = ${pyLiteral(init ?? {})}`,
     "",
   ].join("\n");
 }
@@ -29,4 +30,14 @@ export function boardModule(p: BoardProfile): string {
 export function statusName(p: BoardProfile, code: number): string {
   const named = Object.entries({ ...p.wlan.constants, ...p.wlan.codes }).find(([, v]) => v === code);
   return named ? named[0] : String(code);
+}
+
+/** JSON data (numbers, strings, booleans, null, lists, objects) as a Python literal. */
+export function pyLiteral(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "number" || typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pyLiteral).join(", ")}]`;
+  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${pyLiteral(x)}`).join(", ")}}`;
 }

@@ -27,6 +27,11 @@ export interface DeviceSettings {
    * the scenario names none, and, on the unix port, its WLAN driver in the network shim.
    */
   board?: BoardProfile;
+  /**
+   * WiFi-stack faults in effect from boot (the `wlan` op's knobs, docs/agent-protocol.md): a
+   * first power-up on weak WiFi, say. Unix device only.
+   */
+  wlan?: Record<string, unknown>;
 }
 
 /** A client chosen with --client / --client-path, with its manifest. */

@@ -6,7 +6,7 @@ import { readClientSource } from "./clients.ts";
 import { defineDevice, type DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
-import { boardHeapKb } from "../boards/profile.ts";
+import { boardHeapKb, loadBoardProfile } from "../boards/profile.ts";
 import { boardModule } from "../boards/module.ts";
 
 export const unixDevice = defineDevice({
@@ -27,7 +27,7 @@ export const unixDevice = defineDevice({
 export function unixPort(opts: { micropython: string[]; mpyCross?: string | undefined }): DeviceKind {
   return {
     kind: "unix",
-    async launch(lab, { name, client, heapKb: scenarioHeapKb, precompile: scenarioPrecompile, board }) {
+    async launch(lab, { name, client, heapKb: scenarioHeapKb, precompile: scenarioPrecompile, board, wlan }) {
       const home = join(lab.dir, name);
       const lib = join(home, "lib");
       mkdirSync(lib, { recursive: true });
@@ -35,7 +35,7 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
       // does so on purpose); its WLAN driver for the network shim, and its sys.platform.
       const heapKb = scenarioHeapKb ?? (board ? boardHeapKb(board) : undefined);
       const precompile = scenarioPrecompile || board?.needsMpy;
-      if (board) writeFileSync(join(lib, "faraday_board.py"), boardModule(board));
+      if (board || wlan) writeFileSync(join(lib, "faraday_board.py"), boardModule(board ?? loadBoardProfile("generic"), wlan));
       const harness = join(repoRoot, "harness", "device");
       const path = [".frozen", lib, join(harness, "shims")];
       if (precompile) {

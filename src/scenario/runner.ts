@@ -117,6 +117,8 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
  */
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const s = spec.scenario;
+  // A scenario that needs a board (the history suite) names it; --board is for the others.
+  const board = s.device?.board ?? spec.board;
   const id = spec.runId ?? `${s.id}.${spec.client.name}.v${spec.protocol}.${spec.broker.kind}`;
   mkdirSync(spec.dir, { recursive: true });
   const startedAt = new Date().toISOString();
@@ -129,7 +131,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     client: spec.client.name,
     clientRevision: spec.client.revision,
     device: spec.device.kind,
-    ...(spec.board ? { board: spec.board.name } : {}),
+    ...(board ? { board: board.name } : {}),
     protocol: spec.protocol,
     broker: spec.broker.kind,
     brokerDurable: spec.broker.durable,
@@ -139,7 +141,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       client: spec.client.name,
       ...(spec.client.reproducePath ? { clientPath: spec.client.reproducePath } : {}),
       device: spec.device.kind,
-      board: spec.board?.name,
+      board: s.device?.board ? undefined : spec.board?.name,
       protocol: spec.protocol,
       broker: spec.broker.kind,
       seed: spec.seed,
@@ -182,8 +184,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
-    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(spec.board ? { board: spec.board.name } : {}) });
-    if (spec.board) timeline.record("lab", "board", boardFacts(spec.board, s.device));
+    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(board ? { board: board.name } : {}) });
+    if (board) timeline.record("lab", "board", boardFacts(board, s.device));
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     const link = await startLink(lab, spec.toxiproxyBin);
@@ -222,7 +224,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     timeline.record("lab", "context", { ctx: checkCtx });
 
-    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(spec.board ? { board: spec.board } : {}) });
+    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
@@ -235,13 +237,17 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         const a = await slot.current.send("wifi", { up }).ack;
         if (!a.ok) throw new LabError(`the device did not take the wifi ${up ? "up" : "down"} order: ${a.err ?? "no answer"}`);
       },
+      async wlan(set) {
+        const a = await slot.current.send("wlan", { set }).ack;
+        if (!a.ok) throw new LabError(`the device has no emulated WLAN driver to bend (${a.err ?? "no answer"}): WiFi-stack faults need the unix device`);
+      },
       async powerOff() {
         timeline.record("lab", "device.power", { on: false });
         await slot.current.proc.kill();
       },
       async powerOn(overrides = {}) {
         timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
-        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(spec.board ? { board: spec.board } : {}) });
+        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
         // The client's first connection after a reboot is a first connection again (clean_init).
         void slot.current.send("start", { cfg: { ...cfg, ...overrides } });
       },
@@ -356,5 +362,5 @@ function writeClientLog(dir: string, tl: Timeline): void {
 /** What the board made of the device, for the timeline: the heap and .mpy the scenario did not set itself, its status codes. */
 function boardFacts(b: BoardProfile, d: Scenario["device"]): Record<string, unknown> {
   const heapKb = d?.heapKb ?? boardHeapKb(b);
-  return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes } };
+  return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes }, ...(d?.wlan ? { wlanAtBoot: d.wlan } : {}) };
 }

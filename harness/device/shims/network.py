@@ -16,13 +16,14 @@
 from time import ticks_ms, ticks_diff
 
 try:
-    from faraday_board import K, X, UP, ALONE, S
+    from faraday_board import K, X, UP, ALONE, S, INIT
 except ImportError:  # no --board: ESP8266 numbering, connects at once
     K = {"IDLE": 0, "CONNECTING": 1, "WRONG_PASSWORD": 2, "NO_AP_FOUND": 3, "CONNECT_FAIL": 4, "GOT_IP": 5}
     X = K
     UP = (5,)
     ALONE = True
     S = {"connect": ((5, 0),), "apLoss": ((1, 0),), "weakSignal": ((4, 0),), "dhcp": ((1, 0),)}
+    INIT = None
 
 _g = globals()
 for _n in K:
@@ -120,9 +121,12 @@ def _set_link(up):
 
 
 def _knobs(d):
-    # The agent's `wlan` op: {"linger": [code, ms] | None, "idle": [ms, 1|0],
-    # "fail": n, "dhcp": ms | None, "stuck": bool}; None removes one.
+    # The agent's `wlan` op: {"linger": [status name, ms], "idle": [ms, 1|0],
+    # "fail": n, "dhcp": ms, "stuck": bool}; None takes one off.
     global _tc
+    li = d.get("linger")
+    if li:
+        d["linger"] = (X[li[0]], li[1])
     for n in d:
         if d[n] is None:
             _k.pop(n, None)
@@ -131,6 +135,10 @@ def _knobs(d):
     if "linger" in d:
         _tc = ticks_ms() if d["linger"] else None
     _note("fault")
+
+
+if INIT:  # faults in effect from boot (a first power-up on weak WiFi)
+    _knobs(INIT)
 
 
 def hostname(*_):

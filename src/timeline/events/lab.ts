@@ -141,6 +141,8 @@ export interface LabBoard extends Base<"lab", "board"> {
   heapKb?: number;
   precompiled: boolean;
   statuses: Record<string, number>;
+  /** WiFi-stack faults in effect from boot (the scenario's device.wlan). */
+  wlanAtBoot?: Record<string, unknown>;
 }
 /** The checkers' context as the run derived it: a CheckContext (src/checks/context.ts, a layer above). */
 export interface LabContext extends Base<"lab", "context"> {
