@@ -156,6 +156,7 @@ async def _op(o):
             # a flash write) and nothing runs, the client included.
             import time
 
+            emit({"ev": "blocked", "ms": o["ms"]})
             time.sleep_ms(o["ms"])
         elif op == "stats":
             _mem()
@@ -194,9 +195,14 @@ async def _op(o):
         _done.set()
 
 
+_low = gc.mem_free()  # free heap at its low point (sampled with each heartbeat)
+
+
 def _mem():
+    global _low
+    _low = min(_low, gc.mem_free())
     gc.collect()
-    d = {"ev": "mem", "free": gc.mem_free(), "alloc": gc.mem_alloc()}
+    d = {"ev": "mem", "free": gc.mem_free(), "alloc": gc.mem_alloc(), "low": _low}
     info = getattr(A, "info", None)  # optional client counters
     if info:
         d["client"] = info()
@@ -205,8 +211,14 @@ def _mem():
 
 async def _hb():
     # Proof the event loop is alive: a client that busy-loops starves this.
+    # Each beat also samples the free heap (before any collection: what the
+    # client's garbage leaves) for the low-water mark the `mem` event reports.
+    global _low
     while True:
         await asyncio.sleep_ms(500)
+        f = gc.mem_free()
+        if f < _low:
+            _low = f
         emit({"ev": "hb"})
 
 

@@ -84,6 +84,8 @@ export interface DeviceLog extends DeviceEvent<"log"> {
 export interface DeviceMem extends DeviceEvent<"mem"> {
   free: number;
   alloc: number;
+  /** The lowest free heap the agent saw so far (sampled with each heartbeat, before collection). */
+  low?: number;
   client?: Record<string, unknown>;
 }
 /** Heartbeat every 500 ms: the agent's loop is alive. */
@@ -95,6 +97,10 @@ export type DeviceHb = DeviceEvent<"hb">;
 export interface DeviceWlan extends DeviceEvent<"wlan"> {
   status: number;
   why: string;
+}
+/** The agent is about to block its main loop for `ms` (the `block` op: a slow application). */
+export interface DeviceBlocked extends DeviceEvent<"blocked"> {
+  ms: number;
 }
 /** The device process's CPU time so far (host-made, from /proc/<pid>/stat on the unix device). */
 export interface DeviceCpu extends DeviceEvent<"cpu"> {
@@ -247,6 +253,7 @@ export type DeviceEvents =
   | DeviceHb
   | DeviceWlan
   | DeviceCpu
+  | DeviceBlocked
   | DeviceSubscribed
   | DeviceExit;
 export type ObserverEvents = ObserverUp | ObserverDown | ObserverError | ObserverSubscribed | ObserverRecv | ObserverPublish | ObserverPuback | ObserverPublishError;

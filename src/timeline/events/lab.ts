@@ -134,6 +134,10 @@ export interface LabRunStart extends Base<"lab", "run.start"> {
   /** --board: the board profile's name. */
   board?: string;
 }
+/** The scenario says what the device is doing from now on ("idle", "burst"…): budgets are judged per phase. */
+export interface LabPhase extends Base<"lab", "phase"> {
+  name: string;
+}
 /** --board: the board the device stands for, and its status() codes by name (for `wlan` events). */
 export interface LabBoard extends Base<"lab", "board"> {
   name: string;
@@ -222,6 +226,7 @@ export type WireEvents = WirePacket | WireUnparsable | WireClose;
 export type LabEvents =
   | LabRunStart
   | LabBoard
+  | LabPhase
   | LabContext
   | LabErrorEvent
   | LabExpectationFailed
