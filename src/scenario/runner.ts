@@ -21,7 +21,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
-import { boardHeapKb, type BoardProfile } from "../boards/profile.ts";
+import { unixHeapKb, type BoardProfile } from "../boards/profile.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -361,6 +361,6 @@ function writeClientLog(dir: string, tl: Timeline): void {
 
 /** What the board made of the device, for the timeline: the heap and .mpy the scenario did not set itself, its status codes. */
 function boardFacts(b: BoardProfile, d: Scenario["device"]): Record<string, unknown> {
-  const heapKb = d?.heapKb ?? boardHeapKb(b);
+  const heapKb = d?.heapKb ?? unixHeapKb(b);
   return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes }, ...(d?.wlan ? { wlanAtBoot: d.wlan } : {}) };
 }
