@@ -289,6 +289,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
+    // The heap's low-water mark over the whole run (the agent's `mem` event carries it).
+    if (slot.current.running) await Promise.race([slot.current.send("stats").ack, new Promise((r) => setTimeout(r, 2000))]);
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
     // The agent leaves by itself once the client has stopped: wait for that, so what the
