@@ -25,6 +25,7 @@ const VALUE_OF: Record<string, string> = {
   repeat: "<n>",
   prefer: "first|last|newest",
   "fleet-size": "<n>",
+  board: "<name> (a board profile in fixtures/boards/)",
 };
 
 /** Edit distance with transpositions ("sede" is one step from "seed"), for "did you mean". */

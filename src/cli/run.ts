@@ -24,6 +24,7 @@ import { gateInvocation, shardSelection } from "../gate/commands.ts";
 import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
 import { parseShard } from "../gate/shard.ts";
 import { MAX_FLEET } from "../scenario/fleet.ts";
+import { loadBoardProfile } from "../boards/profile.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -48,6 +49,7 @@ export async function run(args: string[]): Promise<number> {
       durations: { type: "string" },
       repeat: { type: "string", default: "1" },
       "fleet-size": { type: "string" },
+      board: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     true,
@@ -82,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
   if (!kind) throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: ${deviceNames().join(", ")})`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
   const outDir = checkOutDir(values.out!);
+  const board = values.board !== undefined ? loadBoardProfile(values.board) : undefined;
 
   const { requireTools } = await import("../tools/index.ts");
   const tools = await requireTools().catch((err: unknown) => {
@@ -123,13 +126,14 @@ export async function run(args: string[]): Promise<number> {
         command,
         toxiproxyBin: tools.toxiproxy.path,
         ...(fleetSize !== undefined ? { fleetSize } : {}),
+        ...(board ? { board } : {}),
         progress: (l) => console.log(`  ${terminalLine(l)}`),
       });
   makeDirs(invocation, values.out!);
   linkLatest(outDir, invocation);
 
   const what = `${specs.length} run(s)${repeat > 1 ? ` (${cells.length} cell(s) × ${repeat} repeats)` : ""}${values.shard !== undefined ? ` — shard ${values.shard}` : ""}`;
-  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
+  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
   const junitName = `faraday ${positionals.join(" ") || values.suite || ""}`.trim();

@@ -99,6 +99,10 @@ export async function startFleet(d: FleetDeps, asked: number): Promise<FleetHand
         const a = await slot.current.send("wifi", { up }).ack;
         if (!a.ok) throw new LabError(`${name} did not take the wifi ${up ? "up" : "down"} order: ${a.err ?? "no answer"}`);
       },
+      async wlan(set) {
+        const a = await slot.current.send("wlan", { set }).ack;
+        if (!a.ok) throw new LabError(`${name} did not take the wlan order: ${a.err ?? "no answer"}`);
+      },
       async powerOff() {
         tl.record("lab", "device.power", { device: name, on: false });
         await slot.current.proc.kill();
