@@ -90,7 +90,7 @@ ${row("--client-path <dir>", 'folder holding the client\'s package, e.g. a check
 ${row("--protocol <p>", "3.1.1 | 5 | all (default all)")}
 ${row("--broker <kind>", `one of the brokers below, or all (default ${defaultBroker})`)}
 ${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
-${row("--parallel <n>", "runs at once, each in its own sandbox (default 1)")}
+${row("--parallel <n>", "runs at once, each in its own sandbox (default: what the machine carries — cores, load, memory)")}
 ${row("--seed <n>", "seed of every random choice (default: time based, recorded)")}
 ${row("--out <dir>", "where run folders go (default reports/)")}
 ${row("--broker-port <n>", "run the broker on this port instead of a free one (one run at a time)")}
