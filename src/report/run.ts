@@ -3,6 +3,7 @@ import type { ClientManifest } from "../mqtt/client.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { LabBreak, RunVerdict } from "../checks/verdict.ts";
 import type { Cause } from "../checks/cause.ts";
+import type { PhaseTimes } from "../timeline/events/lab.ts";
 
 export type { Cause } from "../checks/cause.ts";
 
@@ -51,6 +52,8 @@ export interface RunResult {
   probe?: RunVerdict;
   startedAt: string;
   durationMs: number;
+  /** Where the run's time went (src/lab/phases.ts): its phases, its waits, the lab's share. */
+  phases?: PhaseTimes;
   checks: CheckResult[];
   /**
    * The run's folder. In memory, as the runner and readers hold it: a path to use as it is. In

@@ -21,6 +21,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
+import { PhaseClock, type Phase, type PhaseTimes } from "../lab/phases.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -155,10 +156,17 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const timeline = new Timeline();
   timeline.writeTo(join(spec.dir, "timeline.jsonl"));
   const lab = new Lab(id, { timeline });
+  // Where the time goes: each phase's start on the timeline, the totals after teardown.
+  const clock = new PhaseClock(() => timeline.now());
+  const phase = (p: Phase) => {
+    clock.enter(p);
+    timeline.record("lab", "phase", { phase: p });
+  };
   const tag = lab.dir.split("-").pop();
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
   let checkCtx: CheckContext | undefined;
+  let phases: PhaseTimes | undefined;
   // Once the lab stops the device, its `down` is the lab's doing, not news about the client.
   let stopping = false;
   const stopLive = timeline.onEvent((e) => {
@@ -177,6 +185,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
+    phase("setup");
     timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
@@ -218,6 +227,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
+    phase("connect");
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
@@ -255,7 +265,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart, phases: clock });
+    phase("scenario");
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -275,8 +286,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       clearTimeout(limitTimer);
       if (onAbort) lab.abort.signal.removeEventListener("abort", onAbort);
     });
+    phase("drain");
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
+    phase("stop");
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
     // The agent leaves by itself once the client has stopped: wait for that, so what the
@@ -291,11 +304,16 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       // Recorded once: a break the lab noticed itself (lab.fail) is already on the timeline.
       timeline.record("lab", "error", { msg: lab.abort.signal.aborted ? "interrupted" : oneLine(err) });
     }
+    phase("stop");
     timeline.record("lab", "device.stopping", { early: true });
   } finally {
     clearInterval(ticker);
     timeline.record("lab", "scenario.end", {});
+    phase("teardown");
     await lab.teardown();
+    clock.finish();
+    phases = clock.summary();
+    timeline.record("lab", "phases", { ...phases });
     stopLive();
     await timeline.close();
   }
@@ -313,6 +331,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : probe ? { reason: probe } : {}),
     ...(probe ? { declared: probe, probe: found } : {}),
     durationMs: Date.now() - t0,
+    ...(phases ? { phases } : {}),
     checks: j.checks,
   };
   const cause = rootCause(result, timeline.events);
