@@ -187,9 +187,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   try {
     phase("setup");
     timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
-    const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
+    // The broker and the proxy server need nothing of each other: both start at once.
+    const [broker, link]: [RunningBroker, Awaited<ReturnType<typeof startLink>>] = await Promise.all([spec.broker.start(lab, { protocol: spec.protocol }), startLink(lab, spec.toxiproxyBin)]);
     say(`broker ${broker.kind} ready on port ${broker.port}`);
-    const link = await startLink(lab, spec.toxiproxyBin);
     const deviceName = "dev1";
     // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
     const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
