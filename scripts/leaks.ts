@@ -200,7 +200,9 @@ const summary = {
   runs,
   invocations: invocations.length,
   interrupted: { SIGINT: invocations.filter((i) => i.interrupt?.signal === "SIGINT").length, SIGKILL: invocations.filter((i) => i.interrupt?.signal === "SIGKILL").length },
-  leaked: { processes: after.procs.length, ports: after.ports.length, sandboxDirs: after.dirs.length, runPortsStillListening: stillListening.length },
+  leaked: { processes: after.procs.length, ports: after.ports.length, sandboxDirs: after.dirs.length },
+  /** Ports the runs used that something listens on again now — not ours (else they would be in leaked.ports): reused by others. */
+  runPortsListeningAgain: stillListening.length,
   leftBehindBetweenInvocations: invocations.filter((i) => i.left).length,
   /** The most processes and listening ports seen of one invocation while it ran: the detector works. */
   peakSeen: { procs: Math.max(...invocations.map((i) => i.seen.procs)), ports: Math.max(...invocations.map((i) => i.seen.ports)) },
