@@ -126,7 +126,8 @@ async function main(): Promise<void> {
 }
 
 function summaryOf(t: Timed) {
-  return { wallS: t.wallS, cpuS: round2(t.cpuS), peakRssMb: t.peakRssMb, load: t.load, header: t.header, exit: t.exit };
+  // The header without its "→ <folder>": no path of this machine in bench/results.json.
+  return { wallS: t.wallS, cpuS: round2(t.cpuS), peakRssMb: t.peakRssMb, load: t.load, header: t.header.replace(/ → .*$/, ""), exit: t.exit };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
