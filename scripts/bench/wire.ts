@@ -12,6 +12,8 @@
  *   connection closed.
  */
 import { createServer, connect, type Socket, type Server } from "node:net";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Lab } from "../../src/lab/lab.ts";
 import { startLink } from "../../src/lab/link.ts";
 import { Timeline } from "../../src/timeline/timeline.ts";
@@ -167,4 +169,12 @@ export async function faultLatencies(tools: Toolchain, reps: number): Promise<La
     await lab.teardown();
   }
   return out;
+}
+
+// On its own: `npx tsx scripts/bench/wire.ts [reps]` prints just this section of the bench.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { requireTools } = await import("../../src/tools/index.ts");
+  const reps = Number(process.argv[2] ?? 30);
+  for (const l of await faultLatencies(await requireTools(), reps))
+    console.log(`${l.fault}: apply p50 ${l.applyMs.p50} ms, p99 ${l.applyMs.p99} ms; in effect on the wire p50 ${l.inEffectMs.p50} ms, p99 ${l.inEffectMs.p99} ms (${l.n} reps${l.unseen ? `, ${l.unseen} unseen` : ""})`);
 }
