@@ -31,11 +31,12 @@ export class PhaseClock {
 
   constructor(private readonly now: () => number) {}
 
-  /** Phase `p` begins now (a phase entered twice keeps its first start). */
-  enter(p: Phase): void {
-    if (this.starts.has(p)) return;
+  /** Phase `p` begins now; false when it had begun already (it keeps its first start). */
+  enter(p: Phase): boolean {
+    if (this.starts.has(p)) return false;
     this.settle(); // the waits so far count in the phase they happened in
     this.starts.set(p, this.now());
+    return true;
   }
 
   /** The run is over (after teardown). */

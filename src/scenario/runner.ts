@@ -159,8 +159,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // Where the time goes: each phase's start on the timeline, the totals after teardown.
   const clock = new PhaseClock(() => timeline.now());
   const phase = (p: Phase) => {
-    clock.enter(p);
-    timeline.record("lab", "phase", { phase: p });
+    if (clock.enter(p)) timeline.record("lab", "phase", { phase: p });
   };
   const tag = lab.dir.split("-").pop();
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
