@@ -32,6 +32,11 @@ interface SavedRun {
   verdict: string;
   durationMs: number;
   phases?: Record<string, number>;
+  /** A fleet run's figures (the fleet branch's checks/fleet.ts FleetStats), as far as the bench reads them. */
+  fleet?: {
+    reconnect?: { back: number; p50Ms?: number; p90Ms?: number; maxMs?: number; sync?: { most: number } };
+    peakReconnectRate?: { perSecond: number };
+  };
 }
 
 async function main(): Promise<void> {
@@ -177,8 +182,15 @@ async function fleetBench(repo: string, scratch: string, quick: boolean, clientA
     say(`fleet ${id} with ${n} devices …`);
     const t = await timedFaraday(["run", id, ...clientArgs, "--fleet-size", String(n), "--protocol", "3.1.1", "--seed", seed, "--parallel", "1"], join(scratch, `fleet-${n}`));
     const run = runsOf(t.invocation)[0];
+    // The run's own fleet figures (results.json `fleet`, on the devices' clocks) when it has
+    // them; else the first up per device after the last heal, on the host's clock.
+    const own = run?.fleet?.reconnect;
     const tl = run ? join(t.invocation, run.id, "timeline.jsonl") : undefined;
-    const d = tl && existsSync(tl) ? reconnectDistribution(readFileSync(tl, "utf8")) : undefined;
+    const d = own
+      ? { back: own.back, p50Ms: own.p50Ms ?? NaN, p90Ms: own.p90Ms ?? NaN, maxMs: own.maxMs ?? NaN, sameHundredMs: own.sync?.most ?? NaN, ...(run.fleet?.peakReconnectRate ? { peakReconnectsPerS: run.fleet.peakReconnectRate.perSecond } : {}) }
+      : tl && existsSync(tl)
+        ? reconnectDistribution(readFileSync(tl, "utf8"))
+        : undefined;
     rows.push({ devices: n, verdict: run?.verdict ?? "none", wallS: t.wallS, peakRssMb: t.peakRssMb, load: t.load, ...(d ?? { back: 0 }) });
   }
   return { present: true as const, scenario: id, rows };
