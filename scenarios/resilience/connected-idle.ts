@@ -19,9 +19,9 @@ export default scenario({
   async run(ctx) {
     const { device, bounds, client } = ctx;
     await connects(ctx);
-    ctx.phase("idle");
+    ctx.activity("idle");
     await ctx.wait(3 * client.keepalive * 1000);
-    ctx.phase("after");
+    ctx.activity("after");
     await ctx.answered(device.stats(), { within: bounds.reconnectCycleMs, what: "the device reports its heap" });
   },
   checks: () => [idleCpu(), staysConnected(), noUncaughtErrors()],

@@ -26,7 +26,7 @@ export default scenario({
     const { device, observer, topics, bounds } = ctx;
     await connects(ctx);
     await ctx.answered(device.stats(), { within: bounds.reconnectCycleMs, what: "the device reports its counters before the burst" });
-    ctx.phase("burst");
+    ctx.activity("burst");
     const blocked = device.block(BLOCKED_MS);
     await ctx.seen((e) => e.src === "device" && e.kind === "blocked", { within: 5000, what: "the application blocks its loop", since: ctx.mark() });
     for (let i = 1; i <= BURST; i++) await observer.publish(topics.down, `seq=${i}`, { qos: 1 });
@@ -34,7 +34,7 @@ export default scenario({
     // Everything the broker delivered is in the client's hands now, or dropped by it: wait for
     // the last message, or as long as a delivery may take, then read the client's counters.
     await ctx.seen((e) => e.src === "device" && e.kind === "msg" && e.payload === `seq=${BURST}`, { within: bounds.deliveryMs });
-    ctx.phase("after");
+    ctx.activity("after");
     await ctx.answered(device.stats(), { within: bounds.reconnectCycleMs, what: "the device reports its counters after the burst" });
   },
   checks: () => [burstAccounted(), staysConnected(), noUncaughtErrors()],

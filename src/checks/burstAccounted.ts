@@ -36,7 +36,7 @@ export function burstAccounted(): Check {
     name: burstAccountedChecker.name,
     guarantee: burstAccountedChecker.guarantee,
     judge(events, ctx) {
-      const from = events.find((e) => isLab(e, "phase") && e.name === "burst")?.t;
+      const from = events.find((e) => isLab(e, "activity") && e.name === "burst")?.t;
       if (from === undefined) return { verdict: "unknown", summary: "no burst phase in this run", evidence: [] };
       const sent = buildLedger(events).filter((m) => m.dir === "down" && m.topic === ctx.topics.down && m.sentAt >= from && m.ackedAt !== undefined);
       if (sent.length === 0) return { verdict: "unknown", summary: "nothing was published to the device in the burst", evidence: [] };

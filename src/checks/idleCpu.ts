@@ -23,13 +23,13 @@ export interface PhaseCpu {
 }
 
 /**
- * The run's phases — the scenario's own (`lab phase`), else: "connecting" until the client's
+ * The run's phases — the scenario's own (`lab activity`), else: "connecting" until the client's
  * first up, then "connected" — and the CPU the device used in each, from its `cpu` samples (a
  * device process that restarts inside a phase counts from its new samples).
  */
 export function phaseCpu(events: readonly TimelineEvent[]): PhaseCpu[] {
   const endAt = events.find((e) => isLab(e, "device.stopping"))?.t ?? events.at(-1)?.t ?? 0;
-  const marks = events.filter((e) => isLab(e, "phase")).map((e) => ({ t: e.t, name: String(e.name) }));
+  const marks = events.filter((e) => isLab(e, "activity")).map((e) => ({ t: e.t, name: String(e.name) }));
   if (marks.length === 0) {
     const up = events.find((e) => isDevice(e, "up"))?.t;
     marks.push({ t: 0, name: "connecting" });

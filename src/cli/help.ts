@@ -92,7 +92,7 @@ ${row("--protocol <p>", "3.1.1 | 5 | all (default all)")}
 ${row("--broker <kind>", `one of the brokers below, or all (default ${defaultBroker})`)}
 ${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
 ${row("--board <name>", `the board the device stands for, one of fixtures/boards/: ${boardProfiles().join(", ")} — its heap, its client precompiled when it needs .mpy, its WLAN driver's status() codes and sequences`)}
-${row("--parallel <n>", "runs at once, each in its own sandbox (default 1)")}
+${row("--parallel <n>", "runs at once, each in its own sandbox (default: what the machine carries — cores, load, memory)")}
 ${row("--seed <n>", "seed of every random choice (default: time based, recorded)")}
 ${row("--out <dir>", "where run folders go (default reports/)")}
 ${row("--broker-port <n>", "run the broker on this port instead of a free one (one run at a time)")}

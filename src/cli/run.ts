@@ -15,6 +15,7 @@ import { loadScenarios, select } from "../scenario/registry.ts";
 import { runOne, type RunResult, type RunSpec } from "../scenario/runner.ts";
 import { helpText } from "./help.ts";
 import { parseCommand, parseProtocols } from "./options.ts";
+import { defaultParallel, parallelNote, thisMachine } from "./parallel.ts";
 import { checkOutDir, childDir, makeDirs } from "./outDir.ts";
 import { wasInterrupted } from "./signals.ts";
 import { version } from "./version.ts";
@@ -39,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
       protocol: { type: "string", default: "all" },
       broker: { type: "string", default: defaultBroker },
       device: { type: "string", default: defaultDevice },
-      parallel: { type: "string", default: "1" },
+      parallel: { type: "string" },
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
       "broker-port": { type: "string" },
@@ -59,7 +60,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const protocols = parseProtocols(values.protocol!);
-  const parallel = Number(values.parallel);
+  // Not given: what the machine carries now (cores, load, free memory), said in the header.
+  const machine = values.parallel === undefined ? thisMachine() : undefined;
+  const parallel = machine ? defaultParallel(machine) : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel wants a whole number ≥ 1, not "${values.parallel}"`);
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
   if (!Number.isInteger(seed)) throw new InputError(`--seed wants a whole number, not "${values.seed}"`);
@@ -133,7 +136,7 @@ export async function run(args: string[]): Promise<number> {
   linkLatest(outDir, invocation);
 
   const what = `${specs.length} run(s)${repeat > 1 ? ` (${cells.length} cell(s) × ${repeat} repeats)` : ""}${values.shard !== undefined ? ` — shard ${values.shard}` : ""}`;
-  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
+  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""}, ${parallelNote(Math.min(parallel, specs.length), machine)} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
   const junitName = `faraday ${positionals.join(" ") || values.suite || ""}`.trim();

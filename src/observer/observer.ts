@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import type { Timeline } from "../timeline/timeline.ts";
 import type { Protocol } from "../brokers/broker.ts";
-import { until } from "../lab/ready.ts";
+import { LabError } from "../lab/errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { at } from "../timeline/event.ts";
 import { isFault, isObserver } from "../timeline/is.ts";
@@ -77,11 +77,9 @@ export class Observer {
       if (packet.properties && Object.keys(packet.properties).length) ev.props = toWire(packet.properties);
       tl.record("observer", "recv", ev);
     });
-    await until(
-      `observer connected and subscribed on port ${opts.port}`,
-      async () => tl.last((e) => isObserver(e, "subscribed")) !== undefined,
-      { withinMs: 5000 },
-    );
+    // An event, awaited: not a poll of the timeline.
+    if (!(await tl.seenOrNext((e) => isObserver(e, "subscribed"), { within: 5000 })))
+      throw new LabError(`observer connected and subscribed on port ${opts.port} did not happen within 5000 ms`);
     return obs;
   }
 

@@ -11,6 +11,7 @@ import { rootCause } from "../checks/cause.ts";
 import { writeRunResult } from "./results.ts";
 import { InputError, oneLine } from "../lab/errors.ts";
 import { isLab } from "../timeline/is.ts";
+import type { LabPhases, PhaseTimes } from "../timeline/events/lab.ts";
 
 /** What a re-check needs of a scenario (a DSL Scenario is one): its title, feature, needs and checkers. */
 export interface Rechecked {
@@ -82,6 +83,7 @@ export function recheck(runDir: string, scenarios: Map<string, { scenario: Reche
     ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : declared ? { reason: declared } : {}),
     ...(declared ? { declared, probe: j.verdict } : {}),
     durationMs: kept.durationMs ?? 0,
+    ...(phasesOf(events) ? { phases: phasesOf(events)! } : {}),
     checks: j.checks,
   };
   const fleet = fleetStats(events, ctx.bounds.reconnectAfterHealMs);
@@ -102,6 +104,14 @@ function identityOf(p: RunResult | undefined): Partial<RunResult> {
   for (const k of ["id", "device", "startedAt", "clientRevision", "reproduce"] as const) if (typeof p[k] === "string") out[k] = p[k];
   for (const k of ["durationMs", "seed"] as const) if (typeof p[k] === "number" && Number.isFinite(p[k])) out[k] = p[k];
   return out;
+}
+
+/** Where the run's time went, as its timeline's last `lab phases` recorded it. */
+function phasesOf(events: readonly TimelineEvent[]): PhaseTimes | undefined {
+  const e = events.findLast((x) => isLab(x, "phases"));
+  if (!e) return undefined;
+  const { t: _t, src: _s, kind: _k, ...times } = e as LabPhases;
+  return times;
 }
 
 /** The run's earlier results (for its timing and identity), if they are readable. */

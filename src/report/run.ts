@@ -4,6 +4,7 @@ import type { CheckResult } from "../checks/check.ts";
 import type { LabBreak, RunVerdict } from "../checks/verdict.ts";
 import type { Cause } from "../checks/cause.ts";
 import type { FleetStats } from "../checks/fleet.ts";
+import type { PhaseTimes } from "../timeline/events/lab.ts";
 
 export type { Cause } from "../checks/cause.ts";
 
@@ -54,6 +55,8 @@ export interface RunResult {
   probe?: RunVerdict;
   startedAt: string;
   durationMs: number;
+  /** Where the run's time went (src/lab/phases.ts): its phases, its waits, the lab's share. */
+  phases?: PhaseTimes;
   checks: CheckResult[];
   /** A fleet run (ScenarioContext.fleet): its reconnect distribution, peak connection rate, memory and CPU per device (checks/fleet.ts fleetStats). */
   fleet?: FleetStats;

@@ -9,15 +9,16 @@ import type { Random } from "../lab/random.ts";
 import type { PacketStage } from "../lab/packetStage.ts";
 import { brokerCrash } from "../faults/brokerCrash.ts";
 import { LabError } from "../lab/errors.ts";
-import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, FleetHandle, ObserverHandle, PeerOptions, ScenarioContext, Topics } from "./dsl.ts";
+import type { Bounds, BrokerHandle, ClientSettings, DeviceHandle, FleetHandle, ObserverHandle, PeerOptions, ScenarioContext, StreamHandle, Topics } from "./dsl.ts";
 import type { Ack } from "../devices/channel.ts";
 import { awaitReceipt, connectPeer, refusedConnect } from "./peer.ts";
 import { runMosquittoPub, startMosquittoSub } from "./mosquittoPeer.ts";
 import { ExpectationFailed } from "./expectation.ts";
-import { publishStream } from "./stream.ts";
+import { publishStream as untimedStream } from "./stream.ts";
 import { subscriptionsSurviveWindowMs } from "../checks/subscriptionsSurvive.ts";
 import { answerWithin, seenOrNext } from "./bounded.ts";
 import type { TimelineEvent } from "../timeline/event.ts";
+import type { PhaseClock } from "../lab/phases.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
 
 /** Builds what a scenario drives: thin handles over the lab's real parts. */
@@ -39,11 +40,22 @@ export function buildContext(p: {
   fleet?: (size: number) => Promise<FleetHandle>;
   /** The wire tap's packet stage, when the run has a tap. */
   packets?: PacketStage;
+  /** The run's phase clock: the scenario's scripted waits and its waits on the client are timed. */
+  phases?: PhaseClock;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
   const signal = lab.abort.signal;
   const nemesis = new Nemesis(lab);
+  // Where the scenario's time goes: waits on the client, and its own scripted waits.
+  const onClient = <T>(x: Promise<T>): Promise<T> => (p.phases ? p.phases.timed("client", x) : x);
+  /** A publish stream whose waits for acknowledgements (and its stop) are waits on the client. */
+  const publishStream = (o: Parameters<typeof untimedStream>[0]): StreamHandle => {
+    const st = untimedStream(o);
+    const acked = st.acked.bind(st);
+    const stop = st.stop.bind(st);
+    return Object.assign(st, { acked: (n: number, b: Parameters<StreamHandle["acked"]>[1]) => onClient(acked(n, b)), stop: () => onClient(stop()) });
+  };
   const device = {
     get name() {
       return slot.current.name;
@@ -89,31 +101,36 @@ export function buildContext(p: {
     if (!ev && !signal.aborted) throw new ExpectationFailed(what, within, started);
   };
 
+  /** An up after the first down (an exit, a power-off) since the latest fault started. */
+  const reconnected = async (within: number, what: string | undefined) => {
+    const since = lastFaultStart();
+    // An up after the first down (an exit, a power-off) since the fault started.
+    const back = () => {
+      const i = tl.events.findIndex((e) => e.t >= since && signalOf(e) === "down");
+      return i >= 0 && tl.events.slice(i + 1).some(isDeviceUp);
+    };
+    const started = tl.now();
+    const ev = await tl.seenOrNext((e) => isDeviceUp(e) && back(), { since: tl.markAt(since), within, signal });
+    if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? "client reconnects after the fault", within, started);
+  };
+  /** The subscription confirmed since the client's latest connection. */
+  const subscribed = async (topic: string, within: number, what: string | undefined) => {
+    // Confirmed since the client's latest connection (the agent renews it on every up);
+    // by order in the timeline, not by time: the two can share a millisecond.
+    const isSub = (e: TimelineEvent) => isDevice(e, "subscribed") && e.topic === topic;
+    const started = tl.now();
+    const ev = await tl.seenOrNext(isSub, { since: tl.events.findLastIndex(isDeviceUp) + 1, within, signal });
+    if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? `client confirms its subscription to ${topic}`, within, started);
+  };
+
   const deviceHandle: DeviceHandle = {
     name: device.name,
-    up: ({ within, what }) => awaitState("up", within, what ?? "client reports up"),
-    down: ({ within, what }) => awaitState("down", within, what ?? "client reports down"),
-    async reconnected({ within, what }) {
-      const since = lastFaultStart();
-      // An up after the first down (an exit, a power-off) since the fault started.
-      const back = () => {
-        const i = tl.events.findIndex((e) => e.t >= since && signalOf(e) === "down");
-        return i >= 0 && tl.events.slice(i + 1).some(isDeviceUp);
-      };
-      const started = tl.now();
-      const ev = await tl.seenOrNext((e) => isDeviceUp(e) && back(), { since: tl.markAt(since), within, signal });
-      if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? "client reconnects after the fault", within, started);
-    },
-    async subscribed(topic, { within, what }) {
-      // Confirmed since the client's latest connection (the agent renews it on every up);
-      // by order in the timeline, not by time: the two can share a millisecond.
-      const isSub = (e: TimelineEvent) => isDevice(e, "subscribed") && e.topic === topic;
-      const started = tl.now();
-      const ev = await tl.seenOrNext(isSub, { since: tl.events.findLastIndex(isDeviceUp) + 1, within, signal });
-      if (!ev && !signal.aborted) throw new ExpectationFailed(what ?? `client confirms its subscription to ${topic}`, within, started);
-    },
+    up: ({ within, what }) => onClient(awaitState("up", within, what ?? "client reports up")),
+    down: ({ within, what }) => onClient(awaitState("down", within, what ?? "client reports down")),
+    reconnected: ({ within, what }) => onClient(reconnected(within, what)),
+    subscribed: (topic, { within, what }) => onClient(subscribed(topic, within, what)),
     publish: (topic, payload, o = {}) =>
-      device.send("publish", { topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, props: o.props ?? {} }).ack,
+      onClient(device.send("publish", { topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, props: o.props ?? {} }).ack),
     publishEvery: (topic, { qos, everyMs, bytes }) =>
       publishStream({
         timeline: tl,
@@ -123,13 +140,13 @@ export function buildContext(p: {
         stopGraceMs: client.response_time * 1000,
         publish: async (payload) => (await device.send("publish", { topic, payload, qos, retain: false, props: {} }).ack).ok,
       }),
-    subscribe: (topic, qos, o = {}) => device.send("subscribe", { topic, qos, props: o.props ?? {}, ...(o.options ? { opts: o.options } : {}) }).ack,
-    unsubscribe: (topic) => device.send("unsubscribe", { topic }).ack,
-    disconnect: (o = {}) => device.send("disconnect", { ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.props ? { props: o.props } : {}) }).ack,
-    start: (overrides = {}) => p.restart(overrides),
+    subscribe: (topic, qos, o = {}) => onClient(device.send("subscribe", { topic, qos, props: o.props ?? {}, ...(o.options ? { opts: o.options } : {}) }).ack),
+    unsubscribe: (topic) => onClient(device.send("unsubscribe", { topic }).ack),
+    disconnect: (o = {}) => onClient(device.send("disconnect", { ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.props ? { props: o.props } : {}) }).ack),
+    start: (overrides = {}) => onClient(p.restart(overrides)),
     powerOff: () => p.control.powerOff(),
     received: (m, { within, what }) =>
-      awaitReceipt(tl, signal, { src: "device", kind: "msg" }, m, within, what ?? `client receives ${m.topic}${m.payload !== undefined ? ` "${m.payload}"` : ""}`),
+      onClient(awaitReceipt(tl, signal, { src: "device", kind: "msg" }, m, within, what ?? `client receives ${m.topic}${m.payload !== undefined ? ` "${m.payload}"` : ""}`)),
     wifi: (up) => device.send("wifi", { up }).ack,
     block: (ms) => device.send("block", { ms }).ack,
     stats: () => device.send("stats").ack,
@@ -148,7 +165,8 @@ export function buildContext(p: {
     },
   };
 
-  const wait = (ms: number) =>
+  const wait = (ms: number): Promise<void> => (p.phases ? p.phases.timed("scripted", sleep(ms)) : sleep(ms));
+  const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
       const t = setTimeout(done, ms);
@@ -207,10 +225,10 @@ export function buildContext(p: {
     refusedPeer: (name: string, opts: PeerOptions = {}) => refusedConnect({ tl, port: broker.port, protocol: client.protocol, name, opts }),
     wait,
     note: (text) => tl.record("lab", "note", { text }),
-    phase: (name) => tl.record("lab", "phase", { name }),
+    activity: (name) => tl.record("lab", "activity", { name }),
     now: () => tl.now(),
-    answered: ((op: Promise<Ack>, b: { within: number; what?: string; refusalReturned?: true }) => answerWithin(tl, op, b)) as ScenarioContext["answered"],
-    seen: ((pred: (e: TimelineEvent) => boolean, o: { within: number; what?: string; since?: number }) => seenOrNext(tl, signal, pred, o)) as ScenarioContext["seen"],
+    answered: ((op: Promise<Ack>, b: { within: number; what?: string; refusalReturned?: true }) => onClient(answerWithin(tl, op, b))) as ScenarioContext["answered"],
+    seen: ((pred: (e: TimelineEvent) => boolean, o: { within: number; what?: string; since?: number }) => onClient(seenOrNext(tl, signal, pred, o))) as ScenarioContext["seen"],
     mark: () => tl.events.length,
     async mosquittoSub(name, topic, opts = {}) {
       const h = await startMosquittoSub({ lab, port: broker.port, protocol: client.protocol, name, topic, opts, withinMs: bounds.deliveryMs });

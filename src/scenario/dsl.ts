@@ -258,8 +258,8 @@ export interface ScenarioContext {
   /** Sleep that ends early when the run is torn down. Prefer waiting on events. */
   wait(ms: number): Promise<void>;
   note(text: string): void;
-  /** From now on the run is in phase `name` ("idle", "burst"…) until the next: budgets are judged per phase. */
-  phase(name: string): void;
+  /** From now on the device is doing `name` ("idle", "burst"…) until the next: budgets are judged per activity. */
+  activity(name: string): void;
   /** The timeline's clock (ms since the run started), e.g. for an ExpectationFailed's `since`. */
   now(): number;
   /**

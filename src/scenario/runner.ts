@@ -25,6 +25,7 @@ import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
 import { startFleet } from "./fleet.ts";
 import { unixHeapKb, type BoardProfile } from "../boards/profile.ts";
+import { PhaseClock, type Phase, type PhaseTimes } from "../lab/phases.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -168,11 +169,17 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const timeline = new Timeline();
   timeline.writeTo(join(spec.dir, "timeline.jsonl"));
   const lab = new Lab(id, { timeline });
+  // Where the time goes: each phase's start on the timeline, the totals after teardown.
+  const clock = new PhaseClock(() => timeline.now());
+  const phase = (p: Phase) => {
+    if (clock.enter(p)) timeline.record("lab", "phase", { phase: p });
+  };
   const tag = lab.dir.split("-").pop();
   const topics = { up: `faraday/${tag}/up`, down: `faraday/${tag}/down`, base: `faraday/${tag}` };
   const settings = s.client ?? {};
   const deviceName = "dev1";
   let checkCtx: CheckContext | undefined;
+  let phases: PhaseTimes | undefined;
   // Once the lab stops the device, its `down` is the lab's doing, not news about the client.
   let stopping = false;
   const stopLive = timeline.onEvent((e) => {
@@ -192,11 +199,12 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
+    phase("setup");
     timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(board ? { board: board.name } : {}) });
     if (board) timeline.record("lab", "board", boardFacts(board, s.device));
-    const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
+    // The broker and the proxy server need nothing of each other: both start at once.
+    const [broker, link]: [RunningBroker, Awaited<ReturnType<typeof startLink>>] = await Promise.all([spec.broker.start(lab, { protocol: spec.protocol }), startLink(lab, spec.toxiproxyBin)]);
     say(`broker ${broker.kind} ready on port ${broker.port}`);
-    const link = await startLink(lab, spec.toxiproxyBin);
     // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
     const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
     const proxy = await link.proxyFor(deviceName, tls?.port ?? broker.port);
@@ -237,6 +245,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
+    phase("connect");
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
@@ -290,7 +299,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         },
         size,
       );
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet, ...(tap ? { packets: tap.stage } : {}) });
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet, phases: clock, ...(tap ? { packets: tap.stage } : {}) });
+    phase("scenario");
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -310,10 +320,12 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       clearTimeout(limitTimer);
       if (onAbort) lab.abort.signal.removeEventListener("abort", onAbort);
     });
+    phase("drain");
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
     // The heap's low-water mark over the whole run (the agent's `mem` event carries it).
     if (slot.current.running) await Promise.race([slot.current.send("stats").ack, new Promise((r) => setTimeout(r, 2000))]);
+    phase("stop");
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
     // The agent leaves by itself once the client has stopped: wait for that, so what the
@@ -328,11 +340,16 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       // Recorded once: a break the lab noticed itself (lab.fail) is already on the timeline.
       timeline.record("lab", "error", { msg: lab.abort.signal.aborted ? "interrupted" : oneLine(err) });
     }
+    phase("stop");
     timeline.record("lab", "device.stopping", { early: true });
   } finally {
     clearInterval(ticker);
     timeline.record("lab", "scenario.end", {});
+    phase("teardown");
     await lab.teardown();
+    clock.finish();
+    phases = clock.summary();
+    timeline.record("lab", "phases", { ...phases });
     stopLive();
     await timeline.close();
   }
@@ -350,6 +367,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     ...(j.labBreak ? { reason: j.labBreak.reason, labBreak: j.labBreak } : probe ? { reason: probe } : {}),
     ...(probe ? { declared: probe, probe: found } : {}),
     durationMs: Date.now() - t0,
+    ...(phases ? { phases } : {}),
     checks: j.checks,
   };
   const fleet = checkCtx ? fleetStats(timeline.events, checkCtx.bounds.reconnectAfterHealMs) : undefined;

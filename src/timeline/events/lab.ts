@@ -153,8 +153,8 @@ export interface LabRunStart extends Base<"lab", "run.start"> {
   /** --board: the board profile's name. */
   board?: string;
 }
-/** The scenario says what the device is doing from now on ("idle", "burst"…): budgets are judged per phase. */
-export interface LabPhase extends Base<"lab", "phase"> {
+/** The scenario says what the device is doing from now on ("idle", "burst"…): budgets are judged per activity. */
+export interface LabActivity extends Base<"lab", "activity"> {
   name: string;
 }
 /** --board: the board the device stands for, and its status() codes by name (for `wlan` events). */
@@ -201,6 +201,26 @@ export interface LabDrained extends Base<"lab", "drained"> {
   complete: boolean;
 }
 export type LabScenarioEnd = Base<"lab", "scenario.end">;
+/** One of the run's phases begins (src/lab/phases.ts): setup, connect, scenario, drain, stop, teardown. */
+export interface LabPhase extends Base<"lab", "phase"> {
+  phase: string;
+}
+/** Where the run's time went, in ms (the last event, after teardown; also in results.json). */
+export interface PhaseTimes {
+  setupMs: number;
+  connectMs: number;
+  scenarioMs: number;
+  drainMs: number;
+  stopMs: number;
+  teardownMs: number;
+  /** Within the scenario: its own scripted waits (ctx.wait, a burst's pauses), when no client wait overlaps. */
+  scriptedWaitMs: number;
+  /** Within the scenario: waiting on the client (an up, a receipt, an answer). */
+  clientWaitMs: number;
+  /** The lab's share: setup + teardown + the scenario outside every wait. */
+  labMs: number;
+}
+export interface LabPhases extends Base<"lab", "phases">, PhaseTimes {}
 /** A process the lab owns exited. */
 export interface LabChildExit extends Base<"lab", "child.exit"> {
   name: string;
@@ -266,7 +286,7 @@ export type WireEvents = WirePacket | WireUnparsable | WireClose;
 export type LabEvents =
   | LabRunStart
   | LabBoard
-  | LabPhase
+  | LabActivity
   | LabContext
   | LabErrorEvent
   | LabExpectationFailed
@@ -275,6 +295,8 @@ export type LabEvents =
   | LabDeviceStopping
   | LabDrained
   | LabScenarioEnd
+  | LabPhase
+  | LabPhases
   | LabChildExit
   | LabTeardownProblem
   | LabToxiproxyLog
