@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { brokerFactory, brokerKinds, defaultBroker } from "../brokers/index.ts";
 import { exitCode } from "../checks/verdict.ts";
 import { resolveClient } from "../devices/clients.ts";
-import { DEVICES, defaultDevice, deviceNames } from "../devices/index.ts";
+import { DEVICES, defaultDevice, deviceNames, type DeviceDescriptor } from "../devices/index.ts";
+import { isIP } from "node:net";
 import { InputError, LabError, oneLine } from "../lab/errors.ts";
 import { declaredVsFound } from "../report/compliance.ts";
 import { writeReport } from "../report/html.ts";
@@ -37,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
       protocol: { type: "string", default: "all" },
       broker: { type: "string", default: defaultBroker },
       device: { type: "string", default: defaultDevice },
+      "host-address": { type: "string" },
       parallel: { type: "string", default: "1" },
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
@@ -73,8 +75,9 @@ export async function run(args: string[]): Promise<number> {
   if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
     throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
   for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${clip(b, 60)}" (brokers: ${brokerKinds().join(", ")}, all)`);
-  const kind = DEVICES[values.device!];
-  if (!kind) throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: ${deviceNames().join(", ")})`);
+  const { kind, arg: deviceArg } = parseDevice(values.device!);
+  const hostAddress = values["host-address"];
+  if (hostAddress !== undefined && !isIP(hostAddress)) throw new InputError(`--host-address wants the IP address the device reaches this machine at (e.g. 192.168.1.20), not "${clip(hostAddress, 60)}"`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
   const outDir = checkOutDir(values.out!);
 
@@ -85,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
   const clientName = values.client ?? kind.defaultClient;
   const refused = kind.refuses?.(clientName);
   if (refused) throw new InputError(refused);
-  const device = kind.make(tools);
+  const device = kind.make(tools, { ...(deviceArg !== undefined ? { arg: deviceArg } : {}), ...(hostAddress !== undefined ? { hostAddress } : {}) });
   const client = resolveClient(clientName, values["client-path"], (m) => tools.clients[m]);
 
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
@@ -179,6 +182,19 @@ export async function run(args: string[]): Promise<number> {
   }
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));
+}
+
+/** `--device unix`, `--device serial:/dev/ttyUSB0`: the kind, and what follows its colon when it takes one. */
+export function parseDevice(value: string): { kind: DeviceDescriptor; arg?: string } {
+  const colon = value.indexOf(":");
+  const name = colon < 0 ? value : value.slice(0, colon);
+  const arg = colon < 0 ? undefined : value.slice(colon + 1);
+  const kind = DEVICES[name];
+  const names = deviceNames().map((n) => (DEVICES[n]?.argument ? `${n}:${DEVICES[n].argument}` : n));
+  if (!kind) throw new InputError(`unknown device "${clip(value, 60)}" (devices: ${names.join(", ")})`);
+  if (kind.argument && !arg) throw new InputError(`--device ${name} wants ${kind.argument}: --device ${name}:${kind.argument}`);
+  if (!kind.argument && arg !== undefined) throw new InputError(`--device ${name} takes nothing after a colon (devices: ${names.join(", ")})`);
+  return { kind, ...(arg !== undefined ? { arg } : {}) };
 }
 
 /** More repeats than anyone waits for is a typo. */

@@ -1,5 +1,19 @@
 import type { Timeline } from "../timeline/timeline.ts";
-import type { OwnedProcess } from "../lab/process.ts";
+
+/**
+ * What carries an agent's lines: a local process (OwnedProcess) or a board's serial port
+ * (src/serial/board.ts). `exited` resolves when the agent is gone, however it went.
+ */
+export interface AgentTransport {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly running: boolean;
+  /** The last lines it printed, for a failure to quote. */
+  readonly tail: string[];
+  /** One line to the agent; false when it can no longer be sent. */
+  write(line: string): boolean;
+  /** End it abruptly, as a power cut does (no DISCONNECT from the client). */
+  kill(): Promise<void>;
+}
 
 export interface Ack {
   id: number;
@@ -13,7 +27,7 @@ export interface Ack {
 }
 
 /**
- * The host end of the agent protocol (docs/agent-protocol.md) over one process's stdio.
+ * The host end of the agent protocol (docs/agent-protocol.md) over one process's stdio or a board's serial port.
  * Device lines that are JSON events go on the timeline as `device` events; any other line
  * is the client's own output and is kept as a `log` event.
  */
@@ -24,7 +38,7 @@ export class AgentChannel {
 
   constructor(
     readonly name: string,
-    readonly proc: OwnedProcess,
+    readonly proc: AgentTransport,
     private readonly tl: Timeline,
   ) {
     void proc.exited.then(({ code, signal }) => {

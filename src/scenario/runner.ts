@@ -83,11 +83,11 @@ function brokerTls(b: RunningBroker): { port: number; ca: string } {
 }
 
 /** The client's MQTT settings for a run: the scenario's wishes over the lab's defaults. */
-export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string; ca?: string }): ClientConfig {
+export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string; ca?: string; server?: string }): ClientConfig {
   if (settings.tls && d.ca === undefined) throw new LabError("the client asks for TLS but the broker has no TLS listener (its settings must ask for tls)");
   return {
     client_id: settings.client_id ?? d.id,
-    server: "127.0.0.1",
+    server: d.server ?? "127.0.0.1",
     port: d.port,
     keepalive: settings.keepalive ?? 6,
     clean: settings.clean ?? true,
@@ -180,7 +180,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
-    const link = await startLink(lab, spec.toxiproxyBin);
+    // A board on the bench reaches the proxy at the host's address it was given (--host-address).
+    const server = spec.device.hostAddress ?? "127.0.0.1";
+    const link = await startLink(lab, spec.toxiproxyBin, server);
     const deviceName = "dev1";
     // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
     const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
@@ -203,7 +205,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (s.feature && tls) timeline.record("lab", "note", { text: "no wire tap: the device's connection is TLS, which the tap cannot parse; this run is judged by the receipts, the CONNACKs and the broker's log" });
     const devicePort = s.feature && !tls ? (await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol })).listenPort : proxy.listenPort;
     const ca = tls?.ca;
-    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
+    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, server, ...(ca !== undefined ? { ca } : {}) });
     const bounds = deriveBounds(cfg, spec.client.manifest);
     checkCtx = {
       scenario: s.id,
@@ -252,7 +254,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     lab.defer("stop heap sampling", stopSampling);
     if (timeline.last(isDeviceUp)) void slot.current.send("stats");
     const restart = (overrides: Partial<ClientSettings>) => {
-      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
+      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, server, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
     const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
