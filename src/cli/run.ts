@@ -6,6 +6,8 @@ import { exitCode } from "../checks/verdict.ts";
 import { resolveClient } from "../devices/clients.ts";
 import { DEVICES, defaultDevice, deviceNames, type DeviceDescriptor } from "../devices/index.ts";
 import { isIP } from "node:net";
+import type { Scenario } from "../scenario/dsl.ts";
+import { terminalBench, type Bench } from "../scenario/bench.ts";
 import { InputError, LabError, oneLine } from "../lab/errors.ts";
 import { declaredVsFound } from "../report/compliance.ts";
 import { writeReport } from "../report/html.ts";
@@ -39,6 +41,7 @@ export async function run(args: string[]): Promise<number> {
       broker: { type: "string", default: defaultBroker },
       device: { type: "string", default: defaultDevice },
       "host-address": { type: "string" },
+      unattended: { type: "boolean" },
       parallel: { type: "string", default: "1" },
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
@@ -70,6 +73,7 @@ export async function run(args: string[]): Promise<number> {
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline) : undefined;
   if (values.shard !== undefined) parseShard(values.shard);
   const scenarios = select(await loadScenarios(), positionals, values.suite);
+  const bench = guidedBench(scenarios.map((e) => e.scenario), values.unattended ?? false, parallel);
   const brokers = values.broker === "all" ? brokerKinds() : [values.broker!];
   const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
   if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
@@ -89,6 +93,10 @@ export async function run(args: string[]): Promise<number> {
   const refused = kind.refuses?.(clientName);
   if (refused) throw new InputError(refused);
   const device = kind.make(tools, { ...(deviceArg !== undefined ? { arg: deviceArg } : {}), ...(hostAddress !== undefined ? { hostAddress } : {}) });
+  // A board is asked once before anything starts: no port, or no MicroPython on it, is one line.
+  if (kind.argument && deviceArg !== undefined && kind.probe) await kind.probe(deviceArg).catch((err: unknown) => {
+    throw new InputError(oneLine(err));
+  });
   const client = resolveClient(clientName, values["client-path"], (m) => tools.clients[m]);
 
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
@@ -120,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
         seed: repeatSeed(seed, k, values.seed !== undefined),
         command,
         toxiproxyBin: tools.toxiproxy.path,
+        ...(bench ? { bench } : {}),
         progress: (l) => console.log(`  ${terminalLine(l)}`),
       });
   makeDirs(invocation, values.out!);
@@ -195,6 +204,21 @@ export function parseDevice(value: string): { kind: DeviceDescriptor; arg?: stri
   if (kind.argument && !arg) throw new InputError(`--device ${name} wants ${kind.argument}: --device ${name}:${kind.argument}`);
   if (!kind.argument && arg !== undefined) throw new InputError(`--device ${name} takes nothing after a colon (devices: ${names.join(", ")})`);
   return { kind, ...(arg !== undefined ? { arg } : {}) };
+}
+
+/**
+ * Who does the steps only a person can do (scenarios/manual/): the person at this terminal, or
+ * with --unattended the lab (it applies the equivalent faults). Refused before anything starts
+ * when nobody could answer: no terminal, or runs in parallel asking at once.
+ */
+function guidedBench(scenarios: readonly Scenario[], unattended: boolean, parallel: number): Bench | undefined {
+  const guided = scenarios.filter((s) => s.manual).map((s) => s.id);
+  if (guided.length === 0 || unattended) return undefined;
+  const which = `${guided.slice(0, 3).join(", ")}${guided.length > 3 ? ", …" : ""}`;
+  if (!process.stdin.isTTY)
+    throw new InputError(`${which} ${guided.length > 1 ? "have" : "has"} steps only a person can do and there is no terminal to ask: run it at a terminal, or add --unattended to have the lab apply the equivalent faults`);
+  if (parallel > 1) throw new InputError(`${which} ${guided.length > 1 ? "have" : "has"} steps only a person can do: run with --parallel 1, so the prompts come one at a time`);
+  return terminalBench();
 }
 
 /** More repeats than anyone waits for is a typo. */

@@ -69,6 +69,8 @@ export interface DeviceDescriptor {
   readonly refuses?: (client: string) => string | undefined;
   /** What follows the name after a colon, when the kind takes one (`serial:<port>`), for help. */
   readonly argument?: string;
+  /** Check the argument before any run starts (a serial port: is a board there?); rejects with one line. */
+  readonly probe?: (arg: string) => Promise<unknown>;
   /** The device of one invocation, from the resolved toolchain. */
   readonly make: (tools: DeviceTools, opts?: DeviceOptions) => DeviceKind;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
-import { SerialBoard } from "../serial/board.ts";
+import { probeBoard, SerialBoard } from "../serial/board.ts";
 import { deploy, type BoardFile } from "../serial/deploy.ts";
 import { isDevice } from "../timeline/is.ts";
 import { AgentChannel } from "./channel.ts";
@@ -16,6 +16,7 @@ export const serialDevice = defineDevice({
   help: "a MicroPython board on a serial port: serial:<port> (a real board, or faraday board virtual)",
   defaultClient: "aiomqttc",
   argument: "<port>",
+  probe: (port) => probeBoard(port, 115_200),
   refuses: (client) => (readClientSource(client) === "node" ? `the ${client} client runs with --device node` : undefined),
   make: (t, o) => {
     if (!o?.arg) throw new LabError("--device serial wants the board's port: --device serial:<port> (faraday doctor lists the ports it sees)");

@@ -1,3 +1,4 @@
+import { unattendedBench, type Bench } from "./bench.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { RunningBroker } from "../brokers/broker.ts";
 import type { AgentChannel } from "../devices/channel.ts";
@@ -34,6 +35,8 @@ export function buildContext(p: {
   random: Random;
   /** Connect the device's client again with changed settings (after a disconnect). */
   restart: (overrides: Partial<ClientSettings>) => Promise<Ack>;
+  /** Who does the steps only a person can do (default: the lab, unattended). */
+  bench?: Bench;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
@@ -192,6 +195,7 @@ export function buildContext(p: {
     inject: (fault) => nemesis.inject(fault),
     heal: (active) => nemesis.heal(active),
     random: p.random,
+    bench: p.bench ?? unattendedBench,
     async peer(name: string, opts: PeerOptions = {}) {
       const { handle, close } = await connectPeer({ tl, signal, port: broker.port, protocol: client.protocol, name, opts });
       lab.defer(`close peer ${name}`, close);

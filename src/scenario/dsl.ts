@@ -1,3 +1,4 @@
+import type { Bench } from "./bench.ts";
 import type { Protocol } from "../brokers/broker.ts";
 import type { BrokerSettings } from "../brokers/settings.ts";
 import type { Check } from "../checks/check.ts";
@@ -257,6 +258,8 @@ export interface ScenarioContext {
   mosquittoSub(name: string, topic: string, opts?: MosquittoSubOptions): Promise<MosquittoSubHandle>;
   /** mosquitto's own `mosquitto_pub`: resolves when it exited (QoS 1/2: after the PUBACK/PUBCOMP). */
   mosquittoPub(name: string, topic: string, payload: string | { hex: string }, opts?: MosquittoPubOptions): Promise<{ code: number | null; output: string[] }>;
+  /** The person at the bench, for steps only a person can do (scenarios/manual/): prompted, or applied by the lab when unattended. */
+  bench: Bench;
 }
 
 /** How long the client has to answer a device operation the scenario cannot go on without. */
@@ -324,6 +327,8 @@ export interface Scenario {
   broker?: { durable?: boolean; settings?: BrokerSettings };
   /** Upper bound of the whole run, in ms (the lab's own timeout, not a client bound). */
   timeoutMs?: number;
+  /** It has steps only a person can do (a guided run, scenarios/manual/): it needs a terminal, or --unattended. */
+  manual?: boolean;
   run(ctx: ScenarioContext): Promise<void>;
   checks(ctx: CheckContext): Check[];
 }

@@ -16,6 +16,7 @@ import { writeRunResult } from "../report/results.ts";
 import { rootCause } from "../checks/cause.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
+import type { Bench } from "./bench.ts";
 import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
@@ -41,6 +42,8 @@ export interface RunSpec {
   command?: string;
   /** The toxiproxy-server binary the link runs. */
   toxiproxyBin: string;
+  /** Who does a guided scenario's steps (default: the lab, unattended). */
+  bench?: Bench;
 }
 
 /** The feature a protocol version stands for in a capability manifest. */
@@ -257,7 +260,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, server, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart });
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random: seededRandom(spec.seed), restart, ...(spec.bench ? { bench: spec.bench } : {}) });
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;

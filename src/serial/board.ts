@@ -154,3 +154,25 @@ export class SerialBoard {
     if (this.port.isOpen) await new Promise<void>((r) => this.port.close(() => r()));
   }
 }
+
+/**
+ * Is there a MicroPython board on `path`? Opens it, enters the raw REPL (through boot garbage)
+ * and asks its platform, then leaves it at the raw prompt and closes the port. One line saying
+ * why not: no such port, a port that cannot be opened, a port where no raw REPL answers.
+ */
+export async function probeBoard(path: string, baud: number, withinMs = 4000): Promise<string> {
+  const { existsSync } = await import("node:fs");
+  if (!existsSync(path)) throw new LabError(`no serial port ${path} here (faraday doctor lists the ports it sees; faraday board virtual makes one)`);
+  const board = await SerialBoard.open(path, baud);
+  try {
+    try {
+      await board.repl.enter(withinMs);
+    } catch (err) {
+      if (board.vanished) throw err;
+      throw new LabError(`${path} is not a MicroPython board: no raw REPL answered within ${withinMs} ms (it said: ${board.repl.pending() || "nothing"})`);
+    }
+    return (await board.repl.exec("import sys\nprint(sys.platform)", withinMs, `asking the board on ${path} its platform`)).trim();
+  } finally {
+    await board.close();
+  }
+}
