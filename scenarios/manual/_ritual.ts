@@ -52,7 +52,7 @@ export async function ritual(ctx: ScenarioContext, r: Ritual): Promise<void> {
   await bench.confirm(tl, `${r.step}.begin`, `${r.begin} — the lab then counts ${seconds} s and tells you when to end it`, signal);
   const byHand: Fault = {
     kind: r.fault.kind,
-    params: { ...r.fault.params, byHand: r.begin },
+    params: { byHand: r.begin },
     inject: async () => undefined,
     heal: async () => r.afterEnd?.(),
     restore: async () => undefined,

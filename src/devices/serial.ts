@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
-import { probeBoard, SerialBoard } from "../serial/board.ts";
+import { lastLine, probeBoard, SerialBoard } from "../serial/board.ts";
 import { deploy, type BoardFile } from "../serial/deploy.ts";
 import { isDevice } from "../timeline/is.ts";
 import { AgentChannel } from "./channel.ts";
@@ -56,7 +56,7 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       } catch (err) {
         throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
       }
-      const platform = (await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform")).trim();
+      const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
       const files = boardFiles(client, { virtual: platform === "linux", precompile: precompile || opts.needsMpy, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
       const d = await deploy(board.repl, files);
       lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}) });

@@ -171,8 +171,13 @@ export async function probeBoard(path: string, baud: number, withinMs = 4000): P
       if (board.vanished) throw err;
       throw new LabError(`${path} is not a MicroPython board: no raw REPL answered within ${withinMs} ms (it said: ${board.repl.pending() || "nothing"})`);
     }
-    return (await board.repl.exec("import sys\nprint(sys.platform)", withinMs, `asking the board on ${path} its platform`)).trim();
+    return lastLine(await board.repl.exec("import sys\nprint(sys.platform)", withinMs, `asking the board on ${path} its platform`));
   } finally {
     await board.close();
   }
+}
+
+/** The last line a command printed (what came before it may be a noisy line's garbage). */
+export function lastLine(out: string): string {
+  return out.trim().split(/\r?\n/).pop()?.trim() ?? "";
 }

@@ -12,7 +12,7 @@ export interface VirtualBoardSpec {
   banner: string;
   /** The interpreter's heap in KB (-X heapsize): the board's free RAM after boot. */
   heapKb?: number;
-  /** Print garbage on every (re)boot, as a ROM boot log read at the wrong baud rate does. */
+  /** Print garbage on every (re)boot, as a ROM boot log read at the wrong baud rate does, and before each program's output (harness/board/repl.py). */
   noise?: boolean;
 }
 
@@ -28,12 +28,6 @@ export interface VirtualBoard {
 /** Exit codes of harness/board/repl.py: a soft reset from the friendly REPL, from the raw one. */
 const SOFT_FRIENDLY = 86;
 const SOFT_RAW = 87;
-
-/**
- * Bytes an ESP8266's ROM prints at 74 880 baud, as a terminal at 115 200 shows them: not
- * UTF-8, no line structure, and sometimes a Ctrl character. A host must skip them.
- */
-const NOISE = Buffer.from([0x00, 0xe0, 0x1f, 0x72, 0x6c, 0x8c, 0x9c, 0xfc, 0x0a, 0x0c, 0x62, 0x04, 0x8c, 0x6c, 0xe2, 0x7c, 0x02, 0x8c, 0xe2, 0x0d, 0x0a, 0x6c, 0x00, 0x9e, 0x92, 0x6e, 0x0d, 0x0a]);
 
 /**
  * A MicroPython unix process behind a pseudo-terminal pair (socat) that behaves like a board's
@@ -83,14 +77,13 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
   let mpy: OwnedProcess | undefined;
   const boot = (mode: "raw" | "friendly", soft: boolean) => {
     if (lab.tornDown) return;
-    if (opts.spec.noise) toHost(NOISE);
     const [cmd, ...pre] = opts.micropython;
     const p = lab.spawn({
       name: `virtual board ${opts.spec.name}`,
       cmd: cmd!,
       args: [...pre, ...(opts.spec.heapKb ? ["-X", `heapsize=${opts.spec.heapKb}k`] : []), repl, mode, opts.spec.banner, ...(soft ? ["soft"] : [])],
       cwd: flash,
-      env: { ...process.env, MICROPYPATH: ".frozen" },
+      env: { ...process.env, MICROPYPATH: ".frozen", FARADAY_BOARD_NOISE: opts.spec.noise ? "1" : "0" },
       stdin: true,
     });
     p.child.stdin?.on("error", () => undefined); // written to as it died: the bytes are lost, as on a board resetting
