@@ -14,6 +14,27 @@ import json
 import asyncio
 from time import ticks_ms, ticks_diff
 
+# --board on the unix port: the host writes the board's profile as
+# faraday_board.py. Clients take board-specific paths from sys.platform
+# (mqtt_as: `from sys import platform`), so the board's name stands in for
+# the port's: a copy of sys with another platform, put where `import sys`
+# looks first. On a board there is no such file and nothing changes.
+try:
+    import faraday_board as _B
+
+    if _B.PLATFORM:
+
+        class _Sys:
+            pass
+
+        for _n in dir(sys):
+            setattr(_Sys, _n, getattr(sys, _n))
+        _Sys.platform = _B.PLATFORM
+        sys.modules["sys"] = _Sys
+        del _n
+except ImportError:
+    _B = None
+
 # The host puts the chosen adapter at <sandbox>/lib/faraday_adapter.py; a
 # module name on the command line overrides that (handy by hand).
 A = __import__(sys.argv[1] if len(sys.argv) > 1 else "faraday_adapter")
@@ -131,6 +152,17 @@ async def _op(o):
             else:  # a board's own WLAN: up reconnects to the AP it knows
                 w = network.WLAN(network.STA_IF)
                 w.connect() if o["up"] else w.disconnect()
+        elif op == "wlan":  # WiFi-stack faults: the unix-port shim's knobs
+            import network
+
+            network._knobs(o["set"])
+        elif op == "block":
+            # A slow application: the main loop is blocked (a long computation,
+            # a flash write) and nothing runs, the client included.
+            import time
+
+            emit({"ev": "blocked", "ms": o["ms"]})
+            time.sleep_ms(o["ms"])
         elif op == "stats":
             _mem()
         elif op == "start":
@@ -168,9 +200,14 @@ async def _op(o):
         _done.set()
 
 
+_low = gc.mem_free()  # free heap at its low point (sampled with each heartbeat)
+
+
 def _mem():
+    global _low
+    _low = min(_low, gc.mem_free())
     gc.collect()
-    d = {"ev": "mem", "free": gc.mem_free(), "alloc": gc.mem_alloc()}
+    d = {"ev": "mem", "free": gc.mem_free(), "alloc": gc.mem_alloc(), "low": _low}
     info = getattr(A, "info", None)  # optional client counters
     if info:
         d["client"] = info()
@@ -179,8 +216,14 @@ def _mem():
 
 async def _hb():
     # Proof the event loop is alive: a client that busy-loops starves this.
+    # Each beat also samples the free heap (before any collection: what the
+    # client's garbage leaves) for the low-water mark the `mem` event reports.
+    global _low
     while True:
         await asyncio.sleep_ms(500)
+        f = gc.mem_free()
+        if f < _low:
+            _low = f
         emit({"ev": "hb"})
 
 
@@ -208,6 +251,10 @@ async def _read_ops():
 
 
 async def main():
+    if _B:  # the shim's status() values go on the timeline
+        import network
+
+        network._emit = emit
     impl = sys.implementation
     emit(
         {

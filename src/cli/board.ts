@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { InputError, LabError, oneLine } from "../lab/errors.ts";
 import { Lab } from "../lab/lab.ts";
 import { clip } from "../report/safeText.ts";
-import { boardNames, readBoard } from "../serial/profiles.ts";
+import { boardHeapKb, boardProfiles, loadBoardProfile } from "../boards/profile.ts";
 import { startVirtualBoard } from "../serial/virtualBoard.ts";
 import { helpText } from "./help.ts";
 import { parseCommand } from "./options.ts";
@@ -24,9 +24,9 @@ export async function boardCommand(args: string[]): Promise<number> {
   if (sub !== "virtual") throw new InputError(`unknown subcommand "${clip(sub, 60)}" of faraday board (virtual, list; e.g. faraday board virtual --board esp32)`);
   const { values } = parseCommand("board virtual", rest, { board: { type: "string" }, flash: { type: "string" }, noise: { type: "boolean" }, help: { type: "boolean", short: "h" } });
   if (values.help) return usage();
-  // No --board: the unix port's own heap, as the unix device runs; a profile brings its board's.
-  const profile = readBoard(values.board ?? "generic");
-  const heapKb = values.board !== undefined ? Math.round(profile.freeHeapBytes / 1024) : undefined;
+  // No --board: the generic board, with the unix port's own heap as the unix device runs.
+  const profile = loadBoardProfile(values.board ?? "generic");
+  const heapKb = boardHeapKb(profile);
   const { requireTools } = await import("../tools/index.ts");
   const tools = await requireTools().catch((err: unknown) => {
     throw new LabError(oneLine(err));
@@ -37,7 +37,7 @@ export async function boardCommand(args: string[]): Promise<number> {
   const board = await startVirtualBoard(lab, {
     micropython: tools.micropython.argv,
     socat,
-    spec: { name: profile.name, banner: profile.banner, ...(heapKb !== undefined ? { heapKb } : {}), noise: values.noise ?? false },
+    spec: { name: profile.name, banner: profile.banner, ...(heapKb !== undefined ? { heapKb } : {}), noise: values.noise ?? profile.reset.bootNoise },
     ...(values.flash !== undefined ? { flash: resolve(values.flash) } : {}),
     log: (l) => console.error(`faraday: ${l}`),
   });
@@ -56,11 +56,12 @@ export async function boardCommand(args: string[]): Promise<number> {
 
 /** One line per board profile: its name, what it is, its heap and whether the client goes precompiled. */
 export function boardLines(): string[] {
-  const names = boardNames();
+  const names = boardProfiles();
   const w = Math.max(...names.map((n) => n.length)) + 2;
   return names.map((n) => {
-    const b = readBoard(n);
-    return `${n.padEnd(w)}${b.title} — heap ${Math.round(b.freeHeapBytes / 1024)} KB, ${b.baud} baud${b.needsMpy ? ", client precompiled (.mpy)" : ""}`;
+    const b = loadBoardProfile(n);
+    const heap = boardHeapKb(b);
+    return `${n.padEnd(w)}${b.title} — ${heap !== undefined ? `heap ${heap} KB` : "no heap limit"}, ${b.baud} baud${b.needsMpy ? ", client precompiled (.mpy)" : ""}`;
   });
 }
 

@@ -3,6 +3,7 @@
 import { BROKERS, defaultBroker } from "../brokers/index.ts";
 import { knownClients, readManifest } from "../devices/clients.ts";
 import { DEVICES, defaultDevice } from "../devices/index.ts";
+import { boardProfiles } from "../boards/profile.ts";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
@@ -90,6 +91,7 @@ ${row("--client-path <dir>", 'folder holding the client\'s package, e.g. a check
 ${row("--protocol <p>", "3.1.1 | 5 | all (default all)")}
 ${row("--broker <kind>", `one of the brokers below, or all (default ${defaultBroker})`)}
 ${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
+${row("--board <name>", `the board the device stands for, one of fixtures/boards/: ${boardProfiles().join(", ")} — its heap, its client precompiled when it needs .mpy, its WLAN driver's status() codes and sequences`)}
 ${row("--parallel <n>", "runs at once, each in its own sandbox (default 1)")}
 ${row("--seed <n>", "seed of every random choice (default: time based, recorded)")}
 ${row("--out <dir>", "where run folders go (default reports/)")}

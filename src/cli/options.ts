@@ -24,6 +24,7 @@ const VALUE_OF: Record<string, string> = {
   durations: "<results.json|dir>",
   repeat: "<n>",
   prefer: "first|last|newest",
+  board: "<name> (a board profile in fixtures/boards/)",
 };
 
 /** Edit distance with transpositions ("sede" is one step from "seed"), for "did you mean". */

@@ -26,6 +26,7 @@ import { readBaseline } from "../gate/baseline.ts";
 import { gateInvocation, shardSelection } from "../gate/commands.ts";
 import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
 import { parseShard } from "../gate/shard.ts";
+import { loadBoardProfile } from "../boards/profile.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -51,6 +52,7 @@ export async function run(args: string[]): Promise<number> {
       shard: { type: "string" },
       durations: { type: "string" },
       repeat: { type: "string", default: "1" },
+      board: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     true,
@@ -84,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
   if (hostAddress !== undefined && !isIP(hostAddress)) throw new InputError(`--host-address wants the IP address the device reaches this machine at (e.g. 192.168.1.20), not "${clip(hostAddress, 60)}"`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
   const outDir = checkOutDir(values.out!);
+  const board = values.board !== undefined ? loadBoardProfile(values.board) : undefined;
 
   const { requireTools } = await import("../tools/index.ts");
   const tools = await requireTools().catch((err: unknown) => {
@@ -129,13 +132,14 @@ export async function run(args: string[]): Promise<number> {
         command,
         toxiproxyBin: tools.toxiproxy.path,
         ...(bench ? { bench } : {}),
+        ...(board ? { board } : {}),
         progress: (l) => console.log(`  ${terminalLine(l)}`),
       });
   makeDirs(invocation, values.out!);
   linkLatest(outDir, invocation);
 
   const what = `${specs.length} run(s)${repeat > 1 ? ` (${cells.length} cell(s) × ${repeat} repeats)` : ""}${values.shard !== undefined ? ` — shard ${values.shard}` : ""}`;
-  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
+  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
   const junitName = `faraday ${positionals.join(" ") || values.suite || ""}`.trim();

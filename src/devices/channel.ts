@@ -13,6 +13,10 @@ export interface AgentTransport {
   write(line: string): boolean;
   /** End it abruptly, as a power cut does (no DISCONNECT from the client). */
   kill(): Promise<void>;
+  /** A local process's id (a board has none). */
+  readonly pid?: number | undefined;
+  /** How a local process ended, once it has. */
+  readonly exitCode?: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 }
 
 export interface Ack {

@@ -1,6 +1,7 @@
 import type { ClientManifest } from "../mqtt/client.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
+import type { BoardProfile } from "../boards/profile.ts";
 
 export type { ClientConfig, ClientManifest } from "../mqtt/client.ts";
 
@@ -26,6 +27,16 @@ export interface DeviceSettings {
    * ESP8266 users freeze theirs: a client that large cannot be compiled inside a small heap.
    */
   precompile?: boolean;
+  /**
+   * The board the device stands for (--board, fixtures/boards/): its heap and .mpy need where
+   * the scenario names none, and, on the unix port, its WLAN driver in the network shim.
+   */
+  board?: BoardProfile;
+  /**
+   * WiFi-stack faults in effect from boot (the `wlan` op's knobs, docs/agent-protocol.md): a
+   * first power-up on weak WiFi, say. Unix device only.
+   */
+  wlan?: Record<string, unknown>;
 }
 
 /** A client chosen with --client / --client-path, with its manifest. */

@@ -9,6 +9,8 @@ import { AgentChannel } from "./channel.ts";
 import { readClientSource } from "./clients.ts";
 import { defineDevice, type DeviceKind, type ResolvedClient } from "./device.ts";
 import type { Lab } from "../lab/lab.ts";
+import { loadBoardProfile } from "../boards/profile.ts";
+import { boardModule } from "../boards/module.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
 
 export const serialDevice = defineDevice({
@@ -41,11 +43,11 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
   return {
     kind: "serial",
     hostAddress: opts.hostAddress,
-    async launch(lab, { name, client, precompile }) {
+    async launch(lab, { name, client, precompile, board: profile, wlan }) {
       let board = open.get(lab);
       if (board?.vanished) throw new LabError(board.vanished);
       if (!board) {
-        const b = await SerialBoard.open(opts.port, opts.baud);
+        const b = await SerialBoard.open(opts.port, profile?.baud ?? opts.baud);
         open.set(lab, b);
         lab.defer(`close serial port ${opts.port}`, () => b.close());
         b.onVanish((why) => lab.fail(why));
@@ -57,7 +59,10 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
         throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
       }
       const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
-      const files = boardFiles(client, { virtual: platform === "linux", precompile: precompile || opts.needsMpy, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
+      const virtual = platform === "linux";
+      const files = boardFiles(client, { virtual, precompile: Boolean(precompile || opts.needsMpy || profile?.needsMpy), mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
+      // A virtual board stands for the board named (--board): its WLAN driver in the network shim.
+      if (virtual && (profile || wlan)) files.push({ path: "lib/faraday_board.py", data: Buffer.from(boardModule(profile ?? loadBoardProfile("generic"), wlan)) });
       const d = await deploy(board.repl, files);
       lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}) });
       await board.repl.softReset();

@@ -1,4 +1,6 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Lab } from "../lab/lab.ts";
+import type { AgentChannel } from "./channel.ts";
 import { join } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError } from "../lab/errors.ts";
@@ -6,6 +8,8 @@ import { readClientSource } from "./clients.ts";
 import { defineDevice, type DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
+import { boardHeapKb, loadBoardProfile } from "../boards/profile.ts";
+import { boardModule } from "../boards/module.ts";
 
 export const unixDevice = defineDevice({
   name: "unix",
@@ -25,10 +29,15 @@ export const unixDevice = defineDevice({
 export function unixPort(opts: { micropython: string[]; mpyCross?: string | undefined }): DeviceKind {
   return {
     kind: "unix",
-    async launch(lab, { name, client, heapKb, precompile }) {
+    async launch(lab, { name, client, heapKb: scenarioHeapKb, precompile: scenarioPrecompile, board, wlan }) {
       const home = join(lab.dir, name);
       const lib = join(home, "lib");
       mkdirSync(lib, { recursive: true });
+      // A board's RAM and .mpy need where the scenario names none (a scenario that sets a heap
+      // does so on purpose); its WLAN driver for the network shim, and its sys.platform.
+      const heapKb = scenarioHeapKb ?? (board ? boardHeapKb(board) : undefined);
+      const precompile = scenarioPrecompile || board?.needsMpy;
+      if (board || wlan) writeFileSync(join(lib, "faraday_board.py"), boardModule(board ?? loadBoardProfile("generic"), wlan));
       const harness = join(repoRoot, "harness", "device");
       const path = [".frozen", lib, join(harness, "shims")];
       if (precompile) {
@@ -42,7 +51,7 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
       }
       path.push(client.packageDir);
       const [cmd, ...pre] = opts.micropython;
-      return launchAgent(lab, {
+      const channel = await launchAgent(lab, {
         name,
         cmd: cmd!,
         args: [...pre, ...(heapKb ? ["-X", `heapsize=${heapKb}k`] : []), join(harness, "agent.py")],
@@ -51,6 +60,42 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
         // (its .mpy first when precompiled, so the sources behind it are never compiled).
         env: { ...process.env, MICROPYPATH: path.join(":") },
       });
+      sampleCpu(lab, name, channel);
+      return channel;
     },
   };
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every architecture Node runs on. */
+const TICK_MS = 10;
+
+/** The process's user + system CPU time so far, in ms, from /proc/<pid>/stat (undefined once it is gone). */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command: state(0) … utime(11) stime(12), in clock ticks.
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A board's CPU budget, on the unix device: the device process's own CPU time, read from the
+ * kernel's accounting once a second and put on the timeline (`device cpu`), so a checker can
+ * tell a client that idles from one that spins — whatever the host's load, since a starved
+ * process is charged less, never more.
+ */
+function sampleCpu(lab: Lab, name: string, channel: AgentChannel): void {
+  const pid = channel.proc.pid;
+  if (pid === undefined) return;
+  const sample = () => {
+    const cpuMs = cpuMsOf(pid);
+    if (cpuMs !== undefined && channel.proc.exitCode === undefined) lab.timeline.record("device", "cpu", { device: name, cpuMs });
+  };
+  sample();
+  const timer = setInterval(sample, 1000);
+  void channel.proc.exited.then(() => clearInterval(timer));
+  lab.defer(`stop sampling the CPU of ${name}`, () => clearInterval(timer));
 }

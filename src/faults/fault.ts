@@ -23,6 +23,11 @@ export interface FaultTargets {
 export interface DeviceControl {
   /** Switch the emulated WLAN (the device-side half of an AP loss). */
   wifi(up: boolean): Promise<void>;
+  /**
+   * Bend the emulated WLAN driver (the agent's `wlan` op on the unix device's network shim):
+   * the WiFi-stack faults' knobs, null taking one off.
+   */
+  wlan(set: Record<string, unknown>): Promise<void>;
   /** Power off: kill the device process at once (RAM state is gone). */
   powerOff(): Promise<void>;
   /**

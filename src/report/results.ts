@@ -55,7 +55,7 @@ export class ResultsSchemaError extends Error {
 
 /** The order of a run's fields on disk: identity, verdict and its cause first, the checks last. */
 const RUN_FIELDS = [
-  "id", "scenario", "title", "client", "clientRevision", "device", "protocol", "broker", "brokerDurable", "seed", "reproduce", "startedAt", "dir",
+  "id", "scenario", "title", "client", "clientRevision", "device", "board", "protocol", "broker", "brokerDurable", "seed", "reproduce", "startedAt", "dir",
   "feature", "verdict", "baseline", "cause", "reason", "labBreak", "declared", "probe", "durationMs", "checks",
 ] as const;
 

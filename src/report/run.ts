@@ -17,6 +17,8 @@ export interface RunResult {
   client: string;
   clientRevision: string;
   device: string;
+  /** The board profile the device stood for (--board, fixtures/boards/<name>.json). */
+  board?: string;
   protocol: Protocol;
   broker: string;
   brokerDurable: boolean;
@@ -83,6 +85,7 @@ export interface ReproduceParts {
    */
   clientPath?: string;
   device: string;
+  board?: string | undefined;
   protocol: Protocol;
   broker: string;
   seed: number;
@@ -100,6 +103,7 @@ export function reproduceCommand(p: ReproduceParts): string {
     `--client ${p.client}`,
     ...(p.clientPath ? [`--client-path ${p.clientPath}`] : []),
     ...(p.device && p.device !== "unix" ? [`--device ${p.device}`] : []),
+    ...(p.board ? [`--board ${p.board}`] : []),
     `--protocol ${p.protocol}`,
     `--broker ${p.broker}`,
     `--seed ${p.seed}`,

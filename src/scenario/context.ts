@@ -129,6 +129,8 @@ export function buildContext(p: {
     received: (m, { within, what }) =>
       awaitReceipt(tl, signal, { src: "device", kind: "msg" }, m, within, what ?? `client receives ${m.topic}${m.payload !== undefined ? ` "${m.payload}"` : ""}`),
     wifi: (up) => device.send("wifi", { up }).ack,
+    block: (ms) => device.send("block", { ms }).ack,
+    stats: () => device.send("stats").ack,
   };
 
   const brokerHandle: BrokerHandle = {
@@ -204,6 +206,7 @@ export function buildContext(p: {
     refusedPeer: (name: string, opts: PeerOptions = {}) => refusedConnect({ tl, port: broker.port, protocol: client.protocol, name, opts }),
     wait,
     note: (text) => tl.record("lab", "note", { text }),
+    phase: (name) => tl.record("lab", "phase", { name }),
     now: () => tl.now(),
     answered: ((op: Promise<Ack>, b: { within: number; what?: string; refusalReturned?: true }) => answerWithin(tl, op, b)) as ScenarioContext["answered"],
     seen: ((pred: (e: TimelineEvent) => boolean, o: { within: number; what?: string; since?: number }) => seenOrNext(tl, signal, pred, o)) as ScenarioContext["seen"],

@@ -137,6 +137,10 @@ export interface DeviceHandle {
   /** Resolves with the first message the device receives that matches (also one already received). */
   received(match: MatchSpec, opts: { within: number; what?: string }): Promise<Received>;
   wifi(up: boolean): Promise<Ack>;
+  /** A slow application: the device's main loop blocked for `ms` (nothing runs, the client included); acked after. */
+  block(ms: number): Promise<Ack>;
+  /** A `mem` event (heap, its low point, the client's own counters), then the ack. */
+  stats(): Promise<Ack>;
 }
 
 /**
@@ -230,6 +234,8 @@ export interface ScenarioContext {
   /** Sleep that ends early when the run is torn down. Prefer waiting on events. */
   wait(ms: number): Promise<void>;
   note(text: string): void;
+  /** From now on the run is in phase `name` ("idle", "burst"…) until the next: budgets are judged per phase. */
+  phase(name: string): void;
   /** The timeline's clock (ms since the run started), e.g. for an ExpectationFailed's `since`. */
   now(): number;
   /**

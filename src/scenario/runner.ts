@@ -22,6 +22,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
+import { boardHeapKb, type BoardProfile } from "../boards/profile.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -44,6 +45,8 @@ export interface RunSpec {
   toxiproxyBin: string;
   /** Who does a guided scenario's steps (default: the lab, unattended). */
   bench?: Bench;
+  /** --board: the board the device stands for (its heap, .mpy need, WLAN driver). */
+  board?: BoardProfile;
 }
 
 /** The feature a protocol version stands for in a capability manifest. */
@@ -117,6 +120,8 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
  */
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const s = spec.scenario;
+  // A scenario that needs a board (the history suite) names it; --board is for the others.
+  const board = s.device?.board ?? spec.board;
   const id = spec.runId ?? `${s.id}.${spec.client.name}.v${spec.protocol}.${spec.broker.kind}`;
   mkdirSync(spec.dir, { recursive: true });
   const startedAt = new Date().toISOString();
@@ -129,6 +134,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     client: spec.client.name,
     clientRevision: spec.client.revision,
     device: spec.device.kind,
+    ...(board ? { board: board.name } : {}),
     protocol: spec.protocol,
     broker: spec.broker.kind,
     brokerDurable: spec.broker.durable,
@@ -138,6 +144,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       client: spec.client.name,
       ...(spec.client.reproducePath ? { clientPath: spec.client.reproducePath } : {}),
       device: spec.device.kind,
+      board: s.device?.board ? undefined : spec.board?.name,
       protocol: spec.protocol,
       broker: spec.broker.kind,
       seed: spec.seed,
@@ -180,7 +187,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }, 10_000);
 
   try {
-    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}) });
+    timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(board ? { board: board.name } : {}) });
+    if (board) timeline.record("lab", "board", boardFacts(board, s.device));
     const broker: RunningBroker = await spec.broker.start(lab, { protocol: spec.protocol });
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     // A board on the bench reaches the proxy at the host's address it was given (--host-address).
@@ -221,7 +229,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     };
     timeline.record("lab", "context", { ctx: checkCtx });
 
-    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
+    const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
     const start = await device.send("start", { cfg }).ack;
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
@@ -234,13 +242,17 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         const a = await slot.current.send("wifi", { up }).ack;
         if (!a.ok) throw new LabError(`the device did not take the wifi ${up ? "up" : "down"} order: ${a.err ?? "no answer"}`);
       },
+      async wlan(set) {
+        const a = await slot.current.send("wlan", { set }).ack;
+        if (!a.ok) throw new LabError(`the device has no emulated WLAN driver to bend (${a.err ?? "no answer"}): WiFi-stack faults need the unix device`);
+      },
       async powerOff() {
         timeline.record("lab", "device.power", { on: false });
         await slot.current.proc.kill();
       },
       async powerOn(overrides = {}) {
         timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
-        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device });
+        slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
         // The client's first connection after a reboot is a first connection again (clean_init).
         void slot.current.send("start", { cfg: { ...cfg, ...overrides } });
       },
@@ -350,4 +362,10 @@ function writeClientLog(dir: string, tl: Timeline): void {
     .filter((e) => isDevice(e, "log", "error", "exit"))
     .map((e) => `${at(e.t).padStart(10)}  ${e.kind === "log" ? String(e.line) : JSON.stringify(e)}`);
   writeFileSync(join(dir, "client.log"), lines.join("\n") + "\n");
+}
+
+/** What the board made of the device, for the timeline: the heap and .mpy the scenario did not set itself, its status codes. */
+function boardFacts(b: BoardProfile, d: Scenario["device"]): Record<string, unknown> {
+  const heapKb = d?.heapKb ?? boardHeapKb(b);
+  return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes }, ...(d?.wlan ? { wlanAtBoot: d.wlan } : {}) };
 }

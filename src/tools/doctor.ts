@@ -11,7 +11,9 @@ import { findGo, GO_FIX } from "./toxiproxy.ts";
 import type { Component, FindResult, Log } from "./types.ts";
 import { atLeast } from "./version.ts";
 import { serialLines } from "./serialPorts.ts";
-import { boardNames } from "../serial/profiles.ts";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./paths.ts";
 
 export interface DoctorOptions {
   log?: Log;
@@ -118,7 +120,8 @@ export async function doctor(opts: DoctorOptions = {}): Promise<boolean> {
   for (const l of await brokerLines(byName, list)) log(l);
   // Boards: what is plugged in, and the profiles --board takes (faraday board list).
   for (const l of await serialLines(line)) log(l);
-  log(line("ok", `board profiles — ${boardNames().join(", ")} (faraday board list)`));
+  const boards = readdirSync(join(repoRoot, "fixtures", "boards")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  log(line("ok", `board profiles — ${boards.join(", ")} (--board <name>; faraday board list)`));
   log(allRequired ? "doctor: ready" : "doctor: not ready — run the fixes above");
   return allRequired;
 }

@@ -16,6 +16,7 @@ import { scenario, type ClientSettings, type ScenarioContext } from "../../src/s
 import { ExpectationFailed } from "../../src/scenario/expectation.ts";
 import type { Timeline } from "../../src/timeline/timeline.ts";
 import type { TimelineEvent } from "../../src/timeline/event.ts";
+import type { BoardProfile } from "../../src/boards/profile.ts";
 import { privateTmp, processesUnder, repo } from "./lab.ts";
 
 export type Device = "node" | "unix" | "unix-wlan";
@@ -99,6 +100,8 @@ export async function runFault(opts: {
   drive: (ctx: ScenarioContext, probe: Probe) => Promise<void>;
   /** Tear the lab down the way Ctrl-C does, as soon as an event like this is on the timeline. */
   interruptOn?: (e: TimelineEvent) => boolean;
+  /** The board the device stands for (--board). */
+  board?: BoardProfile;
 }): Promise<FaultRun> {
   tools ??= requireTools();
   const t = await tools;
@@ -172,6 +175,7 @@ export async function runFault(opts: {
     dir,
     seed: opts.seed ?? 1,
     toxiproxyBin: t.toxiproxy.path,
+    ...(opts.board ? { board: opts.board } : {}),
   });
   const events = tl?.events ?? [];
   const failures = events

@@ -43,6 +43,7 @@ function fakeTargets(seed = 1, opts: { failOn?: string } = {}) {
     broker: { kind: "mosquitto", durable: true } as RunningBroker,
     device: {
       wifi: async (up) => void log.push(`wifi ${up ? "up" : "down"}`),
+      wlan: async (set) => void log.push(`wlan ${JSON.stringify(set)}`),
       powerOff: async () => void log.push("power off"),
       powerOn: async () => void log.push("power on"),
     },
@@ -149,6 +150,44 @@ describe("faults with a device half", () => {
     expect(live.size).toBe(1);
     await teardown();
     expect(live.size).toBe(0);
+  });
+
+  it("a WiFi-stack fault bends the driver before the AP goes, and takes the knobs off only once the client is back up", async () => {
+    const { targets, log, live, lab } = fakeTargets();
+    const f = fault("idleDuringConnect", targets, { idleMs: 1200, at: "start" });
+    await f.inject();
+    expect(log.slice(-2)).toEqual(['wlan {"idle":[1200,1]}', "wifi down"]);
+    await f.heal();
+    expect(live.size).toBe(0);
+    expect(log.at(-1)).toBe("wifi up"); // the reconnect after the outage is the one it bends
+    lab.timeline.record("device", "up", {});
+    await new Promise((r) => setImmediate(r));
+    expect(log.at(-1)).toBe('wlan {"idle":null}');
+  });
+
+  it("associatedNoRoute keeps the WLAN up: the wire alone goes, and the driver says connected until healed", async () => {
+    const { targets, log, live } = fakeTargets();
+    const f = fault("associatedNoRoute", targets);
+    await f.inject();
+    expect(log).not.toContain("wifi down");
+    expect(log.at(-1)).toBe('wlan {"stuck":true}');
+    await f.heal();
+    expect(live.size).toBe(0);
+    expect(log.at(-1)).toBe('wlan {"stuck":null}');
+  });
+
+  it("statusLingers and connectFails give the shim what it retires itself; at teardown only the wire is restored", async () => {
+    const { targets, log, live } = fakeTargets();
+    const f = fault("statusLingers", targets);
+    expect(f.params).toMatchObject({ status: "WRONG_PASSWORD", holdMs: 2800 });
+    await f.inject();
+    expect(log).toContain('wlan {"linger":["WRONG_PASSWORD",2800]}');
+    await f.restore!();
+    expect(live.size).toBe(0);
+    expect(log).not.toContain("wifi up");
+    const g = fault("connectFails", targets, { times: 3 });
+    await g.inject();
+    expect(log).toContain('wlan {"fail":3}');
   });
 
   it("every fault in the table has a kind equal to its name and parameters that are plain data", () => {

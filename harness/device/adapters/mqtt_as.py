@@ -265,7 +265,12 @@ async def publish(topic, payload, qos, retain, props):
     r = _no() or _qos(qos) or _props_in(props)
     if isinstance(r, str):
         return r
-    await _c.publish(topic.encode(), payload, retain, qos, r)
+    # Properties only when there are any: V0.7 (the museum's older revisions)
+    # has the four-argument form, which V0.8 keeps.
+    if r:
+        await _c.publish(topic.encode(), payload, retain, qos, r)
+    else:
+        await _c.publish(topic.encode(), payload, retain, qos)
 
 
 async def subscribe(topic, qos, props, opts=None):
@@ -277,7 +282,10 @@ async def subscribe(topic, qos, props, opts=None):
     if isinstance(r, str):
         return r
     # README §3.2.3: topic bytes, qos int; properties per §3.6.2.
-    await _c.subscribe(topic.encode(), qos, r)
+    if r:
+        await _c.subscribe(topic.encode(), qos, r)
+    else:  # the two-argument form of V0.7 and V0.8 (README §3.2.3)
+        await _c.subscribe(topic.encode(), qos)
 
 
 async def unsubscribe(topic):

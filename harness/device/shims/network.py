@@ -1,30 +1,144 @@
 # network shim for the MicroPython unix port: an emulated station interface.
 #
 # The lab, not a radio, decides whether the access point is reachable: the
-# agent's `wifi` op calls _set_link(up). A client sees what it would see on a
-# board: isconnected() drops, status() says it is trying again, and a later
-# connect() succeeds only once the link is back. Sockets are not touched: the
-# host cuts the traffic itself (that is the network half of an AP loss).
+# agent's `wifi` op calls _set_link(up). A client sees what it would see on
+# the board the run emulates (--board: the host writes faraday_board.py with
+# the board's STAT_* constants and status() sequences, fixtures/boards/):
+# isconnected() drops, status() walks the board's sequence for an AP loss, a
+# connect(), a failed attempt... and a later connect() succeeds only once the
+# link is back. The agent's `wlan` op sets the WiFi-stack faults (_knobs).
+# Sockets are not touched: the host cuts the traffic itself.
 # Only what MQTT clients call is here (mqtt_as: active, connect, isconnected,
 # status, config, disconnect; ifconfig for applications).
+# status() is computed from the time since the current sequence began: no
+# timers, no tasks. Each value a client is shown for the first time goes to
+# the timeline through _emit (set by the agent): {"ev":"wlan","status":N}.
+from time import ticks_ms, ticks_diff
+
+try:
+    from faraday_board import K, X, UP, ALONE, S, INIT
+except ImportError:  # no --board: ESP8266 numbering, connects at once
+    K = {"IDLE": 0, "CONNECTING": 1, "WRONG_PASSWORD": 2, "NO_AP_FOUND": 3, "CONNECT_FAIL": 4, "GOT_IP": 5}
+    X = K
+    UP = (5,)
+    ALONE = True
+    S = {"connect": ((5, 0),), "apLoss": ((1, 0),), "weakSignal": ((4, 0),), "dhcp": ((1, 0),)}
+    INIT = None
+
+_g = globals()
+for _n in K:
+    _g["STAT_" + _n] = K[_n]
+del _g, _n
 
 STA_IF = 0
 AP_IF = 1
-# ESP8266 numbering; clients on a 'linux' platform only test isconnected().
-STAT_IDLE = 0
-STAT_CONNECTING = 1
-STAT_WRONG_PASSWORD = 2
-STAT_NO_AP_FOUND = 3
-STAT_CONNECT_FAIL = 4
-STAT_GOT_IP = 5
+_IDLE = K["IDLE"]
+_CONN = K["CONNECTING"]
 
 _link = True  # is the (emulated) access point in range?
 _ifs = [None, None]  # one WLAN object per interface, as on a board
+_seq = None  # the status sequence in progress: ((code, ms), ...)
+_t0 = 0  # when it began
+_want = False  # connect() called and not disconnect()ed
+_last = None  # the last status shown to the client (or to the timeline)
+_k = {}  # WiFi-stack faults in effect (see _knobs)
+_tc = None  # ticks of the last connect() while a linger is in effect
+_emit = None
+
+
+def _note(why, st=None):
+    global _last
+    if st is None:
+        st = _now()
+    _last = st
+    if _emit:
+        _emit({"ev": "wlan", "status": st, "why": why})
+
+
+def _now():
+    if _k.get("stuck") and _want:
+        return K["GOT_IP"]
+    if _seq is None:
+        return _IDLE
+    e = ticks_diff(ticks_ms(), _t0)
+    for c, ms in _seq:
+        if e < ms:
+            return c
+        e -= ms
+    return _seq[-1][0]
+
+
+def _go(seq, why):
+    global _seq, _t0
+    _seq = seq
+    _t0 = ticks_ms()
+    _note(why)
+
+
+def _attempt(why):
+    # A connect attempt with the AP in range, as the board's driver makes it,
+    # bent by the faults in effect.
+    global _tc
+    k = _k
+    li = k.get("linger")  # (code, hold_ms): #154
+    if li:
+        n = ticks_ms()
+        if _tc is not None and ticks_diff(n, _tc) < li[1]:
+            _tc = n
+            return _go(((_CONN, 200), (li[0], 0)), why + " (status lingers)")
+        del k["linger"]  # a pause long enough: the error clears
+    if k.get("fail", 0) > 0:  # #134: this attempt fails
+        k["fail"] -= 1
+        return _go(S["weakSignal"], why + " (fails)")
+    s = S["connect"]
+    if "dhcp" in k:  # associated, no address for a while
+        s = s[:-1] + ((S["dhcp"][-1][0], k["dhcp"]),) + s[-1:]
+    i = k.get("idle")  # (ms, at start?): #129, #132
+    if i:
+        s = (((_IDLE, i[0]),) + s) if i[1] else (s[:-1] + ((_IDLE, i[0]),) + s[-1:])
+    _go(s, why)
 
 
 def _set_link(up):
-    global _link
-    _link = bool(up)
+    global _link, _tc
+    up = bool(up)
+    if up == _link:
+        return
+    _link = up
+    if not _want:
+        return _note("AP " + ("back" if up else "gone"))
+    if not up:
+        return _go(S["apLoss"], "AP gone")
+    if "linger" in _k:
+        _tc = ticks_ms()
+    # Back in range: the driver reassociates if it is still trying (or always
+    # does, on boards that reconnect by themselves); otherwise it stays in its
+    # error until the next connect().
+    if ALONE or _now() == _CONN:
+        _attempt("AP back")
+    else:
+        _note("AP back")
+
+
+def _knobs(d):
+    # The agent's `wlan` op: {"linger": [status name, ms], "idle": [ms, 1|0],
+    # "fail": n, "dhcp": ms, "stuck": bool}; None takes one off.
+    global _tc
+    li = d.get("linger")
+    if li:
+        d["linger"] = (X[li[0]], li[1])
+    for n in d:
+        if d[n] is None:
+            _k.pop(n, None)
+        else:
+            _k[n] = d[n]
+    if "linger" in d:
+        _tc = ticks_ms() if d["linger"] else None
+    _note("fault")
+
+
+if INIT:  # faults in effect from boot (a first power-up on weak WiFi)
+    _knobs(INIT)
 
 
 def hostname(*_):
@@ -43,7 +157,6 @@ class WLAN:
         if w is None:
             w = _ifs[interface] = object.__new__(cls)
             w._active = False
-            w._want = False  # connect() called and not disconnect()ed
             w._ssid = None
         return w
 
@@ -51,34 +164,48 @@ class WLAN:
         pass
 
     def active(self, *a):
+        global _want, _seq
         if a:
             self._active = bool(a[0])
-            if not self._active:
-                self._want = False
+            if not self._active and _want:
+                _want = False
+                _seq = None
+                _note("active(False)")
         return self._active
 
     def connect(self, ssid=None, key=None, *_, **__):
+        global _want, _tc
         if not self._active:
             raise OSError("WLAN not active")  # as on ESP32
-        self._want = True
+        _want = True
         if ssid is not None:
             self._ssid = ssid
+        if _link:
+            _attempt("connect()")
+        else:
+            if "linger" in _k:
+                _tc = ticks_ms()
+            _go(S["apLoss"], "connect() (no AP)")
 
     def disconnect(self):
-        self._want = False
+        global _want, _seq
+        _want = False
+        _seq = None
+        _note("disconnect()")
 
     def isconnected(self):
-        return self._active and self._want and _link
+        st = self.status()
+        return self._active and _want and st in UP
 
     def status(self, param=None):
         if param == "rssi":
             return -50 if self.isconnected() else -100
         if param is not None:
             raise ValueError("unknown status param")
-        if not (self._active and self._want):
-            return STAT_IDLE
-        # While the AP is gone the radio keeps retrying, as a board does.
-        return STAT_GOT_IP if _link else STAT_CONNECTING
+        st = _now() if self._active else _IDLE
+        if st != _last:
+            _note("status()", st)
+        return st
 
     def config(self, *a, **kw):
         if kw:  # setting pm, hostname, txpower...: nothing to emulate

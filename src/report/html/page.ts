@@ -123,7 +123,7 @@ function runSection(r: RunResult, anchor: string, events: TimelineEvent[] | unde
     ["client", `${r.client}${r.clientRevision ? ` (${r.clientRevision})` : ""}`],
     ["protocol", `MQTT ${r.protocol}`],
     ["broker", `${r.broker}${r.brokerDurable === false ? " (not durable)" : r.brokerDurable ? " (durable)" : ""}`],
-    ["device", r.device],
+    ["device", r.board ? `${r.device} as board ${r.board}` : r.device],
     ...(r.verdict === "unsupported" || r.verdict === "skip" ? [] : [["duration", duration(r.durationMs)]]),
     ["started", when(r.startedAt)],
     ["seed", String(r.seed)],

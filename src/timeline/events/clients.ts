@@ -84,10 +84,29 @@ export interface DeviceLog extends DeviceEvent<"log"> {
 export interface DeviceMem extends DeviceEvent<"mem"> {
   free: number;
   alloc: number;
+  /** The lowest free heap the agent saw so far (sampled with each heartbeat, before collection). */
+  low?: number;
   client?: Record<string, unknown>;
 }
 /** Heartbeat every 500 ms: the agent's loop is alive. */
 export type DeviceHb = DeviceEvent<"hb">;
+/**
+ * The unix device's emulated WLAN (--board): a status() value the client is shown for the first
+ * time, or the one a connect(), disconnect(), AP change or WiFi-stack fault led to (`why`).
+ */
+export interface DeviceWlan extends DeviceEvent<"wlan"> {
+  status: number;
+  why: string;
+}
+/** The agent is about to block its main loop for `ms` (the `block` op: a slow application). */
+export interface DeviceBlocked extends DeviceEvent<"blocked"> {
+  ms: number;
+}
+/** The device process's CPU time so far (host-made, from /proc/<pid>/stat on the unix device). */
+export interface DeviceCpu extends DeviceEvent<"cpu"> {
+  /** user + system CPU time of the process since it started, ms. */
+  cpuMs: number;
+}
 /** A (re)subscription the client confirmed. */
 export interface DeviceSubscribed extends DeviceEvent<"subscribed"> {
   topic: string;
@@ -232,6 +251,9 @@ export type DeviceEvents =
   | DeviceLog
   | DeviceMem
   | DeviceHb
+  | DeviceWlan
+  | DeviceCpu
+  | DeviceBlocked
   | DeviceSubscribed
   | DeviceExit;
 export type ObserverEvents = ObserverUp | ObserverDown | ObserverError | ObserverSubscribed | ObserverRecv | ObserverPublish | ObserverPuback | ObserverPublishError;

@@ -131,6 +131,22 @@ export interface LabRunStart extends Base<"lab", "run.start"> {
   command: string;
   client: string;
   revision?: string;
+  /** --board: the board profile's name. */
+  board?: string;
+}
+/** The scenario says what the device is doing from now on ("idle", "burst"…): budgets are judged per phase. */
+export interface LabPhase extends Base<"lab", "phase"> {
+  name: string;
+}
+/** --board: the board the device stands for, and its status() codes by name (for `wlan` events). */
+export interface LabBoard extends Base<"lab", "board"> {
+  name: string;
+  title: string;
+  heapKb?: number;
+  precompiled: boolean;
+  statuses: Record<string, number>;
+  /** WiFi-stack faults in effect from boot (the scenario's device.wlan). */
+  wlanAtBoot?: Record<string, unknown>;
 }
 /** The checkers' context as the run derived it: a CheckContext (src/checks/context.ts, a layer above). */
 export interface LabContext extends Base<"lab", "context"> {
@@ -222,6 +238,8 @@ export type FaultEvents = FaultStart | FaultInjected | FaultHealing | FaultEnd |
 export type WireEvents = WirePacket | WireUnparsable | WireClose;
 export type LabEvents =
   | LabRunStart
+  | LabBoard
+  | LabPhase
   | LabContext
   | LabErrorEvent
   | LabExpectationFailed
