@@ -80,32 +80,13 @@ export class SerialBoard {
       },
     };
     this.agent = agent;
-    let section = 0; // 0: stdout, 1: stderr (the traceback), 2: waiting for the prompt
-    let line = "";
-    let errText = "";
-    const take = (b: Buffer) => {
-      for (const c of b.toString("latin1")) {
-        if (section === 2) {
-          if (c === ">") agent.end({ code: errText.trim() ? 1 : 0, signal: null });
-          continue;
-        }
-        if (c === "\x04") {
-          flush();
-          section++;
-          continue;
-        }
-        if (c === "\n") flush();
-        else if (c !== "\r") line += c;
-      }
-    };
-    const flush = () => {
-      if (line === "") return;
-      const text = Buffer.from(line, "latin1").toString("utf8");
-      line = "";
-      this.remember(text);
-      if (section === 1) errText += text + "\n";
-      onLine(text, section === 1 ? "stderr" : "stdout");
-    };
+    const take = agentStream(
+      (text, stream) => {
+        this.remember(text);
+        onLine(text, stream);
+      },
+      (code) => agent.end({ code, signal: null }),
+    );
     await this.repl.start(code, take);
   }
 
@@ -153,6 +134,42 @@ export class SerialBoard {
     this.closing = true;
     if (this.port.isOpen) await new Promise<void>((r) => this.port.close(() => r()));
   }
+}
+
+/**
+ * The bytes a board sends once the agent runs, as lines: its stdout, then — after the raw
+ * REPL's first \x04 — the traceback it ended with (stderr), then after the second \x04 the
+ * prompt `>` that says the program returned: `onEnd(1)` when there was a traceback, else 0.
+ * Bytes that are not UTF-8 (boot garbage, line noise) come through as replacement characters
+ * on a line of their own; \r is dropped.
+ */
+export function agentStream(onLine: (line: string, stream: "stdout" | "stderr") => void, onEnd: (code: number) => void): (b: Buffer) => void {
+  let section = 0; // 0: stdout, 1: stderr (the traceback), 2: waiting for the prompt, 3: ended
+  let line: number[] = [];
+  let errText = false;
+  const flush = () => {
+    if (line.length === 0) return;
+    const text = Buffer.from(line).toString("utf8");
+    line = [];
+    if (section === 1) errText ||= text.trim() !== "";
+    onLine(text, section === 1 ? "stderr" : "stdout");
+  };
+  return (b: Buffer) => {
+    for (const c of b) {
+      if (section >= 2) {
+        if (section === 2 && c === 0x3e) {
+          section = 3;
+          onEnd(errText ? 1 : 0);
+        }
+        continue;
+      }
+      if (c === 0x04) {
+        flush();
+        section++;
+      } else if (c === 0x0a) flush();
+      else if (c !== 0x0d) line.push(c);
+    }
+  };
 }
 
 /**

@@ -131,7 +131,8 @@ export class RawRepl {
     const out = await this.readUntil("\x04", ms, what);
     const err = await this.readUntil("\x04", ms, what);
     await this.readUntil(">", ms, what);
-    if (err.length) throw new LabError(`${what} failed on the board: ${printable(err).trim().split(/\r?\n/).slice(-1)[0] ?? ""}`);
+    // The exception's last line ("MemoryError: …") says it; the traceback above it, where.
+    if (err.length) throw new LabError(`${what} failed on the board: ${err.toString("utf8").trim().split(/\r?\n/).pop() ?? ""}`);
     return out.toString("utf8");
   }
 
