@@ -14,6 +14,8 @@ export interface DeviceKind {
    * address on its WiFi, `--host-address`); 127.0.0.1 when absent.
    */
   hostAddress?: string;
+  /** `--device` as a reproduce command writes it, when the kind alone is not enough ("serial:/dev/ttyUSB0 --host-address …"). */
+  descriptor?: string;
   /** Launch the agent for `client` and wait for its hello. */
   launch(lab: Lab, opts: { name: string; client: ResolvedClient } & DeviceSettings): Promise<AgentChannel>;
 }

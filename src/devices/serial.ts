@@ -43,6 +43,7 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
   return {
     kind: "serial",
     hostAddress: opts.hostAddress,
+    descriptor: `serial:${opts.port}${opts.hostAddress !== "127.0.0.1" ? ` --host-address ${opts.hostAddress}` : ""}`,
     async launch(lab, { name, client, precompile, board: profile, wlan }) {
       let board = open.get(lab);
       if (board?.vanished) throw new LabError(board.vanished);

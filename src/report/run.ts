@@ -89,6 +89,8 @@ export interface ReproduceParts {
   protocol: Protocol;
   broker: string;
   seed: number;
+  /** A guided scenario the lab ran by itself (--unattended). */
+  unattended?: boolean;
 }
 
 /**
@@ -107,6 +109,7 @@ export function reproduceCommand(p: ReproduceParts): string {
     `--protocol ${p.protocol}`,
     `--broker ${p.broker}`,
     `--seed ${p.seed}`,
+    ...(p.unattended ? ["--unattended"] : []),
   ].join(" ");
 }
 
