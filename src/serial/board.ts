@@ -136,12 +136,15 @@ export class SerialBoard {
   }
 }
 
+/** Lines a board prints only when it starts again: MicroPython's soft reboot, an ESP ROM's reset log, the banner's second line. */
+const REBOOTED = /^MPY: soft reboot|^ets \w{3} +\d|^rst:0x[0-9a-f]+ |^Type "help\(\)" for more information/;
+
 /**
  * The bytes a board sends once the agent runs, as lines: its stdout, then — after the raw
  * REPL's first \x04 — the traceback it ended with (stderr), then after the second \x04 the
  * prompt `>` that says the program returned: `onEnd(1)` when there was a traceback, else 0.
  * Bytes that are not UTF-8 (boot garbage, line noise) come through as replacement characters
- * on a line of their own; \r is dropped.
+ * on a line of their own; \r is dropped. A board that reboots under the agent ends it too (1).
  */
 export function agentStream(onLine: (line: string, stream: "stdout" | "stderr") => void, onEnd: (code: number) => void): (b: Buffer) => void {
   let section = 0; // 0: stdout, 1: stderr (the traceback), 2: waiting for the prompt, 3: ended
@@ -153,6 +156,12 @@ export function agentStream(onLine: (line: string, stream: "stdout" | "stderr") 
     line = [];
     if (section === 1) errText ||= text.trim() !== "";
     onLine(text, section === 1 ? "stderr" : "stdout");
+    // The board rebooted under the agent (a crash, a watchdog, a brown-out): it is gone, as a
+    // process that died is; what it printed stays on the timeline.
+    if (section === 0 && REBOOTED.test(text)) {
+      section = 3;
+      onEnd(1);
+    }
   };
   return (b: Buffer) => {
     for (const c of b) {

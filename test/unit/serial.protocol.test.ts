@@ -35,6 +35,14 @@ describe("the agent's stream over a serial port", () => {
     const { ends } = feed(["bye\r\n\x04\x04>", ">"]);
     expect(ends).toEqual([0]);
   });
+  it("a board that reboots under the agent (crash, watchdog, brown-out) has ended it", () => {
+    for (const reboot of ["MPY: soft reboot\r\n", "ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13\r\n", 'MicroPython v1.22.1 on 2024-01-05; Generic ESP32 module with ESP32\r\nType "help()" for more information.\r\n>>> ']) {
+      const { lines, ends } = feed(['{"ev":"hb","t":9}\r\n', reboot, '{"ev":"hb","t":10}\r\n']);
+      expect(ends, reboot).toEqual([1]);
+      expect(lines[0]).toEqual(['{"ev":"hb","t":9}', "stdout"]);
+      expect(lines.some((l) => l[0] === '{"ev":"hb","t":10}'), "nothing after the reboot is the agent's").toBe(false);
+    }
+  });
   it("UTF-8 split across chunks stays one character", () => {
     const euro = Buffer.from("€\n");
     const { lines } = feed([[...euro.subarray(0, 2)], [...euro.subarray(2)]]);
