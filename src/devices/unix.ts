@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { readClientSource } from "./clients.ts";
 import { defineDevice, type DeviceKind } from "./device.ts";
 import { launchAgent } from "./launch.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
-import { boardHeapKb, loadBoardProfile } from "../boards/profile.ts";
+import { loadBoardProfile, unixHeapKb } from "../boards/profile.ts";
 import { boardModule } from "../boards/module.ts";
 
 export const unixDevice = defineDevice({
@@ -35,9 +35,15 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
       mkdirSync(lib, { recursive: true });
       // A board's RAM and .mpy need where the scenario names none (a scenario that sets a heap
       // does so on purpose); its WLAN driver for the network shim, and its sys.platform.
-      const heapKb = scenarioHeapKb ?? (board ? boardHeapKb(board) : undefined);
+      const heapKb = scenarioHeapKb ?? (board ? unixHeapKb(board) : undefined);
       const precompile = scenarioPrecompile || board?.needsMpy;
-      if (board || wlan) writeFileSync(join(lib, "faraday_board.py"), boardModule(board ?? loadBoardProfile("generic"), wlan));
+      if (board || wlan) {
+        // Precompiled with the rest (its source then kept off the path: an import prefers .py):
+        // its dicts compiled at run time cost a small heap dearly.
+        const src = join(precompile && opts.mpyCross ? home : lib, "faraday_board.py");
+        writeFileSync(src, boardModule(board ?? loadBoardProfile("generic"), wlan));
+        if (precompile && opts.mpyCross) precompileFile(opts.mpyCross, src, join(lib, "faraday_board.mpy"));
+      }
       const harness = join(repoRoot, "harness", "device");
       const path = [".frozen", lib, join(harness, "shims")];
       if (precompile) {
@@ -45,6 +51,11 @@ export function unixPort(opts: { micropython: string[]; mpyCross?: string | unde
         const frozen = join(home, "mpy");
         precompileClient(opts.mpyCross, client.packageDir, client.module, frozen);
         precompileFile(opts.mpyCross, client.adapterFile, join(lib, "faraday_adapter.mpy"));
+        // The shims too (lib/ comes before shims/ on the path), as a board has its drivers
+        // frozen: compiling the network shim's driver at run time would cost a small heap more
+        // than the board's own driver does.
+        for (const shim of readdirSync(join(harness, "shims")).filter((f) => f.endsWith(".py")))
+          precompileFile(opts.mpyCross, join(harness, "shims", shim), join(lib, shim.replace(/\.py$/, ".mpy")));
         path.push(frozen);
       } else {
         copyFileSync(client.adapterFile, join(lib, "faraday_adapter.py"));

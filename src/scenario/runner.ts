@@ -22,7 +22,7 @@ import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
 import type { DeviceControl } from "../faults/fault.ts";
 import { isDevice, isDeviceUp, isFault, isLab } from "../timeline/is.ts";
-import { boardHeapKb, type BoardProfile } from "../boards/profile.ts";
+import { unixHeapKb, type BoardProfile } from "../boards/profile.ts";
 
 export type { RunResult } from "../report/run.ts";
 
@@ -295,6 +295,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     await drain(timeline, Math.max(3000, cfg.response_time * 1000), lab.abort.signal, [topics.up, topics.down]);
     if (lab.abort.signal.aborted) throw new LabError(lab.broken ?? "interrupted");
+    // The heap's low-water mark over the whole run (the agent's `mem` event carries it).
+    if (slot.current.running) await Promise.race([slot.current.send("stats").ack, new Promise((r) => setTimeout(r, 2000))]);
     timeline.record("lab", "device.stopping", {});
     await Promise.race([slot.current.send("stop").ack, new Promise((r) => setTimeout(r, 3000))]);
     // The agent leaves by itself once the client has stopped: wait for that, so what the
@@ -367,6 +369,6 @@ function writeClientLog(dir: string, tl: Timeline): void {
 
 /** What the board made of the device, for the timeline: the heap and .mpy the scenario did not set itself, its status codes. */
 function boardFacts(b: BoardProfile, d: Scenario["device"]): Record<string, unknown> {
-  const heapKb = d?.heapKb ?? boardHeapKb(b);
+  const heapKb = d?.heapKb ?? unixHeapKb(b);
   return { name: b.name, title: b.title, ...(heapKb !== undefined ? { heapKb } : {}), precompiled: Boolean(d?.precompile || b.needsMpy), statuses: { ...b.wlan.constants, ...b.wlan.codes }, ...(d?.wlan ? { wlanAtBoot: d.wlan } : {}) };
 }

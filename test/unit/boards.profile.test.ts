@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boardHeapKb, boardProfiles, checkBoardProfile, loadBoardProfile, profileProblem, statusCode, type BoardProfile } from "../../src/boards/profile.ts";
+import { UNIX_64_HEAP_SCALE, boardHeapKb, unixHeapKb, boardProfiles, checkBoardProfile, loadBoardProfile, profileProblem, statusCode, type BoardProfile } from "../../src/boards/profile.ts";
 
 describe("board profiles (fixtures/boards/)", () => {
   it("lists the four boards, each valid against its schema and its own names", () => {
@@ -20,7 +20,9 @@ describe("board profiles (fixtures/boards/)", () => {
 
   it("gives the unix device its heap and precompile settings", () => {
     const esp8266 = loadBoardProfile("esp8266");
-    expect(boardHeapKb(esp8266)).toBe(38); // 38000 bytes, rounded up
+    expect(boardHeapKb(esp8266)).toBe(40); // 40000 bytes, rounded up
+    expect(boardHeapKb(esp8266, UNIX_64_HEAP_SCALE)).toBe(63); // on the 64-bit unix port
+    expect(unixHeapKb(esp8266)).toBe(73); // and the emulated WLAN driver's own 10 KB
     expect(esp8266.needsMpy).toBe(true);
     expect(boardHeapKb(loadBoardProfile("generic"))).toBeUndefined();
   });

@@ -34,7 +34,7 @@ const readme = readFileSync(join(repo, "README.md"), "utf8");
  */
 const HELPERS: Record<string, string[]> = {
   "src/brokers": ["index.ts", "broker.ts", "kind.ts", "container.ts", "tlsMaterial.ts", "settings.ts"],
-  "src/faults": ["index.ts", "fault.ts", "toxics.ts", "seeded.ts"],
+  "src/faults": ["index.ts", "fault.ts", "toxics.ts", "seeded.ts", "wlanStack.ts"],
   "src/faults/profiles": ["profile.ts"],
   "src/checks": ["index.ts", "cause.ts", "check.ts", "context.ts", "history.ts", "ledger.ts", "owed.ts", "receipts.ts", "verdict.ts", "wire.ts"],
   "src/devices": ["index.ts", "device.ts", "channel.ts", "clients.ts", "launch.ts", "precompile.ts"],
