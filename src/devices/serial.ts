@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../tools/paths.ts";
 import { LabError, oneLine } from "../lab/errors.ts";
@@ -61,9 +61,10 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       }
       const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
       const virtual = platform === "linux";
-      const files = boardFiles(client, { virtual, precompile: Boolean(precompile || opts.needsMpy || profile?.needsMpy), mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
+      const precompiled = Boolean(precompile || opts.needsMpy || profile?.needsMpy);
+      const files = boardFiles(client, { virtual, precompile: precompiled, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
       // A virtual board stands for the board named (--board): its WLAN driver in the network shim.
-      if (virtual && (profile || wlan)) files.push({ path: "lib/faraday_board.py", data: Buffer.from(boardModule(profile ?? loadBoardProfile("generic"), wlan)) });
+      if (virtual && (profile || wlan)) files.push(boardTables(boardModule(profile ?? loadBoardProfile("generic"), wlan), precompiled, opts.mpyCross, join(lab.dir, name)));
       const d = await deploy(board.repl, files);
       lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}) });
       await board.repl.softReset();
@@ -86,16 +87,37 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
   };
 }
 
+/** The board module (src/boards/module.ts) for a virtual board's network shim, precompiled with the rest when the client is. */
+function boardTables(text: string, precompile: boolean, mpyCross: string | undefined, work: string): BoardFile {
+  mkdirSync(work, { recursive: true });
+  if (!precompile || !mpyCross) return { path: "lib/faraday_board.py", data: Buffer.from(text) };
+  const src = join(work, "faraday_board.py");
+  writeFileSync(src, text);
+  precompileFile(mpyCross, src, join(work, "faraday_board.mpy"));
+  return { path: "lib/faraday_board.mpy", data: readFileSync(join(work, "faraday_board.mpy")) };
+}
+
 /** What goes on the board's flash, by its path there. */
 export function boardFiles(client: ResolvedClient, o: { virtual: boolean; precompile: boolean; mpyCross?: string | undefined; work: string }): BoardFile[] {
   const harness = join(repoRoot, "harness", "device");
   const files: BoardFile[] = [{ path: `${AGENT_MODULE}.py`, data: readFileSync(join(harness, "agent.py")) }];
-  if (o.virtual) for (const f of readdirSync(join(harness, "shims")).filter((n) => n.endsWith(".py"))) files.push({ path: `lib/${f}`, data: readFileSync(join(harness, "shims", f)) });
+  if (o.precompile && !o.mpyCross) throw new LabError("this run sends the client precompiled, but mpy-cross is missing — run: npx faraday setup");
+  if (o.precompile) mkdirSync(o.work, { recursive: true });
+  // A virtual board's unix port lacks the board's drivers: the shims stand in, precompiled with
+  // the client as the unix device does it (a board has its drivers frozen, outside its heap).
+  if (o.virtual)
+    for (const f of readdirSync(join(harness, "shims")).filter((n) => n.endsWith(".py"))) {
+      if (!o.precompile) files.push({ path: `lib/${f}`, data: readFileSync(join(harness, "shims", f)) });
+      else {
+        const out = join(o.work, f.replace(/\.py$/, ".mpy"));
+        precompileFile(o.mpyCross!, join(harness, "shims", f), out);
+        files.push({ path: `lib/${f.replace(/\.py$/, ".mpy")}`, data: readFileSync(out) });
+      }
+    }
   if (o.precompile) {
-    if (!o.mpyCross) throw new LabError("this run sends the client precompiled, but mpy-cross is missing — run: npx faraday setup");
-    for (const out of precompileClient(o.mpyCross, client.packageDir, client.module, o.work)) files.push({ path: `lib/${relative(o.work, out)}`, data: readFileSync(out) });
+    for (const out of precompileClient(o.mpyCross!, client.packageDir, client.module, o.work)) files.push({ path: `lib/${relative(o.work, out)}`, data: readFileSync(out) });
     const adapter = join(o.work, "faraday_adapter.mpy");
-    precompileFile(o.mpyCross, client.adapterFile, adapter);
+    precompileFile(o.mpyCross!, client.adapterFile, adapter);
     files.push({ path: "lib/faraday_adapter.mpy", data: readFileSync(adapter) });
   } else {
     files.push({ path: "lib/faraday_adapter.py", data: readFileSync(client.adapterFile) });
