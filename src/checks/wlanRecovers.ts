@@ -70,8 +70,10 @@ export function wlanRecovers(boundMs?: number): Check {
       if (stretches.length === 0) return { verdict: "unknown", summary: "no AP return or boot on the timeline to judge", evidence: [] };
       if (failed) {
         const first = evidence.find((e) => e.charged === "client")!;
-        // The failures first: the root cause quotes the first piece of evidence.
-        return { verdict: "fail", summary: `the client did not bring the WLAN back: ${first.text}`, evidence: [...evidence.filter((e) => e.charged), ...evidence.filter((e) => !e.charged)] };
+        // The failures first, and only they timed: the root cause quotes the earliest timed
+        // evidence of a failing check, and a return the client managed is context, not cause.
+        const context = evidence.filter((e) => !e.charged).map(({ t: _t, ...rest }) => rest);
+        return { verdict: "fail", summary: `the client did not bring the WLAN back: ${first.text}`, evidence: [...evidence.filter((e) => e.charged), ...context] };
       }
       return { verdict: "pass", summary: `the station came back after each of ${evidence.length} AP return(s) or boot(s)`, evidence };
     },
