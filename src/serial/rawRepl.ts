@@ -87,6 +87,11 @@ export class RawRepl {
     });
   }
 
+  /** Bytes to the board as they are (a person's keystrokes at the friendly REPL). */
+  write(b: Buffer | string): void {
+    this.link.write(b);
+  }
+
   /** Drop what came so far (after an interrupt: the board's reply to it). */
   flush(): void {
     this.buf = Buffer.alloc(0);

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { faraday, faradayAsync, privateTmp, processesUnder, readResults } from "./lab.ts";
+import { Lab } from "../../src/lab/lab.ts";
+import { requireTools } from "../../src/tools/index.ts";
+import { startVirtualBoard } from "../../src/serial/virtualBoard.ts";
+import { SerialBoard } from "../../src/serial/board.ts";
 
 type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
 
@@ -91,6 +95,34 @@ describe("a board on a serial port: the virtual board", () => {
       ["cage.end", true],
     ]);
     expect(tl.some((e) => e.src === "fault" && e.kind === "start" && e.fault === "apLoss")).toBe(true);
+  });
+});
+
+describe("the virtual board behaves like a board's USB serial", () => {
+  it("banner and friendly prompt; raw REPL; soft reset is a fresh heap with the files kept", async () => {
+    const tools = await requireTools();
+    const lab = new Lab("virtual-board-serial");
+    try {
+      const vb = await startVirtualBoard(lab, { micropython: tools.micropython.argv, socat: tools.found.socat!.path, spec: { name: "esp32", banner: "MicroPython v1.22.1 on 2024-01-05; Generic ESP32 module with ESP32" } });
+      const board = await SerialBoard.open(vb.port, 115_200);
+      const { repl } = board;
+      // Friendly REPL: Ctrl-B prints the banner and the prompt, as after a reset.
+      const link = (b: string) => repl.write(b);
+      link("\x02");
+      await repl.readUntil('Generic ESP32 module with ESP32\r\nType "help()" for more information.\r\n>>> ', 5000, "the banner");
+      await repl.enter();
+      expect(await repl.exec("x = 41\nopen('kept.txt', 'w').write('yes')\nprint(x + 1)")).toBe("42\n");
+      await repl.softReset();
+      expect(await repl.exec("import os\ntry:\n print(x)\nexcept NameError:\n print('fresh heap')\nprint(open('kept.txt').read())")).toBe("fresh heap\nyes\n");
+      // Ctrl-D in the friendly REPL is a soft reset too.
+      link("\x02");
+      await repl.readUntil(">>> ", 5000, "the friendly prompt");
+      link("\x04");
+      await repl.readUntil("MPY: soft reboot\r\n", 5000, "a soft reboot from the friendly REPL");
+      await board.close();
+    } finally {
+      await lab.teardown();
+    }
   });
 });
 
