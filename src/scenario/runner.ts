@@ -232,14 +232,16 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
-    // Bounded: a device that never answers (its agent's reader died) must not hang the run.
+    // Bounded (twice the connect bound, generous: the scenario holds the client to its own
+    // bound after this): a device that never answers (its agent's reader died) must not hang the run.
     const since = timeline.now();
+    const startMs = 2 * bounds.connectMs;
     let startTimer: NodeJS.Timeout | undefined;
     const start = await Promise.race([
       device.send("start", { cfg }).ack,
-      new Promise<undefined>((r) => (startTimer = setTimeout(r, bounds.connectMs, undefined))),
+      new Promise<undefined>((r) => (startTimer = setTimeout(r, startMs, undefined))),
     ]).finally(() => clearTimeout(startTimer));
-    if (!start) throw new ExpectationFailed("client connects through the proxy (no answer to start)", bounds.connectMs, since);
+    if (!start) throw new ExpectationFailed("client connects through the proxy (no answer to start)", startMs, since);
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
     // A power cycle replaces the device process; everything that talks to the device asks
