@@ -26,7 +26,7 @@ import { cellKey } from "./report/run.ts";
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   sweepStaleSandboxes(); // what a killed faraday left behind: its sandboxes and their processes
-  if (cmd === "run") startReaper(); // this invocation's children die with it, even by SIGKILL
+  if (cmd === "run" || cmd === "board") startReaper(); // this invocation's children die with it, even by SIGKILL
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     console.log(helpText());
     return cmd ? 0 : 2;
@@ -45,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       return baselineCmd(rest);
     case "report":
       return reportCmd(rest);
+    case "board": {
+      const { boardCommand } = await import("./cli/board.ts");
+      return boardCommand(rest);
+    }
     case "doctor": {
       if (parseCommand("doctor", rest, { help: { type: "boolean", short: "h" } }).values.help) return usage(0);
       const { doctor } = await import("./tools/doctor.ts");
@@ -58,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return ok ? 0 : 2;
     }
     default:
-      throw new InputError(`unknown command "${clip(cmd, 60)}" (commands: run, list, check, baseline, report, doctor, setup; see faraday --help)`);
+      throw new InputError(`unknown command "${clip(cmd, 60)}" (commands: run, list, check, baseline, report, board, doctor, setup; see faraday --help)`);
   }
 }
 

@@ -146,7 +146,12 @@ async def _op(o):
         elif op == "wifi":
             import network
 
-            network._set_link(o["up"])  # only the unix-port shim has this
+            f = getattr(network, "_set_link", None)  # only the unix-port shim has this
+            if f:
+                f(o["up"])
+            else:  # a board's own WLAN: up reconnects to the AP it knows
+                w = network.WLAN(network.STA_IF)
+                w.connect() if o["up"] else w.disconnect()
         elif op == "wlan":  # WiFi-stack faults: the unix-port shim's knobs
             import network
 

@@ -245,6 +245,8 @@ export function repeatedCut(spec: RepeatedCutSpec): Scenario {
 export interface OutageSpec extends Identity {
   /** The outage (made once the streams flow). */
   fault: (ctx: ScenarioContext) => Fault;
+  /** The outage from start to heal instead of holding `fault` (a guided step, scenarios/manual/). */
+  through?: (ctx: ScenarioContext) => Promise<void>;
   /** How long it lasts, ms (default outageMs); "none": the fault is whole once injected (a restart). */
   holdMs?: ((ctx: ScenarioContext) => number) | "none";
   /**
@@ -282,7 +284,8 @@ export function outage(spec: OutageSpec): Scenario {
         await downstream.stop();
       }
       const hold = spec.holdMs ?? outageMs;
-      await held(ctx, spec.fault(ctx), hold === "none" ? undefined : hold(ctx));
+      if (spec.through) await spec.through(ctx);
+      else await held(ctx, spec.fault(ctx), hold === "none" ? undefined : hold(ctx));
       await comesBack(ctx, spec.reconnects ?? "client reconnects after the heal");
       await resubscribes(ctx, spec.resubscribes ?? "client subscribes again");
       // Resumed within one reconnect cycle (resumesPublishing's own bound).

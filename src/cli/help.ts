@@ -80,7 +80,11 @@ Usage
   faraday baseline write <run-dir…>          record the runs' verdicts as known (faraday-baseline.json)
   faraday report merge <dir…> --out <dir>    join shards or invocations into one results.json and report
   faraday report compare <a> <b>             what changed from run a to run b (exit 1: b fails anew)
-  faraday doctor                             what is installed, what is missing, how to fix it
+  faraday board virtual [--board <name>]     a virtual board behind a pseudo-terminal: prints its port
+                [--noise] [--flash <dir>]    (for --device serial:<port>), runs until Ctrl-C
+  faraday board list                         the board profiles --board takes
+  faraday doctor                             what is installed, what is missing, how to fix it;
+                                             the serial ports it sees and the board profiles
   faraday setup                              obtain everything the lab needs (idempotent)
 
 Suites (--suite): ${suiteNames().join(", ")} (default = resilience)
@@ -90,7 +94,9 @@ ${row("--client <name>", `client under test, one of fixtures/clients/: ${clientL
 ${row("--client-path <dir>", 'folder holding the client\'s package, e.g. a checkout of peterhinch/micropython-mqtt for mqtt_as (or FARADAY_CLIENT_PATH, or faraday.config.json {"clientPaths": {"mqtt_as": "<dir>"}}); or a folder with its own faraday-client.json and faraday_adapter.py')}
 ${row("--protocol <p>", "3.1.1 | 5 | all (default all)")}
 ${row("--broker <kind>", `one of the brokers below, or all (default ${defaultBroker})`)}
-${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
+${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name}${d.argument ? `:${d.argument}` : ""} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
+${row("--host-address <ip>", "the address a board on the bench reaches this machine at, where the lab's proxy then listens (default 127.0.0.1: only a virtual board); never guessed")}
+${row("--unattended", "guided scenarios (--suite manual): the lab applies the equivalent fault instead of prompting a person (a virtual board, the unix device, CI)")}
 ${row("--board <name>", `the board the device stands for, one of fixtures/boards/: ${boardProfiles().join(", ")} — its heap, its client precompiled when it needs .mpy, its WLAN driver's status() codes and sequences`)}
 ${row("--parallel <n>", "runs at once, each in its own sandbox (default: what the machine carries — cores, load, memory)")}
 ${row("--seed <n>", "seed of every random choice (default: time based, recorded)")}
@@ -119,6 +125,8 @@ Examples
   npx faraday run --suite compliance --shard 1/2 --out shard-1   # and 2/2 into shard-2, then:
   npx faraday report merge shard-1 shard-2 --out merged
   npx faraday run broker-crash --repeat 5
+  npx faraday run broker-crash --device serial:/dev/ttyUSB0 --board esp32 --host-address 192.168.1.20
+  npx faraday run --suite manual --device serial:/dev/ttyUSB0 --host-address 192.168.1.20   # guided
 
 Exit codes: 0 every run passed (or was unsupported/skipped, with a reason; with --baseline:
             every failure is known), 1 a client failed a check (with --baseline: a new failure),

@@ -15,6 +15,8 @@ const VALUE_OF: Record<string, string> = {
   protocol: "3.1.1|5|all",
   broker: "<kind>|all",
   device: deviceNames().join("|"),
+  "host-address": "<ip> (e.g. 192.168.1.20)",
+  flash: "<dir>",
   parallel: "<n>",
   seed: "<n>",
   out: "<dir>",

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { brokerFactory, brokerKinds, defaultBroker } from "../brokers/index.ts";
 import { exitCode } from "../checks/verdict.ts";
 import { resolveClient } from "../devices/clients.ts";
-import { DEVICES, defaultDevice, deviceNames } from "../devices/index.ts";
+import { DEVICES, defaultDevice, deviceNames, type DeviceDescriptor } from "../devices/index.ts";
+import { isIP } from "node:net";
+import type { Scenario } from "../scenario/dsl.ts";
+import { terminalBench, type Bench } from "../scenario/bench.ts";
 import { InputError, LabError, oneLine } from "../lab/errors.ts";
 import { declaredVsFound } from "../report/compliance.ts";
 import { writeReport } from "../report/html.ts";
@@ -40,6 +43,8 @@ export async function run(args: string[]): Promise<number> {
       protocol: { type: "string", default: "all" },
       broker: { type: "string", default: defaultBroker },
       device: { type: "string", default: defaultDevice },
+      "host-address": { type: "string" },
+      unattended: { type: "boolean" },
       parallel: { type: "string" },
       seed: { type: "string" },
       out: { type: "string", default: "reports" },
@@ -78,13 +83,15 @@ export async function run(args: string[]): Promise<number> {
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline) : undefined;
   if (values.shard !== undefined) parseShard(values.shard);
   const scenarios = select(await loadScenarios(), positionals, values.suite);
+  const bench = guidedBench(scenarios.map((e) => e.scenario), values.unattended ?? false, parallel);
   const brokers = values.broker === "all" ? brokerKinds() : [values.broker!];
   const brokerPort = values["broker-port"] !== undefined ? Number(values["broker-port"]) : undefined;
   if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
     throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
   for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${clip(b, 60)}" (brokers: ${brokerKinds().join(", ")}, all)`);
-  const kind = DEVICES[values.device!];
-  if (!kind) throw new InputError(`unknown device "${clip(values.device!, 60)}" (devices: ${deviceNames().join(", ")})`);
+  const { kind, arg: deviceArg } = parseDevice(values.device!);
+  const hostAddress = values["host-address"];
+  if (hostAddress !== undefined && !isIP(hostAddress)) throw new InputError(`--host-address wants the IP address the device reaches this machine at (e.g. 192.168.1.20), not "${clip(hostAddress, 60)}"`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
   const outDir = checkOutDir(values.out!);
   const board = values.board !== undefined ? loadBoardProfile(values.board) : undefined;
@@ -96,7 +103,11 @@ export async function run(args: string[]): Promise<number> {
   const clientName = values.client ?? kind.defaultClient;
   const refused = kind.refuses?.(clientName);
   if (refused) throw new InputError(refused);
-  const device = kind.make(tools);
+  const device = kind.make(tools, { ...(deviceArg !== undefined ? { arg: deviceArg } : {}), ...(hostAddress !== undefined ? { hostAddress } : {}) });
+  // A board is asked once before anything starts: no port, or no MicroPython on it, is one line.
+  if (kind.argument && deviceArg !== undefined && kind.probe) await kind.probe(deviceArg).catch((err: unknown) => {
+    throw new InputError(oneLine(err));
+  });
   const client = resolveClient(clientName, values["client-path"], (m) => tools.clients[m]);
 
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*/, "");
@@ -129,6 +140,7 @@ export async function run(args: string[]): Promise<number> {
         command,
         toxiproxyBin: tools.toxiproxy.path,
         ...(fleetSize !== undefined ? { fleetSize } : {}),
+        ...(bench ? { bench } : {}),
         ...(board ? { board } : {}),
         progress: (l) => console.log(`  ${terminalLine(l)}`),
       });
@@ -192,6 +204,34 @@ export async function run(args: string[]): Promise<number> {
   }
   if (interrupted) return 2;
   return exitCode(done.map((r) => r.verdict));
+}
+
+/** `--device unix`, `--device serial:/dev/ttyUSB0`: the kind, and what follows its colon when it takes one. */
+export function parseDevice(value: string): { kind: DeviceDescriptor; arg?: string } {
+  const colon = value.indexOf(":");
+  const name = colon < 0 ? value : value.slice(0, colon);
+  const arg = colon < 0 ? undefined : value.slice(colon + 1);
+  const kind = DEVICES[name];
+  const names = deviceNames().map((n) => (DEVICES[n]?.argument ? `${n}:${DEVICES[n].argument}` : n));
+  if (!kind) throw new InputError(`unknown device "${clip(value, 60)}" (devices: ${names.join(", ")})`);
+  if (kind.argument && !arg) throw new InputError(`--device ${name} wants ${kind.argument}: --device ${name}:${kind.argument}`);
+  if (!kind.argument && arg !== undefined) throw new InputError(`--device ${name} takes nothing after a colon (devices: ${names.join(", ")})`);
+  return { kind, ...(arg !== undefined ? { arg } : {}) };
+}
+
+/**
+ * Who does the steps only a person can do (scenarios/manual/): the person at this terminal, or
+ * with --unattended the lab (it applies the equivalent faults). Refused before anything starts
+ * when nobody could answer: no terminal, or runs in parallel asking at once.
+ */
+function guidedBench(scenarios: readonly Scenario[], unattended: boolean, parallel: number): Bench | undefined {
+  const guided = scenarios.filter((s) => s.manual).map((s) => s.id);
+  if (guided.length === 0 || unattended) return undefined;
+  const which = `${guided.slice(0, 3).join(", ")}${guided.length > 3 ? ", …" : ""}`;
+  if (!process.stdin.isTTY)
+    throw new InputError(`${which} ${guided.length > 1 ? "have" : "has"} steps only a person can do and there is no terminal to ask: run it at a terminal, or add --unattended to have the lab apply the equivalent faults`);
+  if (parallel > 1) throw new InputError(`${which} ${guided.length > 1 ? "have" : "has"} steps only a person can do: run with --parallel 1, so the prompts come one at a time`);
+  return terminalBench();
 }
 
 /** More repeats than anyone waits for is a typo. */

@@ -1,5 +1,23 @@
 import type { Timeline } from "../timeline/timeline.ts";
-import type { OwnedProcess } from "../lab/process.ts";
+
+/**
+ * What carries an agent's lines: a local process (OwnedProcess) or a board's serial port
+ * (src/serial/board.ts). `exited` resolves when the agent is gone, however it went.
+ */
+export interface AgentTransport {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly running: boolean;
+  /** The last lines it printed, for a failure to quote. */
+  readonly tail: string[];
+  /** One line to the agent; false when it can no longer be sent. */
+  write(line: string): boolean;
+  /** End it abruptly, as a power cut does (no DISCONNECT from the client). */
+  kill(): Promise<void>;
+  /** A local process's id (a board has none). */
+  readonly pid?: number | undefined;
+  /** How a local process ended, once it has. */
+  readonly exitCode?: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+}
 
 export interface Ack {
   id: number;
@@ -13,7 +31,7 @@ export interface Ack {
 }
 
 /**
- * The host end of the agent protocol (docs/agent-protocol.md) over one process's stdio.
+ * The host end of the agent protocol (docs/agent-protocol.md) over one process's stdio or a board's serial port.
  * Device lines that are JSON events go on the timeline as `device` events; any other line
  * is the client's own output and is kept as a `log` event.
  */
@@ -34,7 +52,7 @@ export class AgentChannel {
 
   constructor(
     readonly name: string,
-    readonly proc: OwnedProcess,
+    readonly proc: AgentTransport,
     private readonly tl: Timeline,
     private readonly opts: { quietLog?: boolean } = {},
   ) {

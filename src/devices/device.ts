@@ -9,6 +9,13 @@ export type { ClientConfig, ClientManifest, ClientPromises, Promised } from "../
 export interface DeviceKind {
   /** Its descriptor's name (`--device`). */
   kind: string;
+  /**
+   * The address the device reaches the lab's proxy at (a board on the bench: the host's
+   * address on its WiFi, `--host-address`); 127.0.0.1 when absent.
+   */
+  hostAddress?: string;
+  /** `--device` as a reproduce command writes it, when the kind alone is not enough ("serial:/dev/ttyUSB0 --host-address …"). */
+  descriptor?: string;
   /** Launch the agent for `client` and wait for its hello. */
   launch(lab: Lab, opts: { name: string; client: ResolvedClient } & DeviceSettings): Promise<AgentChannel>;
 }
@@ -78,8 +85,24 @@ export interface DeviceDescriptor {
   readonly refusesClientPath?: string;
   /** Why it cannot run the client named, in one line, or undefined when it can. */
   readonly refuses?: (client: string) => string | undefined;
+  /** What follows the name after a colon, when the kind takes one (`serial:<port>`), for help. */
+  readonly argument?: string;
+  /** Check the argument before any run starts (a serial port: is a board there?); rejects with one line. */
+  readonly probe?: (arg: string) => Promise<unknown>;
   /** The device of one invocation, from the resolved toolchain. */
-  readonly make: (tools: DeviceTools) => DeviceKind;
+  readonly make: (tools: DeviceTools, opts?: DeviceOptions) => DeviceKind;
+}
+
+/** What `faraday run` passes a device kind besides the toolchain. */
+export interface DeviceOptions {
+  /** After the colon in `--device <kind>:<arg>` (a serial port). */
+  arg?: string;
+  /** `--host-address`: where the device reaches the lab (never guessed). */
+  hostAddress?: string;
+  /** The board profile's baud rate. */
+  baud?: number;
+  /** The board profile says the client must go precompiled (.mpy). */
+  needsMpy?: boolean;
 }
 
 /** What a device kind may take from the resolved toolchain (src/tools/index.ts's Toolchain). */

@@ -21,7 +21,8 @@ export interface DeviceLink {
   readonly proxy: Proxy;
 }
 
-export async function startLink(lab: Lab, toxiproxyBin: string): Promise<Link> {
+/** `listenHost`: where the device's proxies listen — 127.0.0.1, or the host address a board on the bench was told (--host-address). */
+export async function startLink(lab: Lab, toxiproxyBin: string, listenHost = "127.0.0.1"): Promise<Link> {
   const apiPort = await lab.port();
   const proc = lab.spawn({
     name: "toxiproxy",
@@ -47,7 +48,7 @@ export async function startLink(lab: Lab, toxiproxyBin: string): Promise<Link> {
       try {
         const proxy = await client.createProxy({
           name: `dev-${device}`,
-          listen: `127.0.0.1:${listenPort}`,
+          listen: `${listenHost.includes(":") ? `[${listenHost}]` : listenHost}:${listenPort}`,
           upstream: `127.0.0.1:${upstreamPort}`,
         });
         lab.timeline.record("lab", "link.proxy", { device, listen: listenPort, upstream: upstreamPort });

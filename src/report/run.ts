@@ -97,6 +97,8 @@ export interface ReproduceParts {
   seed: number;
   /** `--fleet-size`, when the run gave one. */
   fleetSize?: number;
+  /** A guided scenario the lab ran by itself (--unattended). */
+  unattended?: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ export function reproduceCommand(p: ReproduceParts): string {
     `--broker ${p.broker}`,
     `--seed ${p.seed}`,
     ...(p.fleetSize !== undefined ? [`--fleet-size ${p.fleetSize}`] : []),
+    ...(p.unattended ? ["--unattended"] : []),
   ].join(" ");
 }
 

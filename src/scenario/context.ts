@@ -1,3 +1,4 @@
+import { unattendedBench, type Bench } from "./bench.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { RunningBroker } from "../brokers/broker.ts";
 import type { AgentChannel } from "../devices/channel.ts";
@@ -42,6 +43,8 @@ export function buildContext(p: {
   packets?: PacketStage;
   /** The run's phase clock: the scenario's scripted waits and its waits on the client are timed. */
   phases?: PhaseClock;
+  /** Who does the steps only a person can do (default: the lab, unattended). */
+  bench?: Bench;
 }): ScenarioContext {
   const { lab, broker, slot, observer, client, bounds, topics } = p;
   const tl = lab.timeline;
@@ -217,6 +220,7 @@ export function buildContext(p: {
     inject: (fault) => nemesis.inject(fault),
     heal: (active) => nemesis.heal(active),
     random: p.random,
+    bench: p.bench ?? unattendedBench,
     async peer(name: string, opts: PeerOptions = {}) {
       const { handle, close } = await connectPeer({ tl, signal, port: broker.port, protocol: client.protocol, name, opts });
       lab.defer(`close peer ${name}`, close);

@@ -1,3 +1,4 @@
+import type { Bench } from "./bench.ts";
 import type { Protocol } from "../brokers/broker.ts";
 import type { BrokerSettings } from "../brokers/settings.ts";
 import type { Check } from "../checks/check.ts";
@@ -295,6 +296,8 @@ export interface ScenarioContext {
    * fleet.up). `faraday run --fleet-size N` overrides `size`.
    */
   fleet(size: number): Promise<FleetHandle>;
+  /** The person at the bench, for steps only a person can do (scenarios/manual/): prompted, or applied by the lab when unattended. */
+  bench: Bench;
 }
 
 /** How long the client has to answer a device operation the scenario cannot go on without. */
@@ -362,6 +365,8 @@ export interface Scenario {
   broker?: { durable?: boolean; settings?: BrokerSettings };
   /** Upper bound of the whole run, in ms (the lab's own timeout, not a client bound). */
   timeoutMs?: number;
+  /** It has steps only a person can do (a guided run, scenarios/manual/): it needs a terminal, or --unattended. */
+  manual?: boolean;
   run(ctx: ScenarioContext): Promise<void>;
   checks(ctx: CheckContext): Check[];
 }

@@ -140,7 +140,15 @@ export async function startFleet(d: FleetDeps, asked: number): Promise<FleetHand
   });
   lab.defer("stop the fleet", async () => {
     stopAll();
-    await Promise.allSettled(members.slice(1).map((m) => m.channel().proc.stop(1500)));
+    // Each was told to stop: 1.5 s to end by itself, then the power goes.
+    await Promise.allSettled(
+      members.slice(1).map(async (m) => {
+        const proc = m.channel().proc;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(r, 1500)))]).finally(() => clearTimeout(timer));
+        if (proc.running) await proc.kill();
+      }),
+    );
   });
 
   const pick = (only?: number[]) => (only ?? members.map((_, i) => i)).map((i) => {

@@ -18,6 +18,7 @@ import { rootCause } from "../checks/cause.ts";
 import { fleetStats } from "../checks/fleet.ts";
 import type { CheckContext, ClientSettings, Scenario } from "./dsl.ts";
 import { buildContext } from "./context.ts";
+import type { Bench } from "./bench.ts";
 import { deriveBounds } from "./bounds.ts";
 import { ExpectationFailed } from "./expectation.ts";
 import { seededRandom } from "../lab/random.ts";
@@ -48,6 +49,8 @@ export interface RunSpec {
   toxiproxyBin: string;
   /** `--fleet-size N`: the size of a fleet scenario's fleet (ScenarioContext.fleet), instead of its own. */
   fleetSize?: number;
+  /** Who does a guided scenario's steps (default: the lab, unattended). */
+  bench?: Bench;
   /** --board: the board the device stands for (its heap, .mpy need, WLAN driver). */
   board?: BoardProfile;
 }
@@ -92,11 +95,11 @@ function brokerTls(b: RunningBroker): { port: number; ca: string } {
 }
 
 /** The client's MQTT settings for a run: the scenario's wishes over the lab's defaults. */
-export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string; ca?: string }): ClientConfig {
+export function clientConfig(settings: ClientSettings, d: { id: string; port: number; protocol: Protocol; downTopic: string; ca?: string; server?: string }): ClientConfig {
   if (settings.tls && d.ca === undefined) throw new LabError("the client asks for TLS but the broker has no TLS listener (its settings must ask for tls)");
   return {
     client_id: settings.client_id ?? d.id,
-    server: "127.0.0.1",
+    server: d.server ?? "127.0.0.1",
     port: d.port,
     keepalive: settings.keepalive ?? 6,
     clean: settings.clean ?? true,
@@ -146,12 +149,13 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       scenario: s.id,
       client: spec.client.name,
       ...(spec.client.reproducePath ? { clientPath: spec.client.reproducePath } : {}),
-      device: spec.device.kind,
+      device: spec.device.descriptor ?? spec.device.kind,
       board: s.device?.board ? undefined : spec.board?.name,
       protocol: spec.protocol,
       broker: spec.broker.kind,
       seed: spec.seed,
       ...(spec.fleetSize !== undefined ? { fleetSize: spec.fleetSize } : {}),
+      ...(s.manual && !spec.bench ? { unattended: true } : {}),
     }),
     startedAt,
     dir: spec.dir,
@@ -202,8 +206,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     phase("setup");
     timeline.record("lab", "run.start", { run: id, seed: spec.seed, command: spec.command ?? "", client: spec.client.name, revision: spec.client.revision, ...(spec.client.reproducePath ? { reproducePath: spec.client.reproducePath } : {}), ...(board ? { board: board.name } : {}) });
     if (board) timeline.record("lab", "board", boardFacts(board, s.device));
+    // A board on the bench reaches the proxy at the host's address it was given (--host-address).
+    const server = spec.device.hostAddress ?? "127.0.0.1";
     // The broker and the proxy server need nothing of each other: both start at once.
-    const [broker, link]: [RunningBroker, Awaited<ReturnType<typeof startLink>>] = await Promise.all([spec.broker.start(lab, { protocol: spec.protocol }), startLink(lab, spec.toxiproxyBin)]);
+    const [broker, link]: [RunningBroker, Awaited<ReturnType<typeof startLink>>] = await Promise.all([spec.broker.start(lab, { protocol: spec.protocol }), startLink(lab, spec.toxiproxyBin, server)]);
     say(`broker ${broker.kind} ready on port ${broker.port}`);
     // A TLS run: the device's proxy leads to the broker's TLS listener; everyone else stays plain.
     const tls = s.broker?.settings?.tls ? brokerTls(broker) : undefined;
@@ -230,7 +236,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const tap = !tls ? await startWireTap(lab, { upstreamPort: proxy.listenPort, protocol: spec.protocol }) : undefined;
     const devicePort = tap?.listenPort ?? proxy.listenPort;
     const ca = tls?.ca;
-    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
+    const cfg: ClientConfig = clientConfig(settings, { id: `faraday-${tag}`.slice(0, 23), port: devicePort, protocol: spec.protocol, downTopic: topics.down, server, ...(ca !== undefined ? { ca } : {}) });
     const bounds = deriveBounds(cfg, spec.client.manifest);
     checkCtx = {
       scenario: s.id,
@@ -246,7 +252,16 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const device = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
     say(`device agent ready: ${String(device.hello?.client)} ${String(device.hello?.version ?? "")} on ${spec.device.kind}`);
     phase("connect");
-    const start = await device.send("start", { cfg }).ack;
+    // Bounded (twice the connect bound, generous: the scenario holds the client to its own
+    // bound after this): a device that never answers (its agent's reader died) must not hang the run.
+    const since = timeline.now();
+    const startMs = 2 * bounds.connectMs;
+    let startTimer: NodeJS.Timeout | undefined;
+    const start = await Promise.race([
+      device.send("start", { cfg }).ack,
+      new Promise<undefined>((r) => (startTimer = setTimeout(r, startMs, undefined))),
+    ]).finally(() => clearTimeout(startTimer));
+    if (!start) throw new ExpectationFailed("client connects through the proxy (no answer to start)", startMs, since);
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
     // A power cycle replaces the device process; everything that talks to the device asks
@@ -284,7 +299,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     lab.defer("stop heap sampling", stopSampling);
     if (timeline.last(isDeviceUp)) void slot.current.send("stats");
     const restart = (overrides: Partial<ClientSettings>) => {
-      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, ...(ca !== undefined ? { ca } : {}) });
+      const next = clientConfig({ ...settings, ...overrides }, { id: cfg.client_id, port: devicePort, protocol: spec.protocol, downTopic: topics.down, server, ...(ca !== undefined ? { ca } : {}) });
       return slot.current.send("start", { cfg: next }).ack;
     };
     const random = seededRandom(spec.seed);
@@ -299,7 +314,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         },
         size,
       );
-    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet, phases: clock, ...(tap ? { packets: tap.stage } : {}) });
+    const ctx = buildContext({ lab, broker, slot, control, link: proxy, observer, client: cfg, bounds, topics, random, restart, fleet, phases: clock, ...(spec.bench ? { bench: spec.bench } : {}), ...(tap ? { packets: tap.stage } : {}) });
     phase("scenario");
     const limit = s.timeoutMs ?? 180_000;
     let limitTimer: NodeJS.Timeout | undefined;

@@ -10,6 +10,10 @@ import { display } from "./paths.ts";
 import { findGo, GO_FIX } from "./toxiproxy.ts";
 import type { Component, FindResult, Log } from "./types.ts";
 import { atLeast } from "./version.ts";
+import { serialLines } from "./serialPorts.ts";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./paths.ts";
 
 export interface DoctorOptions {
   log?: Log;
@@ -114,6 +118,10 @@ export async function doctor(opts: DoctorOptions = {}): Promise<boolean> {
     if (f) byName.set(c.name, f);
   });
   for (const l of await brokerLines(byName, list)) log(l);
+  // Boards: what is plugged in, and the profiles --board takes (faraday board list).
+  for (const l of await serialLines(line)) log(l);
+  const boards = readdirSync(join(repoRoot, "fixtures", "boards")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  log(line("ok", `board profiles — ${boards.join(", ")} (--board <name>; faraday board list)`));
   log(allRequired ? "doctor: ready" : "doctor: not ready — run the fixes above");
   return allRequired;
 }

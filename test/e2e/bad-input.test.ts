@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:net";
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { faraday, privateTmp, processesUnder, repo, type CliResult } from "./lab.ts";
@@ -49,6 +49,24 @@ describe("bad input gets one clear line and exit 2", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(new RegExp(`ERROR .* port ${port} for mosquitto is busy`));
     expect(processesUnder(tmp)).toEqual([]);
+  });
+});
+
+describe("a serial port with no board on it", () => {
+  it("is one line naming the port, exit 2, before anything starts, and nothing left running", async () => {
+    const tmp = privateTmp();
+    const link = join(tmp, "not-a-board");
+    // A pseudo-terminal that only echoes, as a modem or another device's console might.
+    const socat = spawn("socat", [`PTY,link=${link},raw,echo=0`, "EXEC:cat"], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 100 && !existsSync(link); i++) await new Promise((r) => setTimeout(r, 50));
+      const r = faraday(["run", "broker-crash", "--device", `serial:${link}`, "--out", join(tmp, "reports")], { tmp });
+      expectOneLineError(r, new RegExp(`^faraday: ${link} is not a MicroPython board: no raw REPL answered within \\d+ ms`));
+      expect(existsSync(join(tmp, "reports"))).toBe(false);
+    } finally {
+      socat.kill();
+    }
+    expect(processesUnder(tmp).filter((p) => !p.includes("socat"))).toEqual([]);
   });
 });
 
@@ -147,6 +165,11 @@ const BAD_INPUTS: BadInput[] = [
   { what: "an unknown option of check", args: (_, out) => ["check", "--bogus", join(out, "latest")], stderr: /^faraday: unknown option --bogus \(faraday check takes no options/ },
   { what: "an unknown option of setup", args: () => ["setup", "--quite"], stderr: /^faraday: unknown option --quite \(did you mean --quiet\?\)$/ },
   { what: "an unknown option of doctor", args: () => ["doctor", "--fix"], stderr: /^faraday: unknown option --fix \(faraday doctor takes no options/ },
+  { what: "--device serial without its port", args: (_, out) => ["run", "broker-crash", "--device", "serial", "--out", out], stderr: /^faraday: --device serial wants <port>: --device serial:<port>$/ },
+  { what: "a serial port that is not there", args: (_, out) => ["run", "broker-crash", "--device", "serial:/dev/faraday-no-such-port", "--out", out], stderr: /^faraday: no serial port \/dev\/faraday-no-such-port here \(faraday doctor lists the ports it sees/ },
+  { what: "a --host-address that is not an address", args: (_, out) => ["run", "broker-crash", "--host-address", "my-laptop", "--out", out], stderr: /^faraday: --host-address wants the IP address the device reaches this machine at/ },
+  { what: "an unknown board profile", args: () => ["board", "virtual", "--board", "nope"], stderr: /^faraday: unknown board "nope" \(boards: .*generic/ },
+  { what: "a guided scenario with no terminal and no --unattended", args: (_, out) => ["run", "manual-faraday-cage", "--out", out], stderr: /^faraday: manual-faraday-cage has steps only a person can do and there is no terminal to ask: .*--unattended/ },
   { what: "protocol 4 (MQTT 3.1.1's level number)", args: (_, out) => ["run", "broker-crash", "--protocol", "4", "--out", out], stderr: /^faraday: unknown protocol "4" \(use 3\.1\.1, 5 or all\)$/ },
   {
     what: "an --out under a regular file",

@@ -16,6 +16,9 @@ import { requireTools, type Toolchain } from "../../src/tools/index.ts";
 import { brokerFactory } from "../../src/brokers/index.ts";
 import { unixPort } from "../../src/devices/unix.ts";
 import { nodeReference } from "../../src/devices/node.ts";
+import { serialBoard } from "../../src/devices/serial.ts";
+import { startVirtualBoard, type VirtualBoard } from "../../src/serial/virtualBoard.ts";
+import type { OwnedProcess } from "../../src/lab/process.ts";
 import { resolveClient } from "../../src/devices/clients.ts";
 import type { DeviceKind, ResolvedClient } from "../../src/devices/device.ts";
 import type { Ack, AgentChannel } from "../../src/devices/channel.ts";
@@ -45,6 +48,9 @@ const DEVICES: DeviceUnderContract[] = [
   { device: "unix", client: "aiomqttc", tracebacks: true, make: unix },
   { device: "unix", client: "mqtt_as", tracebacks: true, make: unix },
   { device: "node", client: "mqttjs", tracebacks: false, make: () => nodeReference() },
+  // A board over its serial port: the virtual board (a MicroPython unix process behind a
+  // pseudo-terminal, raw REPL and all), started once for the file.
+  { device: "serial", client: "aiomqttc", tracebacks: true, make: (t) => serialBoard({ port: virtualBoard!.port, hostAddress: "127.0.0.1", mpyCross: t.mpyCross?.path, baud: 115_200, needsMpy: false }) },
   // Not here: the deliberately broken fixtures (test/fixtures/clients/: lossy, modest,
   // spinner, stubborn). Each exists to fail one checker (broken-clients.test.ts); their shared
   // test adapter takes shortcuts this contract refuses, and a row such as
@@ -59,6 +65,7 @@ type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
 
 let tools: Toolchain;
 let lab: Lab;
+let virtualBoard: VirtualBoard | undefined;
 let port: number;
 let authPort: number;
 let observer: MqttClient;
@@ -132,6 +139,7 @@ beforeAll(async () => {
     for (const w of [...gotWaiters]) w();
   });
   await observer.subscribeAsync("ct/#", { qos: 2 });
+  virtualBoard = await startVirtualBoard(lab, { micropython: tools.micropython.argv, socat: tools.found.socat!.path, spec: { name: "generic", banner: "MicroPython on a virtual board; contract" } });
 });
 
 afterAll(async () => {
@@ -366,12 +374,16 @@ describe.each(DEVICES.map((d) => [`${d.device} × ${d.client}`, d] as const))("d
     expect(await observed(topic, "gone")).toMatchObject({ qos: 1, retain: false });
   });
 
-  contract("end of input acts as stop without the ack: the agent exits by itself", async () => {
-    const { dev, name } = await connected(newest());
-    dev.proc.child.stdin!.end();
-    const exit = await Promise.race([dev.proc.exited, new Promise<undefined>((r) => setTimeout(r, 5000, undefined))]);
-    expect(exit, "exited within 5 s of its stdin closing").toEqual({ code: 0, signal: null });
-  });
+  contract(
+    "end of input acts as stop without the ack: the agent exits by itself",
+    async () => {
+      const { dev } = await connected(newest());
+      (dev.proc as OwnedProcess).child.stdin!.end();
+      const exit = await Promise.race([dev.proc.exited, new Promise<undefined>((r) => setTimeout(r, 5000, undefined))]);
+      expect(exit, "exited within 5 s of its stdin closing").toEqual({ code: 0, signal: null });
+    },
+    { unless: () => (d.device === "serial" ? "a serial port has no end of input: the host ends a board's agent with stop, or an interrupt" : undefined) },
+  );
 
   contract("a line that is not JSON gets an error event (msg, tb) and no ack; the agent carries on", async () => {
     const { dev, name } = await device();

@@ -245,6 +245,19 @@ export interface LabLinkProxy extends Base<"lab", "link.proxy"> {
   listen: number;
   upstream: number;
 }
+/** The serial device copied the files whose hash changed to the board (`copied`), and kept the rest. */
+export interface LabDeviceDeploy extends Base<"lab", "device.deploy"> {
+  device: string;
+  port: string;
+  copied: string[];
+  kept: number;
+}
+/** A guided step: shown to the person at the bench (`prompt`), then done (`done`, when they pressed Enter or the lab applied `fault` unattended). */
+export interface LabManualStep extends Base<"lab", "manual.prompt" | "manual.done"> {
+  step: string;
+  text: string;
+  unattended?: boolean;
+}
 /** The broker's TLS listener for a TLS run. */
 export interface LabTlsListener extends Base<"lab", "tls.listener"> {
   port: number;
@@ -307,4 +320,7 @@ export type LabEvents =
   | LabTlsUntrustedEnd
   | LabFleetStart
   | LabFleetLaunched
-  | LabFleetSample;
+  | LabFleetSample
+
+  | LabDeviceDeploy
+  | LabManualStep;

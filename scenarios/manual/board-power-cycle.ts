@@ -1,0 +1,40 @@
+import { scenario } from "../../src/scenario/dsl.ts";
+import { powerCycle } from "../../src/faults/powerCycle.ts";
+import powerCycleScenario from "../resilience/power-cycle.ts";
+import { connects, EVERY_MS, resubscribes, streams } from "../resilience/_templates.ts";
+import { ritual } from "./_ritual.ts";
+
+/**
+ * The board loses power for 2 keepalives and boots again, by hand: hold its RESET (EN) button
+ * down — the chip is off while it is held, and the USB-serial bridge keeps the port — then let
+ * go. The lab then starts the agent and the client again as the board's main.py would. Same
+ * settings, outline and checks as resilience/power-cycle (a kept session must bring the queued
+ * messages); unattended, the lab power-cycles the device itself.
+ */
+export default scenario({
+  ...powerCycleScenario,
+  id: "manual-board-power-cycle",
+  title: "By hand: the board is held in reset (power off) for 2 keepalives with a kept session; queued messages arrive after the boot",
+  manual: true,
+  timeoutMs: 30 * 60_000,
+  async run(ctx) {
+    const { device, topics, bounds, client, targets } = ctx;
+    await connects(ctx);
+    const { upstream, downstream } = await streams(ctx, { acked: 5 });
+    await upstream.stop();
+    await ritual(ctx, {
+      step: "power",
+      begin: "Press and hold the board's RESET (EN) button",
+      end: "Let go of the RESET button",
+      holdMs: 2 * client.keepalive * 1000,
+      fault: powerCycle(targets),
+      afterEnd: () => targets.device.powerOn(),
+    });
+    await device.up({ within: bounds.connectMs, what: "client connects after the boot" });
+    await resubscribes(ctx, "client subscribes after the boot");
+    const again = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
+    await again.acked(5, { within: bounds.reconnectCycleMs, what: "client publishes again after the boot" });
+    await downstream.ackedPastResubscribe();
+    await Promise.all([again.stop(), downstream.stop()]);
+  },
+});

@@ -1,0 +1,143 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { repoRoot } from "../tools/paths.ts";
+import { LabError, oneLine } from "../lab/errors.ts";
+import { lastLine, probeBoard, SerialBoard } from "../serial/board.ts";
+import { deploy, type BoardFile } from "../serial/deploy.ts";
+import { isDevice } from "../timeline/is.ts";
+import { AgentChannel } from "./channel.ts";
+import { readClientSource } from "./clients.ts";
+import { defineDevice, type DeviceKind, type ResolvedClient } from "./device.ts";
+import type { Lab } from "../lab/lab.ts";
+import { loadBoardProfile } from "../boards/profile.ts";
+import { boardModule } from "../boards/module.ts";
+import { precompileClient, precompileFile } from "./precompile.ts";
+
+export const serialDevice = defineDevice({
+  name: "serial",
+  help: "a MicroPython board on a serial port: serial:<port> (a real board, or faraday board virtual)",
+  defaultClient: "aiomqttc",
+  argument: "<port>",
+  probe: (port) => probeBoard(port, 115_200),
+  refuses: (client) => (readClientSource(client) === "node" ? `the ${client} client runs with --device node` : undefined),
+  make: (t, o) => {
+    if (!o?.arg) throw new LabError("--device serial wants the board's port: --device serial:<port> (faraday doctor lists the ports it sees)");
+    return serialBoard({ port: o.arg, hostAddress: o.hostAddress ?? "127.0.0.1", mpyCross: t.mpyCross?.path, baud: o.baud ?? 115_200, needsMpy: o.needsMpy ?? false });
+  },
+});
+
+/** The module the board imports to run the agent (harness/device/agent.py, under this name). */
+const AGENT_MODULE = "faraday_agent";
+
+/**
+ * A board on a serial port. Each launch: open the port, enter the raw REPL (through boot
+ * garbage), copy what changed (agent, adapter, client; the unix shims only to a virtual
+ * board, whose unix port lacks `network` and `machine` — a real board has its own), soft-reset
+ * for a fresh heap, start the agent and wait for its hello. The board reaches the lab's proxy
+ * at `hostAddress`.
+ */
+export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?: string | undefined; baud: number; needsMpy: boolean }): DeviceKind {
+  // One open port per lab: a power cycle (or a second device of a test) launches again on the
+  // same board, and a port is opened by one owner at a time.
+  const open = new WeakMap<Lab, SerialBoard>();
+  return {
+    kind: "serial",
+    hostAddress: opts.hostAddress,
+    descriptor: `serial:${opts.port}${opts.hostAddress !== "127.0.0.1" ? ` --host-address ${opts.hostAddress}` : ""}`,
+    async launch(lab, { name, client, precompile, board: profile, wlan }) {
+      let board = open.get(lab);
+      if (board?.vanished) throw new LabError(board.vanished);
+      if (!board) {
+        const b = await SerialBoard.open(opts.port, profile?.baud ?? opts.baud);
+        open.set(lab, b);
+        lab.defer(`close serial port ${opts.port}`, () => b.close());
+        b.onVanish((why) => lab.fail(why));
+        board = b;
+      } else if (board.running) await board.kill();
+      try {
+        await board.repl.enter(8000);
+      } catch (err) {
+        throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
+      }
+      const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
+      const virtual = platform === "linux";
+      const precompiled = Boolean(precompile || opts.needsMpy || profile?.needsMpy);
+      const files = boardFiles(client, { virtual, precompile: precompiled, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
+      // A virtual board stands for the board named (--board): its WLAN driver in the network shim.
+      if (virtual && (profile || wlan)) files.push(boardTables(boardModule(profile ?? loadBoardProfile("generic"), wlan), precompiled, opts.mpyCross, join(lab.dir, name)));
+      const d = await deploy(board.repl, files);
+      lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}) });
+      await board.repl.softReset();
+
+      let channel: AgentChannel | undefined;
+      const early: [string, "stdout" | "stderr"][] = [];
+      await board.startAgent(`import ${AGENT_MODULE}\n`, (line, stream) => (channel ? channel.onLine(line, stream) : early.push([line, stream])));
+      channel = new AgentChannel(name, board, lab.timeline);
+      for (const [line, stream] of early) channel.onLine(line, stream);
+      // A board compiles the client from source at import: slower than a PC by far.
+      const within = 30_000;
+      // (Its hello may be in what came with the start already.)
+      if (!channel.hello) await Promise.race([lab.timeline.next((e) => isDevice(e, "hello") && e.device === name, within), board.exited]);
+      if (channel.hello) return channel;
+      const last = board.tail.slice(-4).join(" | ") || "(nothing)";
+      if (board.vanished) throw new LabError(board.vanished);
+      await board.kill();
+      throw new LabError(`the agent on ${opts.port} ${board.running ? `said nothing for ${within} ms` : "ended"} before its hello; last output: ${last}`);
+    },
+  };
+}
+
+/** The board module (src/boards/module.ts) for a virtual board's network shim, precompiled with the rest when the client is. */
+function boardTables(text: string, precompile: boolean, mpyCross: string | undefined, work: string): BoardFile {
+  mkdirSync(work, { recursive: true });
+  if (!precompile || !mpyCross) return { path: "lib/faraday_board.py", data: Buffer.from(text) };
+  const src = join(work, "faraday_board.py");
+  writeFileSync(src, text);
+  precompileFile(mpyCross, src, join(work, "faraday_board.mpy"));
+  return { path: "lib/faraday_board.mpy", data: readFileSync(join(work, "faraday_board.mpy")) };
+}
+
+/** What goes on the board's flash, by its path there. */
+export function boardFiles(client: ResolvedClient, o: { virtual: boolean; precompile: boolean; mpyCross?: string | undefined; work: string }): BoardFile[] {
+  const harness = join(repoRoot, "harness", "device");
+  const files: BoardFile[] = [{ path: `${AGENT_MODULE}.py`, data: readFileSync(join(harness, "agent.py")) }];
+  if (o.precompile && !o.mpyCross) throw new LabError("this run sends the client precompiled, but mpy-cross is missing — run: npx faraday setup");
+  if (o.precompile) mkdirSync(o.work, { recursive: true });
+  // A virtual board's unix port lacks the board's drivers: the shims stand in, precompiled with
+  // the client as the unix device does it (a board has its drivers frozen, outside its heap).
+  if (o.virtual)
+    for (const f of readdirSync(join(harness, "shims")).filter((n) => n.endsWith(".py"))) {
+      if (!o.precompile) files.push({ path: `lib/${f}`, data: readFileSync(join(harness, "shims", f)) });
+      else {
+        const out = join(o.work, f.replace(/\.py$/, ".mpy"));
+        precompileFile(o.mpyCross!, join(harness, "shims", f), out);
+        files.push({ path: `lib/${f.replace(/\.py$/, ".mpy")}`, data: readFileSync(out) });
+      }
+    }
+  if (o.precompile) {
+    for (const out of precompileClient(o.mpyCross!, client.packageDir, client.module, o.work)) files.push({ path: `lib/${relative(o.work, out)}`, data: readFileSync(out) });
+    const adapter = join(o.work, "faraday_adapter.mpy");
+    precompileFile(o.mpyCross!, client.adapterFile, adapter);
+    files.push({ path: "lib/faraday_adapter.mpy", data: readFileSync(adapter) });
+  } else {
+    files.push({ path: "lib/faraday_adapter.py", data: readFileSync(client.adapterFile) });
+    for (const src of clientSources(client.packageDir, client.module)) files.push({ path: `lib/${relative(client.packageDir, src)}`, data: readFileSync(src) });
+  }
+  return files;
+}
+
+/** The client's .py files, as precompileClient takes them: its package, its module, or every .py at the top of its folder. */
+function clientSources(dir: string, module: string | undefined): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith(".py")) out.push(p);
+    }
+  };
+  if (module && existsSync(join(dir, module)) && statSync(join(dir, module)).isDirectory()) walk(join(dir, module));
+  else if (module && existsSync(join(dir, `${module}.py`))) out.push(join(dir, `${module}.py`));
+  else for (const n of readdirSync(dir)) if (n.endsWith(".py") && n !== "faraday_adapter.py") out.push(join(dir, n));
+  return out;
+}
