@@ -8,7 +8,7 @@ export const resendsAsPromisedChecker = defineChecker({
   group: "resilience",
   everyRun: true,
   guarantee:
-    "a QoS 1 PUBLISH the broker does not acknowledge is resent as the client's documentation promises (manifest `promises.resend`): on the same connection only if it promises so — then with DUP 1 and the same packet id, not before its response time and not much after, at most its republish limit times, and the connection given up after the limit; after a reconnect with a new packet id or the same one, as it promises",
+    "a QoS 1 PUBLISH the broker does not acknowledge is resent as the client's documentation promises (manifest `promises.resend`): on the same connection only if it promises so and the protocol allows it (never in MQTT 5: MQTT-4.4.0-1) — then with DUP 1 and the same packet id, not before its response time and not much after, at most its republish limit times, and the connection given up after the limit; after a reconnect with a new packet id or the same one, as it promises",
   bound: "a resend ≥ response time − 0.3 s and ≤ response time + 2 s slack after the previous send (mqtt_as: response_time), at most `limit` resends per connection (mqtt_as: max_repubs 4)",
   factory: resendsAsPromised,
 });
@@ -88,6 +88,11 @@ export function resendsAsPromised(): Check {
           if (!promise.withinConnection) {
             judged++;
             bad.push({ t: p.t, charged: "client", text: `${what}: ${ctx.manifest.name} promises no resend within a connection (${promise.doc})` });
+          } else if (ctx.protocol === "5") {
+            // A promise cannot license what the protocol forbids: MQTT 5 lets a client resend
+            // only when it reconnects with a session (MQTT 3.1.1 §4.4 does not forbid it).
+            judged++;
+            bad.push({ t: p.t, charged: "client", text: `${what}: MQTT 5 forbids a resend on a live connection ("Clients and Servers MUST NOT resend messages at any other time" than a reconnect with Clean Start 0, §4.4 [MQTT-4.4.0-1]), though ${ctx.manifest.name} promises it in either protocol (${promise.doc})` });
           } else {
             judged++;
             const faults: string[] = [];

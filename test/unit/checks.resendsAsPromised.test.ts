@@ -54,6 +54,15 @@ describe("resendsAsPromised", () => {
     );
   });
 
+  it("fails mqtt_as's promised resend on a live MQTT 5 connection, citing MQTT-4.4.0-1", () => {
+    const events = [start(0), ...connect(100, 1), pub(200, 1, 7, "seq=1"), pub(3_250, 1, 7, "seq=1", true), puback(3_260, 1, 7), stop(9_000)];
+    const r = judge(events, { ...promising(MQTT_AS), protocol: "5" });
+    expect(r.verdict).toBe("fail");
+    expect(r.evidence[0]!.text).toContain("MQTT 5 forbids a resend on a live connection");
+    expect(r.evidence[0]!.text).toContain("[MQTT-4.4.0-1]");
+    expect(judge(events).verdict).toBe("pass");
+  });
+
   it("says not promised when the manifest has no resend promise", () => {
     expect(judge([start(0), ...connect(100, 1)], promising(undefined)).summary).toBe("not promised: hand's manifest promises no resend policy (promises.resend)");
   });
