@@ -74,9 +74,14 @@ export function wireConnections(events: readonly TimelineEvent[]): WireConnectio
  */
 export function configAt(events: readonly TimelineEvent[], t: number, ctx: CheckContext): { cfg: ClientConfig; since: number } {
   let found: { cfg: ClientConfig; since: number } | undefined;
+  // The wire tap is on the run's own device, the first one started: in a fleet run the other
+  // devices' starts (their own client ids) are on the timeline too and are not its configuration.
+  let own: unknown;
   for (const e of events) {
     if (e.t > t) break;
-    if (isDeviceOp(e, "start") && e.cfg && typeof e.cfg === "object") found = { cfg: { ...ctx.client, ...(e.cfg as Partial<ClientConfig>) }, since: e.t };
+    if (!isDeviceOp(e, "start") || !e.cfg || typeof e.cfg !== "object") continue;
+    if (own === undefined) own = e.device;
+    if (e.device === own) found = { cfg: { ...ctx.client, ...(e.cfg as Partial<ClientConfig>) }, since: e.t };
   }
   return found ?? { cfg: ctx.client, since: 0 };
 }

@@ -53,18 +53,26 @@ export async function startWireTap(lab: Lab, opts: { upstreamPort: number; proto
       staged.push("up", b);
     });
     broker.on("data", (b: Buffer) => staged.push("down", b));
+    // A side that ended with a reset (Toxiproxy's `reset_peer`, a peer's RST) is passed on as a
+    // reset, not as an orderly close: the `reset` fault must reach the device as the RST it is.
+    const wasReset = new Set<net.Socket>();
     const end = (who: string) => () => {
       staged.close();
-      tl.record("wire", "close", { conn, by: who });
-      device.destroy();
-      broker.destroy();
+      tl.record("wire", "close", { conn, by: who, ...(wasReset.size ? { reset: true } : {}) });
+      for (const [s, other] of [[device, broker], [broker, device]] as const) {
+        if (wasReset.has(other) && !s.destroyed) s.resetAndDestroy();
+        else s.destroy();
+      }
       sockets.delete(device);
       sockets.delete(broker);
     };
     device.once("close", end("device"));
     broker.once("close", end("broker"));
-    device.on("error", () => {});
-    broker.on("error", () => {});
+    const onError = (s: net.Socket) => (e: NodeJS.ErrnoException) => {
+      if (e.code === "ECONNRESET") wasReset.add(s);
+    };
+    device.on("error", onError(device));
+    broker.on("error", onError(broker));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -139,6 +139,8 @@ export interface WireUnparsable extends Base<"wire", "unparsable"> {
 export interface WireClose extends Base<"wire", "close"> {
   conn: number;
   by: string;
+  /** The side that closed first ended with a reset (RST), which the tap passed on as one. */
+  reset?: boolean;
 }
 
 // ── lab: the run itself.
