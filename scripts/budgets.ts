@@ -1,8 +1,9 @@
 /**
  * A board's budgets, per run of an invocation: the free heap at its low point (the agent's
  * low-water mark, sampled with each heartbeat before any collection) and after collection at
- * its lowest, and the device's CPU use per phase (from the unix device's /proc samples: the
- * scenario's own phases, else "connecting" and "connected").
+ * its lowest, and the device's CPU use per phase (from the unix device's /proc samples, or on a
+ * board from the agent's idle counter: the scenario's own phases, else "connecting" and
+ * "connected").
  *
  *   npx tsx scripts/budgets.ts reports/latest      a Markdown table on stdout
  */

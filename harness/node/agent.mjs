@@ -277,5 +277,7 @@ input.on("line", async (line) => {
   }
 });
 
-setInterval(() => emit("hb"), 500);
+// The idle counter the MicroPython agent keeps (docs/agent-protocol.md): Node measures it
+// itself, the event loop's time spent waiting in the poller.
+setInterval(() => emit("hb", { idleMs: Math.round(performance.eventLoopUtilization().idle) }), 500);
 emit("hello", { client: "mqtt.js", version: "5", protocols: ["3.1.1", "5"], impl: `node ${process.version}`, free: 0 });

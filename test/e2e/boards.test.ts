@@ -60,7 +60,7 @@ describe("a board's budgets: a connected, idle client leaves the CPU idle", () =
     expect(r.code, said).toBe(1);
     const c = check(out, "idleCpu");
     expect(c.verdict).toBe("fail");
-    expect(c.evidence[0]!.text).toMatch(/^idle [\d.]+ s–[\d.]+ s: \d+ ms of CPU in \d+ ms = [\d.]+ % > 5 %: it spins instead of sleeping$/);
+    expect(c.evidence[0]!.text).toMatch(/^idle [\d.]+ s–[\d.]+ s: \d+ ms of CPU in \d+ ms = [\d.]+ % > 5 % \(the process's CPU accounting\): it spins instead of sleeping$/);
     expect(check(out, "noBusyLoop")).toBeUndefined(); // its heartbeats would never have shown it
     console.log(`spinner, idle: ${c.summary}`);
   });

@@ -254,6 +254,15 @@ describe.each(DEVICES.map((d) => [`${d.device} × ${d.client}`, d] as const))("d
       expect(gap, `${name}: heartbeat gap`).toBeGreaterThanOrEqual(400);
       expect(gap, `${name}: heartbeat gap`).toBeLessThanOrEqual(2000); // noBusyLoop's bound
     }
+    // Every heartbeat carries the idle counter (a board's CPU budget): it never goes back and
+    // never counts more waiting than the device's own clock advanced (+2 ms of rounding).
+    const counted = agent.filter((e) => e.kind === "hb");
+    for (const e of counted) expect(typeof e.idleMs, `${name}: hb carries idleMs`).toBe("number");
+    for (let i = 1; i < counted.length; i++) {
+      const waited = (counted[i]!.idleMs as number) - (counted[i - 1]!.idleMs as number);
+      expect(waited, `${name}: idle counter never goes back`).toBeGreaterThanOrEqual(0);
+      expect(waited, `${name}: idle counter within the clock's advance`).toBeLessThanOrEqual((counted[i]!.dt_dev as number) - (counted[i - 1]!.dt_dev as number) + 2);
+    }
   }
 
   /**

@@ -94,7 +94,13 @@ export interface DeviceMem extends DeviceEvent<"mem"> {
   client?: Record<string, unknown>;
 }
 /** Heartbeat every 500 ms: the agent's loop is alive. */
-export type DeviceHb = DeviceEvent<"hb">;
+export interface DeviceHb extends DeviceEvent<"hb"> {
+  /**
+   * The agent's idle counter: ms its event loop has waited with nothing to run since it started
+   * (absent when its asyncio has no IOQueue to time). A board's CPU budget, with `dt_dev`.
+   */
+  idleMs?: number;
+}
 /**
  * The unix device's emulated WLAN (--board): a status() value the client is shown for the first
  * time, or the one a connect(), disconnect(), AP change or WiFi-stack fault led to (`why`).
