@@ -28,7 +28,8 @@ for (const r of results.runs.sort((a, b) => a.scenario.localeCompare(b.scenario)
   const free = Math.min(...mems.map((e) => Number(e.free)));
   const cpu = phaseCpu(events)
     .filter((p) => p.wallMs > 0)
-    .map((p) => `${p.name} ${p.percent.toFixed(1)}`)
+    // The agent's idle counter beside the process's accounting, where the device gives both.
+    .map((p) => `${p.name} ${p.percent.toFixed(1)}${p.source === "process" && p.agent ? ` (counter ${p.agent.percent.toFixed(1)})` : p.source === "agent" ? " (counter)" : ""}`)
     .join(", ");
   console.log(`| ${r.scenario} | ${r.verdict} | ${Number.isFinite(low) ? low : "—"} | ${Number.isFinite(free) ? free : "—"} | ${cpu || "—"} |`);
 }

@@ -28,6 +28,12 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault in this run: nothing to reconnect from", evidence: [] };
       const ups = events.filter(isDeviceUp);
       const downs = events.filter((e) => isDevice(e, "down", "exit"));
+      // Down at t: the client's last word before t was down (or its process ended).
+      const downAt = (t: number) => {
+        const last = events.filter((e) => e.t < t && (isDeviceUp(e) || isDevice(e, "down", "exit"))).at(-1);
+        return last !== undefined && !isDeviceUp(last);
+      };
+      const starts = spans.map((f) => f.from).sort((x, y) => x - y);
       let judged = 0;
       const evidence: Evidence[] = [];
       let failed = false;
@@ -36,15 +42,29 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
           evidence.push({ t: f.from, text: `${f.fault} at ${at(f.from)} never healed: cannot judge the reconnect` });
           continue;
         }
+        // The next fault (one that starts later, inside this one or after it) answers for what
+        // happens from its start: a disconnect it causes, or a reconnect it holds up, is not
+        // charged to this one.
+        const nextFrom = starts.find((t) => t > f.from);
+        const next = nextFrom === undefined ? undefined : spans.find((s) => s.from === nextFrom);
+        const windowEnd = Math.min(f.to + bound, nextFrom ?? Infinity);
         // A fault the client rode out without losing its connection (a slow link, a short
-        // stall) asks for no reconnect: nothing to judge for that span.
-        if (!downs.some((d) => d.t >= f.from && d.t <= f.to + bound)) {
-          evidence.push({ t: f.from, text: `${f.fault} ${at(f.from)}–${at(f.to)}: the client stayed connected through it` });
+        // stall) asks for no reconnect: nothing to judge for that span. A client already down
+        // when it began (an earlier fault's reconnect still under way) must come back from it.
+        if (!downAt(f.from) && !downs.some((d) => d.t >= f.from && d.t <= windowEnd)) {
+          const until = next && nextFrom! < f.to + bound ? `, until ${next.fault} began at ${at(nextFrom!)}` : "";
+          evidence.push({ t: f.from, text: `${f.fault} ${at(f.from)}–${at(f.to)}: the client stayed connected through it${until}` });
+          continue;
+        }
+        const up = ups.find((u) => u.t > f.from);
+        const late = !up || up.t - f.to > bound;
+        if (late && next && nextFrom! <= f.to + bound && (!up || up.t > nextFrom!)) {
+          // Its bound had not run out when the next fault began, and the client was not back yet.
+          evidence.push({ t: nextFrom!, text: `${f.fault} healed at ${at(f.to)}; the client was not up again when ${next.fault} began at ${at(nextFrom!)}, inside its bound: judged with ${next.fault}` });
           continue;
         }
         judged++;
-        const up = ups.find((u) => u.t > f.from);
-        if (!up || up.t - f.to > bound) {
+        if (late) {
           failed = true;
           evidence.push({
             t: f.to,

@@ -24,6 +24,45 @@ describe("reconnectsWithin", () => {
     expect(r.verdict).toBe("fail");
     expect(r.evidence[0]!.text).toContain("never reported up again");
   });
+  describe("with faults one after another, each answers for its own", () => {
+    const span = (id: string, fault: string, from: number, to: number) => [ev(from, "fault", "start", { id, fault }), ev(to, "fault", "end", { id, fault })];
+    const judge = (events: ReturnType<typeof ev>[]) => reconnectsWithin().judge(sortByT(events), ctx());
+
+    it("a disconnect the second fault causes is not charged to the first, which the client rode out", () => {
+      const r = judge([...span("a", "latency", 1000, 2000), ...span("b", "brokerCrash", 3000, 12_000), ev(3010, "device", "down"), ev(20_000, "device", "up")]);
+      expect(r.verdict).toBe("pass");
+      expect(r.evidence.map((e) => e.text)).toEqual([
+        "latency 1.000 s–2.000 s: the client stayed connected through it, until brokerCrash began at 3.000 s",
+        "brokerCrash healed at 12.000 s; client up at 20.000 s (8000 ms ≤ 12000 ms)",
+      ]);
+    });
+
+    it("a fault inside a longer one is judged alone (a packet drop's span around a keepalive drop)", () => {
+      const r = judge([...span("a", "packetDrop", 1000, 30_000), ...span("b", "packetDrop", 5000, 6000), ev(8000, "device", "down"), ev(10_000, "device", "up")]);
+      expect(r.verdict).toBe("pass");
+      expect(r.summary).toContain("after each of 1 fault(s)");
+    });
+
+    it("a reconnect the next fault holds up is judged against the next fault's heal", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ...span("b", "partition", 4000, 20_000), ev(25_000, "device", "up")]);
+      expect(r.verdict).toBe("pass");
+      expect(r.evidence[0]!.text).toBe("brokerCrash healed at 2.000 s; the client was not up again when partition began at 4.000 s, inside its bound: judged with partition");
+      expect(r.evidence[1]!.text).toBe("partition healed at 20.000 s; client up at 25.000 s (5000 ms ≤ 12000 ms)");
+    });
+
+    it("a client that never comes back still fails, on the last fault", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ...span("b", "partition", 4000, 20_000)]);
+      expect(r.verdict).toBe("fail");
+      expect(r.evidence[1]!.text).toContain("partition healed at 20.000 s; client never reported up again");
+    });
+
+    it("a late reconnect after the first fault's bound ran out is still the first fault's", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ...span("b", "latency", 15_000, 16_000), ev(17_000, "device", "up")]);
+      expect(r.verdict).toBe("fail");
+      expect(r.evidence[0]!.text).toMatch(/^brokerCrash healed at 2\.000 s; client up only at 17\.000 s \(15000 ms > bound 12000 ms/);
+    });
+  });
+
   it("cannot decide without a fault, or while the fault is still open", () => {
     expect(reconnectsWithin().judge([], ctx()).verdict).toBe("unknown");
     expect(reconnectsWithin().judge([crash[0]!], ctx()).verdict).toBe("unknown");
