@@ -2,7 +2,7 @@ import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import type { CheckContext } from "./context.ts";
-import { deviceUpAt, faultSpans } from "./history.ts";
+import { deviceUpAt, faultSpans, readLateNote, saidAt } from "./history.ts";
 import { isDeviceDown, isLab } from "../timeline/is.ts";
 import { promisedTiming } from "../mqtt/client.ts";
 
@@ -49,9 +49,8 @@ export function detectsOutageWithin(kinds: string[] = OUTAGE_FAULTS): Check {
         }
         const down = downs.find((d) => d.t >= f.from);
         // When the client said so, by its own clock: a line the starved host read late is not a late client.
-        const late = down && typeof down.readLateMs === "number" ? down.readLateMs : 0;
-        const delay = down ? Math.max(down.t - late, f.from) - f.from : Infinity;
-        const readLate = late ? ` (written ${late} ms before the host read it, by the device's clock)` : "";
+        const delay = down ? Math.max(saidAt(down), f.from) - f.from : Infinity;
+        const readLate = readLateNote(down);
         if (delay <= bound) {
           judged++;
           evidence.push({ t: down!.t, text: `${f.fault} started at ${at(f.from)}; client down at ${at(down!.t)}${readLate} (${Math.round(delay)} ms ≤ ${bound} ms)` });

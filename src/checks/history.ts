@@ -31,6 +31,20 @@ export function brokerDownIntervals(events: readonly TimelineEvent[]): Interval[
   return out;
 }
 
+/**
+ * When the device wrote a line, on the host's clock: the timeline stamps a device event when the
+ * host reads it, and a starved host reads late; the device's own clock says by how much
+ * (`readLateMs`, AgentChannel). A client is timed from what it said, not from when it was read.
+ */
+export function saidAt(e: TimelineEvent): number {
+  return e.t - (typeof e.readLateMs === "number" ? e.readLateMs : 0);
+}
+
+/** The evidence's note for an event read late ("" when it was read at once). */
+export function readLateNote(e: TimelineEvent | undefined): string {
+  return e && typeof e.readLateMs === "number" ? ` (written ${e.readLateMs} ms before the host read it, by the device's clock)` : "";
+}
+
 export interface FaultSpan {
   fault: string;
   from: number;

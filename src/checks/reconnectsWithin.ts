@@ -1,7 +1,7 @@
 import { at } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
-import { clientComplaint, faultSpans, quoteComplaint } from "./history.ts";
+import { clientComplaint, faultSpans, quoteComplaint, readLateNote, saidAt } from "./history.ts";
 import { isDevice, isDeviceUp } from "../timeline/is.ts";
 
 export const reconnectsWithinChecker = defineChecker({
@@ -57,7 +57,8 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
           continue;
         }
         const up = ups.find((u) => u.t > f.from);
-        const late = !up || up.t - f.to > bound;
+        // Timed from when the client said up, by its own clock: a line the starved host read late is not a late client.
+        const late = !up || saidAt(up) - f.to > bound;
         if (late && next && nextFrom! <= f.to + bound && (!up || up.t > nextFrom!)) {
           // Its bound had not run out when the next fault began, and the client was not back yet.
           evidence.push({ t: nextFrom!, text: `${f.fault} healed at ${at(f.to)}; the client was not up again when ${next.fault} began at ${at(nextFrom!)}, inside its bound: judged with ${next.fault}` });
@@ -70,13 +71,13 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
             t: f.to,
             charged: "client",
             text: up
-              ? `${f.fault} healed at ${at(f.to)}; client up only at ${at(up.t)} (${Math.round(up.t - f.to)} ms > bound ${bound} ms = ${reason})`
+              ? `${f.fault} healed at ${at(f.to)}; client up only at ${at(up.t)}${readLateNote(up)} (${Math.round(saidAt(up) - f.to)} ms > bound ${bound} ms = ${reason})`
               : `${f.fault} healed at ${at(f.to)}; client never reported up again (bound ${bound} ms = ${reason})${quoteComplaint(clientComplaint(events, f.to, Infinity))}`,
           });
         } else {
           evidence.push({
             t: up.t,
-            text: `${f.fault} healed at ${at(f.to)}; client up at ${at(up.t)} (${Math.max(0, Math.round(up.t - f.to))} ms ≤ ${bound} ms)`,
+            text: `${f.fault} healed at ${at(f.to)}; client up at ${at(up.t)}${readLateNote(up)} (${Math.max(0, Math.round(saidAt(up) - f.to))} ms ≤ ${bound} ms)`,
           });
         }
       }

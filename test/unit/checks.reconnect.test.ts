@@ -63,6 +63,12 @@ describe("reconnectsWithin", () => {
     });
   });
 
+  it("times the up from when the client said it, by its own clock: a line the starved host read late is not a late client", () => {
+    const r = reconnectsWithin().judge(sortByT([...crash, ev(1010, "device", "down"), ev(24_000, "device", "up", { readLateMs: 2000 })]), ctx());
+    expect(r.verdict).toBe("pass");
+    expect(r.evidence[0]!.text).toBe("brokerCrash healed at 11.000 s; client up at 24.000 s (written 2000 ms before the host read it, by the device's clock) (11000 ms ≤ 12000 ms)");
+  });
+
   it("cannot decide without a fault, or while the fault is still open", () => {
     expect(reconnectsWithin().judge([], ctx()).verdict).toBe("unknown");
     expect(reconnectsWithin().judge([crash[0]!], ctx()).verdict).toBe("unknown");
