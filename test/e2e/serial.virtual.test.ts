@@ -6,33 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { faraday, faradayAsync, privateTmp, processesUnder, readResults } from "./lab.ts";
+import { nothingLeftUnder, virtualBoard } from "./virtualBoard.ts";
 import { Lab } from "../../src/lab/lab.ts";
 import { requireTools } from "../../src/tools/index.ts";
 import { startVirtualBoard } from "../../src/serial/virtualBoard.ts";
 import { SerialBoard } from "../../src/serial/board.ts";
 
 type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
-
-/** A virtual board as a user starts it; resolves with its port once it printed it. */
-async function virtualBoard(args: string[] = []) {
-  const tmp = privateTmp();
-  const b = faradayAsync(["board", "virtual", ...args], tmp);
-  const port = await new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const line = b.out().split("\n")[0];
-      if (line && b.out().includes("\n")) resolve(line.trim());
-    };
-    b.child.stdout.on("data", look);
-    void b.done.then((r) => reject(new Error(`faraday board virtual ended before printing its port: ${r.stderr}`)));
-  });
-  return { ...b, tmp, port };
-}
-
-/** Nothing under `dir` is left running, once the reaper (which acts when its pipe closes) has acted. */
-async function nothingLeftUnder(dir: string): Promise<string[]> {
-  for (let i = 0; i < 50 && processesUnder(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  return processesUnder(dir);
-}
 
 function timeline(out: string): Ev[] {
   const r = readResults(out) as unknown as { runs: { dir: string }[] };
