@@ -5,7 +5,7 @@
 // runner. The power must be recorded off when the person says it went — not when it comes back —
 // and the run's verdicts must be those of the same scenario run unattended.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { Lab } from "../../src/lab/lab.ts";
@@ -58,6 +58,8 @@ describe("a guided board power cycle on the virtual board", () => {
     const esp32 = loadBoardProfile("esp32");
     // Boot noise, as the ESP32's ROM log: the relaunch after the reset must skip it.
     board = await startVirtualBoard(lab, { micropython: tools.micropython.argv, socat: tools.found.socat!.path, spec: { name: esp32.name, banner: esp32.banner, noise: true } });
+    // The board's own application, which a power-up starts: the relaunch must interrupt it.
+    writeFileSync(join(board.flash, "main.py"), "import time\nwhile True:\n    print('application running')\n    time.sleep_ms(100)\n");
   });
   afterAll(async () => {
     await lab.teardown();
@@ -108,7 +110,7 @@ describe("a guided board power cycle on the virtual board", () => {
     expect(exits[0]!.t).toBeLessThan(end.t);
     expect(String(exits[0]!.note)).toMatch(/by the person's word/);
     expect(tl.filter((e) => e.src === "device" && e.t > exits[0]!.t && e.t < on.t)).toEqual([]);
-    expect(tl.filter((e) => e.src === "device" && e.kind === "log" && /Generic ESP32 module|Type "help\(\)"/.test(String(e.line)))).toEqual([]);
+    expect(tl.filter((e) => e.src === "device" && e.kind === "log" && /Generic ESP32 module|Type "help\(\)"|application running/.test(String(e.line)))).toEqual([]);
     expect(tl.filter((e) => e.src === "device" && e.kind === "hello")).toHaveLength(2);
 
     const unattended = await run();
