@@ -46,8 +46,8 @@ const SOFT_RAW = 87;
  * `reset` is the board's RESET button. Held, the chip is off while the USB-serial bridge keeps
  * the port: the interpreter is frozen (SIGSTOP) — it reads nothing, prints nothing, and its
  * sockets send nothing, as a board without power sends nothing. Released, the board boots as
- * after a power-up: a new interpreter (the frozen one is killed), its boot noise, boot.py and
- * main.py, its banner at the friendly REPL.
+ * after a power-up: a new interpreter, its boot noise, boot.py and main.py, its banner at the
+ * friendly REPL (the frozen one stays frozen a while longer: see `release`).
  */
 export async function startVirtualBoard(lab: Lab, opts: { micropython: string[]; socat: string; spec: VirtualBoardSpec; flash?: string; log?: (line: string) => void }): Promise<VirtualBoard> {
   const flash = opts.flash ?? join(lab.dir, "flash");
@@ -84,6 +84,7 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
   };
   let mpy: OwnedProcess | undefined;
   let held = false;
+  let frozen: OwnedProcess | undefined;
   const boot = (mode: "raw" | "friendly", soft: boolean) => {
     if (lab.tornDown || held) return;
     const [cmd, ...pre] = opts.micropython;
@@ -122,9 +123,13 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
     release() {
       if (!held) return;
       held = false;
-      const old = mpy;
+      // The frozen interpreter stays frozen: killed now, its host kernel would close its sockets
+      // (a FIN the broker reads as the client leaving), which a board without power never sends —
+      // the broker must find the connection dead by its keepalive, or see it taken over. It goes
+      // at the next release (that connection is long settled by then), or with the lab.
+      void frozen?.kill();
+      frozen = mpy;
       mpy = undefined;
-      void old?.kill();
       boot("friendly", false);
     },
   };

@@ -112,6 +112,12 @@ describe("a guided board power cycle on the virtual board", () => {
     expect(tl.filter((e) => e.src === "device" && e.t > exits[0]!.t && e.t < on.t)).toEqual([]);
     expect(tl.filter((e) => e.src === "device" && e.kind === "log" && /Generic ESP32 module|Type "help\(\)"|application running/.test(String(e.line)))).toEqual([]);
     expect(tl.filter((e) => e.src === "device" && e.kind === "hello")).toHaveLength(2);
+    // A board without power sends nothing, not even a FIN: the broker never hears the old
+    // connection close before the booted client connects again (it takes that one over).
+    const brokerSays = (re: RegExp) => (e: Ev) => e.src === "broker" && e.kind === "log" && re.test(String(e.line)) && !/faraday-(observer|probe)-/.test(String(e.line));
+    const again = tl.find((e) => e.t > on.t && brokerSays(/New client connected/)(e))!;
+    expect(again).toBeDefined();
+    expect(tl.filter((e) => e.t > off.t && e.t < again.t && brokerSays(/closed its connection/)(e))).toEqual([]);
 
     const unattended = await run();
     const utl = timeline(unattended);
