@@ -10,7 +10,8 @@ import type { Fault } from "../../src/faults/fault.ts";
  * Guided, the fault's span on the timeline opens when the person confirms the first step (Enter)
  * and closes when they confirm the second: the checkers time detection and recovery from the
  * moments the person said it happened, with the same bounds as the resilience counterpart, and
- * the lab adds nothing of its own (the person's act is the fault). Unattended, the fault is
+ * the lab adds nothing of its own (the person's act is the fault) beyond recording, at the first
+ * confirmation, what the act did to the device (`atBegin`: a board's power). Unattended, the fault is
  * injected and healed as the resilience scenario does it.
  */
 export interface Ritual {
@@ -24,6 +25,12 @@ export interface Ritual {
   holdMs: number;
   /** The fault it stands for: its kind names the span; unattended, the lab applies it. */
   fault: Fault;
+  /**
+   * Guided, what the lab records itself the moment the person confirms the first step, when the
+   * person's act changes the device itself (the board's power went: the lab records it then and
+   * lets the device's agent go as a dead device, writing nothing to the board).
+   */
+  atBegin?: () => Promise<void>;
   /**
    * Guided, what the lab still does itself when the person ends the step (after a board's power
    * comes back: start the agent and the client again, as the board's main.py would).
@@ -53,7 +60,7 @@ export async function ritual(ctx: ScenarioContext, r: Ritual): Promise<void> {
   const byHand: Fault = {
     kind: r.fault.kind,
     params: { byHand: r.begin },
-    inject: async () => undefined,
+    inject: async () => r.atBegin?.(),
     heal: async () => r.afterEnd?.(),
     restore: async () => undefined,
   };

@@ -7,7 +7,9 @@ import { ritual } from "./_ritual.ts";
 /**
  * The board loses power for 2 keepalives and boots again, by hand: hold its RESET (EN) button
  * down — the chip is off while it is held, and the USB-serial bridge keeps the port — then let
- * go. The lab then starts the agent and the client again as the board's main.py would. Same
+ * go. The lab records the power going off when the person confirms the button is held (the
+ * device's agent is gone then; nothing is written to the board while it is off), and when they
+ * let go it starts the agent and the client again as the board's main.py would. Same
  * settings, outline and checks as resilience/power-cycle (a kept session must bring the queued
  * messages); unattended, the lab power-cycles the device itself.
  */
@@ -28,6 +30,8 @@ export default scenario({
       end: "Let go of the RESET button",
       holdMs: 2 * client.keepalive * 1000,
       fault: powerCycle(targets),
+      // The power goes when the person confirms the button is held: recorded then, not when it returns.
+      atBegin: () => targets.device.powerOff({ byHand: true }),
       afterEnd: () => targets.device.powerOn(),
     });
     await device.up({ within: bounds.connectMs, what: "client connects after the boot" });

@@ -1,6 +1,7 @@
 // `faraday board virtual|list`: a board to run against without hardware, and the board
 // profiles --board takes.
 import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { InputError, LabError, oneLine } from "../lab/errors.ts";
 import { Lab } from "../lab/lab.ts";
 import { clip } from "../report/safeText.ts";
@@ -51,6 +52,19 @@ export async function boardCommand(args: string[]): Promise<number> {
     `faraday: virtual ${profile.name} board on ${board.port} (heap ${heapKb !== undefined ? `${heapKb} KB` : "the unix port's"}, flash ${values.flash !== undefined ? resolve(values.flash) : "a temporary folder"}); ` +
       `run against it with: faraday run <scenario> --device serial:${board.port} — Ctrl-C ends it`,
   );
+  // Its RESET button, for a person trying the guided board power cycle without hardware.
+  if (process.stdin.isTTY) {
+    let held = false;
+    console.error("faraday: press Enter here to hold its RESET button (the board is off), Enter again to let go");
+    const keys = createInterface({ input: process.stdin, terminal: false });
+    keys.on("line", () => {
+      held = !held;
+      if (held) board.reset.hold();
+      else board.reset.release();
+      console.error(held ? "faraday: RESET held: the board is off" : "faraday: RESET let go: the board boots");
+    });
+    void board.gone.then(() => keys.close());
+  }
   const why = await board.gone;
   await lab.teardown();
   if (wasInterrupted()) return 0;

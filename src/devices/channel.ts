@@ -5,7 +5,8 @@ import type { Timeline } from "../timeline/timeline.ts";
  * (src/serial/board.ts). `exited` resolves when the agent is gone, however it went.
  */
 export interface AgentTransport {
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `note`: what the host knows of how it went when no exit status says it (powerLost). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; note?: string }>;
   readonly running: boolean;
   /** The last lines it printed, for a failure to quote. */
   readonly tail: string[];
@@ -13,6 +14,12 @@ export interface AgentTransport {
   write(line: string): boolean;
   /** End it abruptly, as a power cut does (no DISCONNECT from the client). */
   kill(): Promise<void>;
+  /**
+   * The power went by itself, outside the lab (a person holds a board's RESET): count the agent
+   * gone at once, as a dead device, writing nothing to it (it is off); its exit carries `note`.
+   * Absent on a transport no person can switch off (a local process): the lab kills it instead.
+   */
+  powerLost?(note: string): void;
   /** A local process's id (a board has none). */
   readonly pid?: number | undefined;
   /** How a local process ended, once it has. */
@@ -56,8 +63,8 @@ export class AgentChannel {
     private readonly tl: Timeline,
     private readonly opts: { quietLog?: boolean } = {},
   ) {
-    void proc.exited.then(({ code, signal }) => {
-      tl.record("device", "exit", { device: name, code, signal, tail: proc.tail.slice(-8), ...(this.dropped ? { droppedLogLines: this.dropped } : {}) });
+    void proc.exited.then(({ code, signal, note }) => {
+      tl.record("device", "exit", { device: name, code, signal, tail: proc.tail.slice(-8), ...(this.dropped ? { droppedLogLines: this.dropped } : {}), ...(note ? { note } : {}) });
       for (const [id, p] of this.pending) p.resolve({ id, ok: false, err: `device exited during ${p.op}` });
       this.pending.clear();
     });

@@ -45,8 +45,12 @@ export interface DeviceControl {
    * the WiFi-stack faults' knobs, null taking one off.
    */
   wlan(set: Record<string, unknown>): Promise<void>;
-  /** Power off: kill the device process at once (RAM state is gone). */
-  powerOff(): Promise<void>;
+  /**
+   * Power off: kill the device process at once (RAM state is gone). `byHand`: a person switched
+   * it off (a guided step: the board held in reset) — recorded as theirs, and the device's agent
+   * let go as a dead device without anything written to the board (AgentTransport.powerLost).
+   */
+  powerOff(o?: { byHand?: boolean }): Promise<void>;
   /**
    * Power on: start the agent again and start the client with the run's settings, or with
    * some of them changed (a firmware that boots with clean_init=false, say).

@@ -276,9 +276,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         const a = await slot.current.send("wlan", { set }).ack;
         if (!a.ok) throw new LabError(`the device has no emulated WLAN driver to bend (${a.err ?? "no answer"}): WiFi-stack faults need the unix device`);
       },
-      async powerOff() {
-        timeline.record("lab", "device.power", { on: false });
-        await slot.current.proc.kill();
+      async powerOff(o = {}) {
+        timeline.record("lab", "device.power", { on: false, ...(o.byHand ? { byHand: true } : {}) });
+        const proc = slot.current.proc;
+        if (o.byHand && proc.powerLost) proc.powerLost(BY_HAND);
+        else await proc.kill();
       },
       async powerOn(overrides = {}) {
         timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
@@ -392,6 +394,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   writeRunResult(spec.dir, result);
   return result;
 }
+
+/** The note on the device's exit when a person switched it off (DeviceControl.powerOff byHand). */
+const BY_HAND = "the power went by the person's word (a guided step): the host saw no exit and wrote nothing to the board";
 
 /**
  * Let in-flight messages land before judging: wait until every acknowledged message has been

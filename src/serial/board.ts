@@ -2,7 +2,7 @@ import { SerialPort } from "serialport";
 import { LabError, oneLine } from "../lab/errors.ts";
 import { RawRepl } from "./rawRepl.ts";
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
+type Exit = { code: number | null; signal: NodeJS.Signals | null; note?: string };
 
 /**
  * A MicroPython board on a serial port: its raw REPL for deploying and starting, then the
@@ -125,6 +125,22 @@ export class SerialBoard {
       if (!this.gone) this.remember(`[could not reset the board: ${oneLine(err)}]`);
     }
     agent.end({ code: null, signal: "SIGKILL" });
+  }
+
+  /**
+   * The board's power went outside the lab (a person holds its RESET: the chip is off, the
+   * USB-serial bridge keeps the port): the agent is gone now, as a dead device, and nothing is
+   * written to the board — it could not answer, and `kill` would wait on it. What the board
+   * prints from here on (its ROM log and banner when it boots again) is boot output for the raw
+   * REPL's entry to skip, never the agent's lines. The agent counts as killed (SIGKILL), as by
+   * `kill`, with `note` saying how the host knows.
+   */
+  powerLost(note: string): void {
+    if (!this.running || !this.agent) return;
+    this.repl.untap();
+    this.repl.flush();
+    this.remember(`[${note}]`);
+    this.agent.end({ code: null, signal: "SIGKILL", note });
   }
 
   /** Leave the board at its raw REPL with nothing running, and close the port. */

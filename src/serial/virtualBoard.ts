@@ -23,6 +23,8 @@ export interface VirtualBoard {
   flash: string;
   /** Resolves when the board is gone (its pseudo-terminal closed, or the lab tore it down). */
   gone: Promise<string>;
+  /** Its RESET (EN) button, as a person's hand on it: see startVirtualBoard. */
+  reset: { hold(): void; release(): void };
 }
 
 /** Exit codes of harness/board/repl.py: a soft reset from the friendly REPL, from the raw one. */
@@ -40,6 +42,12 @@ const SOFT_RAW = 87;
  * only a REPL inside that interpreter gives that. This Node end only relays bytes, turns
  * Ctrl-C into SIGINT (the unix port's KeyboardInterrupt) and restarts the interpreter on a
  * soft reset. Everything it starts is the lab's, so the reaper removes it whatever happens.
+ *
+ * `reset` is the board's RESET button. Held, the chip is off while the USB-serial bridge keeps
+ * the port: the interpreter is frozen (SIGSTOP) — it reads nothing, prints nothing, and its
+ * sockets send nothing, as a board without power sends nothing. Released, the board boots as
+ * after a power-up: a new interpreter, its boot noise, boot.py and main.py, its banner at the
+ * friendly REPL (the frozen one stays frozen a while longer: see `release`).
  */
 export async function startVirtualBoard(lab: Lab, opts: { micropython: string[]; socat: string; spec: VirtualBoardSpec; flash?: string; log?: (line: string) => void }): Promise<VirtualBoard> {
   const flash = opts.flash ?? join(lab.dir, "flash");
@@ -75,8 +83,10 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
     if (s && !s.destroyed) s.write(b);
   };
   let mpy: OwnedProcess | undefined;
+  let held = false;
+  let frozen: OwnedProcess | undefined;
   const boot = (mode: "raw" | "friendly", soft: boolean) => {
-    if (lab.tornDown) return;
+    if (lab.tornDown || held) return;
     const [cmd, ...pre] = opts.micropython;
     const p = lab.spawn({
       name: `virtual board ${opts.spec.name}`,
@@ -99,20 +109,42 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
   };
   const toBoard = (b: Buffer) => {
     const s = mpy?.child.stdin;
-    if (s && !s.destroyed && mpy?.running) s.write(b);
+    if (s && !s.destroyed && mpy?.running && !held) s.write(b);
+  };
+  const reset = {
+    hold() {
+      if (held) return;
+      held = true;
+      const p = mpy;
+      p?.signal("SIGSTOP");
+      // A chip in reset prints nothing: whatever the frozen interpreter had in its pipes stays there.
+      for (const s of [p?.child.stdout, p?.child.stderr]) s?.off("data", toHost);
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      // The frozen interpreter stays frozen: killed now, its host kernel would close its sockets
+      // (a FIN the broker reads as the client leaving), which a board without power never sends —
+      // the broker must find the connection dead by its keepalive, or see it taken over. It goes
+      // at the next release (that connection is long settled by then), or with the lab.
+      void frozen?.kill();
+      frozen = mpy;
+      mpy = undefined;
+      boot("friendly", false);
+    },
   };
   socat.child.stdout?.on("data", (b: Buffer) => {
     // Ctrl-C is the interrupt character, never data: KeyboardInterrupt in whatever runs.
     let rest = b;
     for (let i = rest.indexOf(3); i >= 0; i = rest.indexOf(3)) {
       if (i > 0) toBoard(rest.subarray(0, i));
-      mpy?.signal("SIGINT");
+      if (!held) mpy?.signal("SIGINT");
       rest = rest.subarray(i + 1);
     }
     if (rest.length) toBoard(rest);
   });
   boot("friendly", false);
-  return { port: ptyName, flash, gone: goneP };
+  return { port: ptyName, flash, gone: goneP, reset };
 }
 
 const repl = join(import.meta.dirname, "..", "..", "harness", "board", "repl.py");

@@ -129,6 +129,8 @@ export interface DeviceExit extends DeviceEvent<"exit"> {
   tail: string[];
   /** Lines of the client's own output the host left off the timeline (a fleet device's quietLog). */
   droppedLogLines?: number;
+  /** How the host knows it ended when no exit status says it (the power went by a person's word). */
+  note?: string;
 }
 
 // ── observer: the lab's MQTT.js witness on the broker side.

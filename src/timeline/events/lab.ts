@@ -187,9 +187,10 @@ export interface LabExpectationFailed extends Base<"lab", "expectation.failed"> 
 export interface LabNote extends Base<"lab", "note"> {
   text: string;
 }
-/** The lab powered the device off or on (on: maybe with changed settings). */
+/** The lab powered the device off or on (on: maybe with changed settings); `byHand`: a person did (a guided step), the lab only recorded it. */
 export interface LabDevicePower extends Base<"lab", "device.power"> {
   on: boolean;
+  byHand?: boolean;
   /** A fleet device other than the run's own (src/scenario/fleet.ts). */
   device?: string;
   overrides?: Record<string, unknown>;
