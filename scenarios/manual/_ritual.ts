@@ -21,6 +21,12 @@ export interface Ritual {
   begin: string;
   /** What they do to end it ("Open the box"). */
   end: string;
+  /**
+   * When the end is done, where that is not the act itself: an AP switched on serves again only
+   * after it has booted (tens of seconds), and the client's reconnect is timed from the Enter —
+   * so the person confirms when its WiFi is back, not when they flipped the switch.
+   */
+  endDoneWhen?: string;
   /** How long the stretch lasts after the first confirmation, ms: the lab says when it is over. */
   holdMs: number;
   /** The fault it stands for: its kind names the span; unattended, the lab applies it. */
@@ -66,6 +72,6 @@ export async function ritual(ctx: ScenarioContext, r: Ritual): Promise<void> {
   };
   const f = await ctx.inject(byHand);
   await ctx.wait(r.holdMs);
-  await bench.confirm(tl, `${r.step}.end`, `${r.end} now`, signal);
+  await bench.confirm(tl, `${r.step}.end`, `${r.end} now${r.endDoneWhen ? ` — it is done when ${r.endDoneWhen}` : ""}`, signal);
   await ctx.heal(f);
 }

@@ -64,6 +64,19 @@ describe("the board power-cycle ritual", () => {
     expect(did).toEqual(["confirmed power.begin", "inject powerCycle", "power went (by hand)", "wait", "confirmed power.end", "heal powerCycle", "relaunch"]);
   });
 
+  it("guided, an end that is done only later says when: the AP power cycle's end is confirmed when its WiFi is back", async () => {
+    const { c, steps } = bench(false);
+    const shown: string[] = [];
+    const b = (c as unknown as { bench: Bench }).bench;
+    const confirm = b.confirm.bind(b);
+    b.confirm = async (t, step, text, signal) => {
+      shown.push(text);
+      await confirm(t, step, text, signal);
+    };
+    await ritual(c, { ...steps, end: "Switch the access point on again", endDoneWhen: "its WiFi is back" });
+    expect(shown[1]).toBe("Switch the access point on again now — it is done when its WiFi is back");
+  });
+
   it("unattended: the lab's own fault, and nothing of the guided hooks", async () => {
     const { c, did, steps } = bench(true);
     await ritual(c, steps);
