@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { LabError, oneLine } from "../lab/errors.ts";
 
 /**
@@ -35,10 +35,15 @@ export function precompileClient(mpyCross: string, packageDir: string, module: s
   return compiled;
 }
 
-/** Compile one file (the adapter) to .mpy next to where it will be imported from. */
+/**
+ * Compile one file (the adapter, a shim, the board module) to .mpy next to where it will be
+ * imported from. The source name the .mpy carries (tracebacks show it) is the module's own
+ * file name, never the host's path: a path under a run's folder would make each run's .mpy
+ * differ (copied to a board every time) and put this machine's paths on the board.
+ */
 export function precompileFile(mpyCross: string, src: string, out: string): void {
   try {
-    execFileSync(mpyCross, ["-o", out, src], { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+    execFileSync(mpyCross, ["-o", out, "-s", basename(out).replace(/\.mpy$/, ".py"), src], { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
   } catch (err) {
     throw new LabError(`mpy-cross could not compile ${src}: ${oneLine(err)}`);
   }

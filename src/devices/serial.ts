@@ -59,6 +59,11 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       } catch (err) {
         throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
       }
+      // A fresh interpreter before anything runs: an interrupted agent leaves its modules in the
+      // heap (an ESP8266-sized heap then has no room to copy files: MemoryError) and, with a
+      // board profile, its board-named `sys` in sys.modules (a virtual board then reads as a
+      // real one, and the deploy took its shims away).
+      await board.repl.softReset();
       const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
       const virtual = platform === "linux";
       const precompiled = Boolean(precompile || opts.needsMpy || profile?.needsMpy);

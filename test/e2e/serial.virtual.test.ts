@@ -56,6 +56,19 @@ describe("a board on a serial port: the virtual board", () => {
     expect(d2).toMatchObject({ copied: [], kept: (d1.copied as string[]).length });
   });
 
+  it("back to back with a board profile, a run starts from a fresh interpreter: the second deploys nothing and removes nothing", () => {
+    // The first run's agent names the platform after the board (its sys stands in for the
+    // port's); were it still in the heap, the next run would read the virtual board as a real
+    // ESP8266 and take its shims away — and on an ESP8266-sized heap, find no room to copy.
+    const first = run(["ap-loss-short", "--board", "esp8266"]);
+    expect(first.r.code, first.r.stdout + first.r.stderr).toBe(0);
+    const second = run(["ap-loss-short", "--board", "esp8266"]);
+    expect(second.r.code, second.r.stdout + second.r.stderr).toBe(0);
+    const d2 = timeline(second.out).find((e) => e.kind === "device.deploy")!;
+    expect(d2.copied).toEqual([]);
+    expect(d2.removed).toBeUndefined();
+  });
+
   it("garbage before the agent's hello is kept as the device's output and the run goes on", () => {
     const { r, out } = run(["broker-crash"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
