@@ -66,13 +66,13 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       } catch (err) {
         throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
       }
-      // (Without credentials, a WiFi file an earlier run left is removed in the same breath.) The
-      // interpreter may still hold the last agent's stand-in for sys (--board's platform, put in
-      // sys.modules): drop it first, so the board's own sys answers and a virtual board is known
-      // as one on the run after a --board esp32 run too.
-      const platform = lastLine(
-        await board.repl.exec(`${opts.wifi ? "" : removeWifiFile}import sys\nsys.modules.pop("sys", None)\nimport sys\nprint(sys.platform)`, 5000, "asking the board its platform"),
-      );
+      // A fresh interpreter before anything runs: the last agent (this run's before a power
+      // cycle, or an earlier run's) left its modules filling the heap — an ESP8266's copy then
+      // fails with MemoryError — and its stand-in for sys (--board's platform) in sys.modules,
+      // which would make a virtual board answer "esp32" below.
+      await board.repl.softReset();
+      // (Without credentials, a WiFi file an earlier run left is removed in the same breath.)
+      const platform = lastLine(await board.repl.exec(`${opts.wifi ? "" : removeWifiFile}import sys\nprint(sys.platform)`, 5000, "asking the board its platform"));
       const virtual = platform === "linux";
       const precompiled = Boolean(precompile || opts.needsMpy || profile?.needsMpy);
       const files = boardFiles(client, { virtual, precompile: precompiled, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
