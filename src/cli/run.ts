@@ -29,7 +29,7 @@ import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
 import { parseShard } from "../gate/shard.ts";
 import { MAX_FLEET } from "../scenario/fleet.ts";
 import { loadBoardProfile } from "../boards/profile.ts";
-import { wifiCredentials } from "../serial/wifi.ts";
+import { WIFI_PASSWORD_ENV, wifiCredentials } from "../serial/wifi.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -97,6 +97,8 @@ export async function run(args: string[]): Promise<number> {
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
   if (values["wifi-ssid"] !== undefined && !kind.takesWifi) throw new InputError(`--wifi-ssid is the WiFi of a board on the bench: give it with --device serial:<port> (not --device ${kind.name})`);
   const wifi = wifiCredentials(values["wifi-ssid"], process.env);
+  // Read once; no process the lab starts (broker, proxy, device) inherits the password.
+  delete process.env[WIFI_PASSWORD_ENV];
   const outDir = checkOutDir(values.out!);
   const board = values.board !== undefined ? loadBoardProfile(values.board) : undefined;
 
