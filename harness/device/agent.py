@@ -41,6 +41,12 @@ A = __import__(sys.argv[1] if len(sys.argv) > 1 else "faraday_adapter")
 gc.collect()
 
 _out = sys.stdout
+# --wifi-ssid on a board: the host writes faraday_wifi.py (SSID, PW) to its
+# flash, so the password never travels in an op (ops go on the timeline).
+try:
+    from faraday_wifi import SSID as _ssid, PW as _pw
+except ImportError:
+    _ssid = _pw = None
 _subs = ()  # cfg["subs"]: resubscribed on every `up`
 _done = asyncio.Event()
 
@@ -149,9 +155,14 @@ async def _op(o):
             f = getattr(network, "_set_link", None)  # only the unix-port shim has this
             if f:
                 f(o["up"])
-            else:  # a board's own WLAN: up reconnects to the AP it knows
+            else:  # a board's own WLAN: up reconnects, to --wifi-ssid if given
                 w = network.WLAN(network.STA_IF)
-                w.connect() if o["up"] else w.disconnect()
+                if not o["up"]:
+                    w.disconnect()
+                elif _ssid is None:
+                    w.connect()  # the AP it knows (ESP8266 keeps it)
+                else:
+                    w.connect(_ssid, _pw)  # RP2 needs the ssid
         elif op == "wlan":  # WiFi-stack faults: the unix-port shim's knobs
             import network
 
@@ -167,6 +178,9 @@ async def _op(o):
             _mem()
         elif op == "start":
             cfg = o["cfg"]
+            if _ssid is not None:  # after the host recorded the op: not on the timeline
+                cfg["ssid"] = _ssid
+                cfg["wifi_pw"] = _pw
             _subs = cfg.get("subs") or ()
             w = cfg.get("will")
             if w:  # adapters get the will's payload as bytes, like a publish's

@@ -96,6 +96,7 @@ ${row("--protocol <p>", "3.1.1 | 5 | all (default all)")}
 ${row("--broker <kind>", `one of the brokers below, or all (default ${defaultBroker})`)}
 ${row("--device <kind>", Object.values(DEVICES).map((d) => `${d.name}${d.argument ? `:${d.argument}` : ""} (${d.help}${d.isDefault ? ", default" : ""})`).join(" | "))}
 ${row("--host-address <ip>", "the address a board on the bench reaches this machine at, where the lab's proxy then listens (default 127.0.0.1: only a virtual board); never guessed")}
+${row("--wifi-ssid <name>", "the WiFi a board on the bench joins (--device serial): mqtt_as, which connects the WLAN itself (ESP32, Pico W), gets it; aiomqttc's adapter joins it at the start as aiomqttc's example app does; the lab's wifi up reconnects to it. The password is read from the environment variable FARADAY_WIFI_PASSWORD (empty for an open network), never from the command line, and is never recorded")}
 ${row("--unattended", "guided scenarios (--suite manual): the lab applies the equivalent fault instead of prompting a person (a virtual board, the unix device, CI)")}
 ${row("--board <name>", `the board the device stands for, one of fixtures/boards/: ${boardProfiles().join(", ")} — its heap, its client precompiled when it needs .mpy, its WLAN driver's status() codes and sequences`)}
 ${row("--parallel <n>", "runs at once, each in its own sandbox (default: what the machine carries — cores, load, memory)")}
@@ -125,7 +126,8 @@ Examples
   npx faraday run --suite compliance --shard 1/2 --out shard-1   # and 2/2 into shard-2, then:
   npx faraday report merge shard-1 shard-2 --out merged
   npx faraday run broker-crash --repeat 5
-  npx faraday run broker-crash --device serial:/dev/ttyUSB0 --board esp32 --host-address 192.168.1.20
+  FARADAY_WIFI_PASSWORD=… npx faraday run broker-crash --client mqtt_as --device serial:/dev/ttyUSB0 --board esp32 \\
+      --host-address 192.168.1.20 --wifi-ssid my-ap
   npx faraday run --suite manual --device serial:/dev/ttyUSB0 --host-address 192.168.1.20   # guided
 
 Exit codes: 0 every run passed (or was unsupported/skipped, with a reason; with --baseline:

@@ -16,6 +16,7 @@ const VALUE_OF: Record<string, string> = {
   broker: "<kind>|all",
   device: deviceNames().join("|"),
   "host-address": "<ip> (e.g. 192.168.1.20)",
+  "wifi-ssid": "<name> (the board's WiFi; its password from FARADAY_WIFI_PASSWORD)",
   flash: "<dir>",
   parallel: "<n>",
   seed: "<n>",

@@ -29,6 +29,7 @@ import { repeatId, repeatLines, repeatSeed } from "../gate/repeat.ts";
 import { parseShard } from "../gate/shard.ts";
 import { MAX_FLEET } from "../scenario/fleet.ts";
 import { loadBoardProfile } from "../boards/profile.ts";
+import { WIFI_PASSWORD_ENV, wifiCredentials } from "../serial/wifi.ts";
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null;
 
@@ -44,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
       broker: { type: "string", default: defaultBroker },
       device: { type: "string", default: defaultDevice },
       "host-address": { type: "string" },
+      "wifi-ssid": { type: "string" },
       unattended: { type: "boolean" },
       parallel: { type: "string" },
       seed: { type: "string" },
@@ -93,6 +95,10 @@ export async function run(args: string[]): Promise<number> {
   const hostAddress = values["host-address"];
   if (hostAddress !== undefined && !isIP(hostAddress)) throw new InputError(`--host-address wants the IP address the device reaches this machine at (e.g. 192.168.1.20), not "${clip(hostAddress, 60)}"`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
+  if (values["wifi-ssid"] !== undefined && !kind.takesWifi) throw new InputError(`--wifi-ssid is the WiFi of a board on the bench: give it with --device serial:<port> (not --device ${kind.name})`);
+  const wifi = wifiCredentials(values["wifi-ssid"], process.env);
+  // Read once; no process the lab starts (broker, proxy, device) inherits the password.
+  delete process.env[WIFI_PASSWORD_ENV];
   const outDir = checkOutDir(values.out!);
   const board = values.board !== undefined ? loadBoardProfile(values.board) : undefined;
 
@@ -103,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
   const clientName = values.client ?? kind.defaultClient;
   const refused = kind.refuses?.(clientName);
   if (refused) throw new InputError(refused);
-  const device = kind.make(tools, { ...(deviceArg !== undefined ? { arg: deviceArg } : {}), ...(hostAddress !== undefined ? { hostAddress } : {}) });
+  const device = kind.make(tools, { ...(deviceArg !== undefined ? { arg: deviceArg } : {}), ...(hostAddress !== undefined ? { hostAddress } : {}), ...(wifi ? { wifi } : {}) });
   // A board is asked once before anything starts: no port, or no MicroPython on it, is one line.
   if (kind.argument && deviceArg !== undefined && kind.probe) await kind.probe(deviceArg).catch((err: unknown) => {
     throw new InputError(oneLine(err));

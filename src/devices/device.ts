@@ -2,6 +2,7 @@ import type { ClientManifest } from "../mqtt/client.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { AgentChannel } from "./channel.ts";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { WifiCredentials } from "../serial/wifi.ts";
 
 export type { ClientConfig, ClientManifest, ClientPromises, Promised } from "../mqtt/client.ts";
 
@@ -87,6 +88,8 @@ export interface DeviceDescriptor {
   readonly refuses?: (client: string) => string | undefined;
   /** What follows the name after a colon, when the kind takes one (`serial:<port>`), for help. */
   readonly argument?: string;
+  /** It takes the board's WiFi (`--wifi-ssid`, the password from FARADAY_WIFI_PASSWORD): a board on the bench. */
+  readonly takesWifi?: boolean;
   /** Check the argument before any run starts (a serial port: is a board there?); rejects with one line. */
   readonly probe?: (arg: string) => Promise<unknown>;
   /** The device of one invocation, from the resolved toolchain. */
@@ -101,6 +104,12 @@ export interface DeviceOptions {
   hostAddress?: string;
   /** The board profile's baud rate. */
   baud?: number;
+  /**
+   * The board's WiFi (`--wifi-ssid`, the password from the environment, FARADAY_WIFI_PASSWORD):
+   * for the clients that connect the WLAN themselves and for the lab's `wifi` up. The password
+   * goes to the board's flash only, never on the timeline, in results or in a reproduce line.
+   */
+  wifi?: WifiCredentials;
   /** The board profile says the client must go precompiled (.mpy). */
   needsMpy?: boolean;
 }

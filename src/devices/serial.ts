@@ -12,17 +12,19 @@ import type { Lab } from "../lab/lab.ts";
 import { loadBoardProfile } from "../boards/profile.ts";
 import { boardModule } from "../boards/module.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
+import { WIFI_FILE, wifiBoardFile, wifiSsidOption, type WifiCredentials } from "../serial/wifi.ts";
 
 export const serialDevice = defineDevice({
   name: "serial",
   help: "a MicroPython board on a serial port: serial:<port> (a real board, or faraday board virtual)",
   defaultClient: "aiomqttc",
   argument: "<port>",
+  takesWifi: true,
   probe: (port) => probeBoard(port, 115_200),
   refuses: (client) => (readClientSource(client) === "node" ? `the ${client} client runs with --device node` : undefined),
   make: (t, o) => {
     if (!o?.arg) throw new LabError("--device serial wants the board's port: --device serial:<port> (faraday doctor lists the ports it sees)");
-    return serialBoard({ port: o.arg, hostAddress: o.hostAddress ?? "127.0.0.1", mpyCross: t.mpyCross?.path, baud: o.baud ?? 115_200, needsMpy: o.needsMpy ?? false });
+    return serialBoard({ port: o.arg, hostAddress: o.hostAddress ?? "127.0.0.1", mpyCross: t.mpyCross?.path, baud: o.baud ?? 115_200, needsMpy: o.needsMpy ?? false, wifi: o.wifi });
   },
 });
 
@@ -34,23 +36,28 @@ const AGENT_MODULE = "faraday_agent";
  * garbage), copy what changed (agent, adapter, client; the unix shims only to a virtual
  * board, whose unix port lacks `network` and `machine` — a real board has its own), soft-reset
  * for a fresh heap, start the agent and wait for its hello. The board reaches the lab's proxy
- * at `hostAddress`.
+ * at `hostAddress`. With `wifi`, each launch writes the credentials to the board as
+ * faraday_wifi.py (outside the hash manifest, so no hash of a short password stays on the board
+ * to be tried), and the run's end removes it; without, a file a run left there is removed.
  */
-export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?: string | undefined; baud: number; needsMpy: boolean }): DeviceKind {
+export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?: string | undefined; baud: number; needsMpy: boolean; wifi?: WifiCredentials | undefined }): DeviceKind {
   // One open port per lab: a power cycle (or a second device of a test) launches again on the
   // same board, and a port is opened by one owner at a time.
   const open = new WeakMap<Lab, SerialBoard>();
   return {
     kind: "serial",
     hostAddress: opts.hostAddress,
-    descriptor: `serial:${opts.port}${opts.hostAddress !== "127.0.0.1" ? ` --host-address ${opts.hostAddress}` : ""}`,
+    descriptor: `serial:${opts.port}${opts.hostAddress !== "127.0.0.1" ? ` --host-address ${opts.hostAddress}` : ""}${opts.wifi ? ` ${wifiSsidOption(opts.wifi.ssid)}` : ""}`,
     async launch(lab, { name, client, precompile, board: profile, wlan }) {
       let board = open.get(lab);
       if (board?.vanished) throw new LabError(board.vanished);
       if (!board) {
         const b = await SerialBoard.open(opts.port, profile?.baud ?? opts.baud);
         open.set(lab, b);
-        lab.defer(`close serial port ${opts.port}`, () => b.close());
+        lab.defer(`close serial port ${opts.port}`, async () => {
+          if (opts.wifi) await forgetWifi(b);
+          await b.close();
+        });
         b.onVanish((why) => lab.fail(why));
         board = b;
       } else if (board.running) await board.kill();
@@ -59,19 +66,21 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       } catch (err) {
         throw new LabError(`no MicroPython raw REPL on ${opts.port} — is it a board running MicroPython? (${oneLine(err)})`);
       }
-      // A fresh interpreter before anything runs: an interrupted agent leaves its modules in the
-      // heap (an ESP8266-sized heap then has no room to copy files: MemoryError) and, with a
-      // board profile, its board-named `sys` in sys.modules (a virtual board then reads as a
-      // real one, and the deploy took its shims away).
+      // A fresh interpreter before anything runs: the last agent (this run's before a power
+      // cycle, or an earlier run's) left its modules filling the heap — an ESP8266's copy then
+      // fails with MemoryError — and its stand-in for sys (--board's platform) in sys.modules,
+      // which would make a virtual board answer "esp32" below.
       await board.repl.softReset();
-      const platform = lastLine(await board.repl.exec("import sys\nprint(sys.platform)", 5000, "asking the board its platform"));
+      // (Without credentials, a WiFi file an earlier run left is removed in the same breath.)
+      const platform = lastLine(await board.repl.exec(`${opts.wifi ? "" : removeWifiFile}import sys\nprint(sys.platform)`, 5000, "asking the board its platform"));
       const virtual = platform === "linux";
       const precompiled = Boolean(precompile || opts.needsMpy || profile?.needsMpy);
       const files = boardFiles(client, { virtual, precompile: precompiled, mpyCross: opts.mpyCross, work: join(lab.dir, name, "mpy") });
       // A virtual board stands for the board named (--board): its WLAN driver in the network shim.
       if (virtual && (profile || wlan)) files.push(boardTables(boardModule(profile ?? loadBoardProfile("generic"), wlan), precompiled, opts.mpyCross, join(lab.dir, name)));
       const d = await deploy(board.repl, files);
-      lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}) });
+      if (opts.wifi) await board.repl.exec(`f=open(${JSON.stringify(WIFI_FILE)},"w")\nf.write(${JSON.stringify(wifiBoardFile(opts.wifi))})\nf.close()\n`, 10_000, "writing the board's WiFi file");
+      lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}), ...(opts.wifi ? { wifiSsid: opts.wifi.ssid } : {}) });
       await board.repl.softReset();
 
       let channel: AgentChannel | undefined;
@@ -90,6 +99,20 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       throw new LabError(`the agent on ${opts.port} ${board.running ? `said nothing for ${within} ms` : "ended"} before its hello; last output: ${last}`);
     },
   };
+}
+
+/** Python that removes the WiFi file from the board's flash, if it is there. */
+const removeWifiFile = `import os\ntry:\n os.remove(${JSON.stringify(WIFI_FILE)})\nexcept OSError:\n pass\n`;
+
+/** At the run's end: stop the agent and remove the WiFi file, so the password stays on the board no longer than the run (best effort: a board that went away keeps it). */
+async function forgetWifi(b: SerialBoard): Promise<void> {
+  if (b.vanished) return;
+  try {
+    if (b.running) await b.kill();
+    await b.repl.exec(removeWifiFile, 5000, "removing the board's WiFi file");
+  } catch {
+    // The board is gone or does not answer: the port is closed next all the same.
+  }
 }
 
 /** The board module (src/boards/module.ts) for a virtual board's network shim, precompiled with the rest when the client is. */

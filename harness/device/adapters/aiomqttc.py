@@ -112,6 +112,27 @@ def _tls(t):
     return {"ssl": True, "ssl_params": {"cadata": der, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": "localhost"}}
 
 
+async def _wifi(ssid, pw):
+    # aiomqttc never touches the WLAN: its example application joins it
+    # before making the client (main.py's main(): `sta = wifi(config.wifi_ssid,
+    # config.wifi_password)`, the package's wifi.py). As that application,
+    # when the board was given --wifi-ssid (the agent adds ssid/wifi_pw to
+    # cfg): wifi.py's steps, drop a connection already up, active(True),
+    # connect(ssid, password), wait for isconnected(). Its wait is a busy
+    # loop; here it yields, so the agent's heartbeat goes on (the host bounds
+    # the start). Never again after: main.py leaves the WLAN alone once up.
+    import network
+
+    w = network.WLAN(network.STA_IF)
+    if w.isconnected():
+        w.disconnect()
+        w.active(False)
+    w.active(True)
+    w.connect(ssid, pw)
+    while not w.isconnected():
+        await asyncio.sleep_ms(100)
+
+
 async def start(cfg, emit):
     global _c, _emit, _rc, _up, _off
     if _off is None:
@@ -135,6 +156,8 @@ async def start(cfg, emit):
         # `if will_topic and will_message`.
         return _U + "will with an empty payload"
     _emit = emit
+    if cfg.get("ssid") is not None and _c is None:  # once, as main.py does
+        await _wifi(cfg["ssid"], cfg.get("wifi_pw"))
     # aiomqttc prints every PUBACK/SUBACK through its module-level log(),
     # whatever `verbose` says; those lines are the client's output (log
     # events), and the module is not patched to hide them.

@@ -237,6 +237,13 @@ async def start(cfg, emit):
     config["queue_len"] = cfg.get("queue_len", 4)
     config["mqttv5"] = _v5  # README §3.6.1
     config["mqttv5_con_props"] = p if _v5 else None
+    # README §3.1 "WiFi Credentials": 'ssid' and 'wifi_pw' [None], "required
+    # for platforms other than ESP8266 where they are optional"; strings (§2.1
+    # "Configuration", its sample mqtt_local.py). The agent adds them to cfg
+    # on a board given --wifi-ssid (the password never crosses the host's
+    # ops); without, the defaults (None): the WLAN as boot.py left it.
+    config["ssid"] = cfg.get("ssid")
+    config["wifi_pw"] = cfg.get("wifi_pw")
     # TLS (README "SSL/TLS", §9): ssl True and ssl_params, which _connect()
     # passes to ssl.wrap_socket(). The certificate must chain to the run's CA
     # (cadata: DER) and name "localhost"; the handshake is deferred to the first

@@ -52,7 +52,11 @@ def _note(why, st=None):
         st = _now()
     _last = st
     if _emit:
-        _emit({"ev": "wlan", "status": st, "why": why})
+        d = {"ev": "wlan", "status": st, "why": why}
+        w = _ifs[STA_IF]
+        if w and w._ssid:  # the AP connect() named (never its key)
+            d["ssid"] = w._ssid
+        _emit(d)
 
 
 def _now():
@@ -178,7 +182,7 @@ class WLAN:
         if not self._active:
             raise OSError("WLAN not active")  # as on ESP32
         _want = True
-        if ssid is not None:
+        if ssid is not None:  # the key is not kept: nothing reads it back
             self._ssid = ssid
         if _link:
             _attempt("connect()")

@@ -108,6 +108,8 @@ export interface DeviceHb extends DeviceEvent<"hb"> {
 export interface DeviceWlan extends DeviceEvent<"wlan"> {
   status: number;
   why: string;
+  /** The AP the station was told to join (connect()'s ssid: --wifi-ssid on a board); never its password. */
+  ssid?: string;
 }
 /** The agent is about to block its main loop for `ms` (the `block` op: a slow application). */
 export interface DeviceBlocked extends DeviceEvent<"blocked"> {

@@ -254,6 +254,8 @@ export interface LabDeviceDeploy extends Base<"lab", "device.deploy"> {
   port: string;
   copied: string[];
   kept: number;
+  /** --wifi-ssid: the WiFi the board was given (its name only; the password is never on the timeline). */
+  wifiSsid?: string;
 }
 /** A guided step: shown to the person at the bench (`prompt`), then done (`done`, when they pressed Enter or the lab applied `fault` unattended). */
 export interface LabManualStep extends Base<"lab", "manual.prompt" | "manual.done"> {

@@ -1,0 +1,108 @@
+// The board's WiFi (--wifi-ssid, the password from FARADAY_WIFI_PASSWORD) on the whole serial
+// path, with real processes: a virtual board (`faraday board virtual --flash <dir>`), a real
+// mosquitto through a real Toxiproxy. The client joins the AP it was given and an AP loss comes
+// back to the same AP, and the password is nowhere the lab writes: not in the run folder, not
+// on the CLI's output, not left on the board's flash.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { faraday, faradayAsync, privateTmp, readResults } from "./lab.ts";
+
+type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
+
+const SECRET = "s3cret";
+
+/** Every file under `dir`, with its bytes as text. */
+function filesUnder(dir: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      const s = statSync(p);
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile()) out.push({ path: p, text: readFileSync(p).toString("latin1") });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
+  let board: ReturnType<typeof faradayAsync> & { port: string; flash: string };
+  beforeAll(async () => {
+    const tmp = privateTmp();
+    const flash = join(tmp, "flash");
+    mkdirSync(flash);
+    const b = faradayAsync(["board", "virtual", "--flash", flash], tmp);
+    const port = await new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const line = b.out().split("\n")[0];
+        if (line && b.out().includes("\n")) resolve(line.trim());
+      };
+      b.child.stdout.on("data", look);
+      void b.done.then((r) => reject(new Error(`faraday board virtual ended before printing its port: ${r.stderr}`)));
+    });
+    board = { ...b, port, flash };
+  });
+  afterAll(async () => {
+    board.child.kill("SIGTERM");
+    expect((await board.done).code).toBe(0);
+  });
+
+  it("aiomqttc joins the AP named, an AP loss comes back to it, and the password is nowhere the lab writes", () => {
+    const tmp = privateTmp();
+    const out = join(tmp, "reports");
+    // --board generic: the shim's WLAN events go on the timeline, and its driver reassociates by itself when the AP is back.
+    const r = faraday(["run", "ap-loss-short", "--device", `serial:${board.port}`, "--board", "generic", "--wifi-ssid", "lab-ap", "--protocol", "3.1.1", "--out", out], {
+      tmp,
+      env: { FARADAY_WIFI_PASSWORD: SECRET },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const res = readResults(out).runs[0]! as unknown as { verdict: string; dir: string; reproduce: string };
+    expect(res.verdict).toBe("pass");
+    expect(res.reproduce).toMatch(/ --device serial:\S+ --wifi-ssid lab-ap /);
+
+    const tl = readFileSync(join(out, "latest", res.dir, "timeline.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Ev);
+    expect(tl.find((e) => e.kind === "device.deploy")).toMatchObject({ wifiSsid: "lab-ap" });
+    // The start the host sent carries no credentials: the agent added them on the board.
+    const start = tl.find((e) => e.src === "device" && e.kind === "op" && e.op === "start")!;
+    expect(start.cfg).not.toHaveProperty("ssid");
+    expect(start.cfg).not.toHaveProperty("wifi_pw");
+    const wlan = tl.filter((e) => e.src === "device" && e.kind === "wlan");
+    const faultStart = tl.find((e) => e.src === "fault" && e.kind === "start" && e.fault === "apLoss")!;
+    // The heal's device half: the `wifi` up op (the fault's `end` is recorded once it was acked, after the shim's event).
+    const upOp = tl.find((e) => e.src === "device" && e.kind === "op" && e.op === "wifi" && e.up === true)!;
+    expect(upOp.t).toBeGreaterThan(faultStart.t);
+    // The application (aiomqttc's example main.py, which the adapter plays) joined lab-ap before the fault...
+    expect(wlan.find((e) => e.why === "connect()" && e.t < faultStart.t)).toMatchObject({ ssid: "lab-ap", status: 5 });
+    // ...and with the AP back the station is on lab-ap again (GOT_IP), and the client back up after it.
+    const back = wlan.find((e) => e.t >= upOp.t && e.status === 5)!;
+    expect(back).toMatchObject({ ssid: "lab-ap" });
+    expect(tl.some((e) => e.src === "device" && e.kind === "up" && e.t > back.t)).toBe(true);
+    expect(wlan.every((e) => e.ssid === undefined || e.ssid === "lab-ap")).toBe(true);
+
+    // The password: in no file of the run folder, not on stdout or stderr.
+    const files = filesUnder(out);
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining([expect.stringMatching(/timeline\.jsonl$/), expect.stringMatching(/results\.json$/), expect.stringMatching(/report\.html$/)]));
+    expect(files.filter((f) => f.text.includes(SECRET)).map((f) => f.path)).toEqual([]);
+    expect(r.stdout).not.toContain(SECRET);
+    expect(r.stderr).not.toContain(SECRET);
+    // Nor on the board once the run is over: the WiFi file is gone, and it never was in the hash manifest.
+    expect(existsSync(join(board.flash, "faraday_wifi.py"))).toBe(false);
+    expect(readFileSync(join(board.flash, "faraday.hashes"), "utf8")).not.toMatch(/faraday_wifi/);
+    expect(filesUnder(board.flash).filter((f) => f.text.includes(SECRET)).map((f) => f.path)).toEqual([]);
+  });
+
+  it("--wifi-ssid without the password in the environment, or with a device that has no WiFi of its own, is one line and exit 2", () => {
+    // (An undefined value leaves the variable out of the child's environment.)
+    const noPw = faraday(["run", "broker-crash", "--device", `serial:${board.port}`, "--wifi-ssid", "lab-ap"], { env: { FARADAY_WIFI_PASSWORD: undefined } });
+    expect(noPw.code).toBe(2);
+    expect(noPw.stderr.trim()).toBe("faraday: --wifi-ssid wants the WiFi's password in the environment: FARADAY_WIFI_PASSWORD=… (empty for an open network); it is never taken on the command line");
+    const unix = faraday(["run", "broker-crash", "--wifi-ssid", "lab-ap"], { env: { FARADAY_WIFI_PASSWORD: SECRET } });
+    expect(unix.code).toBe(2);
+    expect(unix.stderr.trim()).toBe("faraday: --wifi-ssid is the WiFi of a board on the bench: give it with --device serial:<port> (not --device unix)");
+  });
+});
