@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { faraday, faradayAsync, privateTmp, readResults } from "./lab.ts";
+import { faraday, privateTmp, readResults } from "./lab.ts";
+import { virtualBoard } from "./virtualBoard.ts";
 
 type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
 
@@ -28,21 +29,11 @@ function filesUnder(dir: string): { path: string; text: string }[] {
 }
 
 describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
-  let board: ReturnType<typeof faradayAsync> & { port: string; flash: string };
+  let board: Awaited<ReturnType<typeof virtualBoard>> & { flash: string };
   beforeAll(async () => {
-    const tmp = privateTmp();
-    const flash = join(tmp, "flash");
+    const flash = join(privateTmp(), "flash");
     mkdirSync(flash);
-    const b = faradayAsync(["board", "virtual", "--flash", flash], tmp);
-    const port = await new Promise<string>((resolve, reject) => {
-      const look = () => {
-        const line = b.out().split("\n")[0];
-        if (line && b.out().includes("\n")) resolve(line.trim());
-      };
-      b.child.stdout.on("data", look);
-      void b.done.then((r) => reject(new Error(`faraday board virtual ended before printing its port: ${r.stderr}`)));
-    });
-    board = { ...b, port, flash };
+    board = { ...(await virtualBoard(["--flash", flash])), flash };
   });
   afterAll(async () => {
     board.child.kill("SIGTERM");
