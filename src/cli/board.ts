@@ -23,7 +23,8 @@ export async function boardCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (sub !== "virtual") throw new InputError(`unknown subcommand "${clip(sub, 60)}" of faraday board (virtual, list; e.g. faraday board virtual --board esp32)`);
-  const { values } = parseCommand("board virtual", rest, { board: { type: "string" }, flash: { type: "string" }, noise: { type: "boolean" }, help: { type: "boolean", short: "h" } });
+  const { values } = parseCommand("board virtual", rest, { board: { type: "string" }, flash: { type: "string" }, noise: { type: "boolean" }, ap: { type: "string" }, "ap-password": { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (values["ap-password"] !== undefined && values.ap === undefined) throw new InputError("--ap-password goes with --ap <ssid>: the virtual board's access point");
   if (values.help) return usage();
   // No --board: the generic board, with the unix port's own heap as the unix device runs. A
   // profile's heap is scaled to the 64-bit port as the unix device scales it (unixHeapKb).
@@ -42,7 +43,14 @@ export async function boardCommand(args: string[]): Promise<number> {
   const board = await startVirtualBoard(lab, {
     micropython: tools.micropython.argv,
     socat,
-    spec: { name: profile.name, banner: profile.banner, ...(heapKb !== undefined ? { heapKb } : {}), noise: values.noise ?? profile.reset.bootNoise },
+    spec: {
+      name: profile.name,
+      banner: profile.banner,
+      ...(heapKb !== undefined ? { heapKb } : {}),
+      noise: values.noise ?? profile.reset.bootNoise,
+      // A pretend AP for trying --wifi-ssid: its password may go on this command line.
+      ...(values.ap !== undefined ? { ap: { ssid: values.ap, key: values["ap-password"] ?? "" } } : {}),
+    },
     ...(values.flash !== undefined ? { flash: resolve(values.flash) } : {}),
     log: (l) => console.error(`faraday: ${l}`),
   });

@@ -81,7 +81,8 @@ Usage
   faraday report merge <dir…> --out <dir>    join shards or invocations into one results.json and report
   faraday report compare <a> <b>             what changed from run a to run b (exit 1: b fails anew)
   faraday board virtual [--board <name>]     a virtual board behind a pseudo-terminal: prints its port
-                [--noise] [--flash <dir>]    (for --device serial:<port>), runs until Ctrl-C
+                [--noise] [--flash <dir>]    (for --device serial:<port>), runs until Ctrl-C;
+                [--ap <ssid> [--ap-password <k>]]  --ap: the only WiFi in its reach (try --wifi-ssid)
   faraday board list                         the board profiles --board takes
   faraday doctor                             what is installed, what is missing, how to fix it;
                                              the serial ports it sees and the board profiles

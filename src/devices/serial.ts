@@ -12,7 +12,7 @@ import type { Lab } from "../lab/lab.ts";
 import { loadBoardProfile } from "../boards/profile.ts";
 import { boardModule } from "../boards/module.ts";
 import { precompileClient, precompileFile } from "./precompile.ts";
-import { WIFI_FILE, wifiBoardFile, wifiSsidOption, type WifiCredentials } from "../serial/wifi.ts";
+import { WIFI_FILE, WIFI_PASSWORD_ENV, wifiBoardFile, wifiSsidOption, type WifiCredentials } from "../serial/wifi.ts";
 
 export const serialDevice = defineDevice({
   name: "serial",
@@ -51,6 +51,7 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
     async launch(lab, { name, client, precompile, board: profile, wlan }) {
       let board = open.get(lab);
       if (board?.vanished) throw new LabError(board.vanished);
+      const first = !board;
       if (!board) {
         const b = await SerialBoard.open(opts.port, profile?.baud ?? opts.baud);
         open.set(lab, b);
@@ -80,7 +81,18 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       if (virtual && (profile || wlan)) files.push(boardTables(boardModule(profile ?? loadBoardProfile("generic"), wlan), precompiled, opts.mpyCross, join(lab.dir, name)));
       const d = await deploy(board.repl, files);
       if (opts.wifi) await board.repl.exec(`f=open(${JSON.stringify(WIFI_FILE)},"w")\nf.write(${JSON.stringify(wifiBoardFile(opts.wifi))})\nf.close()\n`, 10_000, "writing the board's WiFi file");
-      lab.timeline.record("lab", "device.deploy", { device: name, port: opts.port, copied: d.copied, kept: d.kept, ...(d.removed.length ? { removed: d.removed } : {}), ...(opts.wifi ? { wifiSsid: opts.wifi.ssid } : {}) });
+      // A WiFi the board cannot join (a wrong password, the AP out of reach) is the bench's
+      // trouble, not the client's: found before the first run, it is an error, never a fail.
+      const joinMs = opts.wifi && first ? await joinsWifi(board, opts.wifi.ssid) : undefined;
+      lab.timeline.record("lab", "device.deploy", {
+        device: name,
+        port: opts.port,
+        copied: d.copied,
+        kept: d.kept,
+        ...(d.removed.length ? { removed: d.removed } : {}),
+        ...(opts.wifi ? { wifiSsid: opts.wifi.ssid } : {}),
+        ...(joinMs !== undefined ? { wifiJoinMs: joinMs } : {}),
+      });
       await board.repl.softReset();
 
       let channel: AgentChannel | undefined;
@@ -99,6 +111,49 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       throw new LabError(`the agent on ${opts.port} ${board.running ? `said nothing for ${within} ms` : "ended"} before its hello; last output: ${last}`);
     },
   };
+}
+
+/** How long a board may take to join its WiFi: a real AP's association and DHCP take seconds. */
+const JOIN_MS = 30_000;
+/** A wrong password is final once the driver has said it this long (NO_AP_FOUND is not: drivers retry). */
+const REFUSED_MS = 3_000;
+
+/**
+ * Before the first run on a board given --wifi-ssid: join that WiFi from the board's WiFi file
+ * as its client will, wait for isconnected(), then leave the interface as a fresh boot has it
+ * (disconnect(), active(False)) so the client's first connect is its own. Resolves with the
+ * join's ms; a board that does not join is a LabError naming its status.
+ */
+async function joinsWifi(board: SerialBoard, ssid: string): Promise<number> {
+  const code = [
+    "import network, time",
+    `from ${WIFI_FILE.replace(/\.py$/, "")} import SSID, PW`,
+    "w = network.WLAN(network.STA_IF)",
+    "w.active(True)",
+    "w.connect(SSID, PW)",
+    "t = time.ticks_ms()",
+    "bad = getattr(network, 'STAT_WRONG_PASSWORD', None)",
+    "since = None",
+    `while not w.isconnected() and time.ticks_diff(time.ticks_ms(), t) < ${JOIN_MS}:`,
+    "    time.sleep_ms(100)",
+    "    if bad is None or w.status() != bad:",
+    "        since = None",
+    "    elif since is None:",
+    "        since = time.ticks_ms()",
+    `    elif time.ticks_diff(time.ticks_ms(), since) > ${REFUSED_MS}:`,
+    "        break",
+    "st = w.status()",
+    "print(w.isconnected(), time.ticks_diff(time.ticks_ms(), t), st, ' '.join(n for n in dir(network) if n.startswith('STAT_') and getattr(network, n) == st))",
+    "w.disconnect()",
+    "w.active(False)",
+    "",
+  ].join("\n");
+  const out = lastLine(await board.repl.exec(code, JOIN_MS + 10_000, "joining the board's WiFi"));
+  const [joined, ms, status, ...names] = out.split(" ");
+  if (joined === "True") return Number(ms);
+  throw new LabError(
+    `the board did not join the WiFi "${ssid}" (after ${Math.round(Number(ms) / 1000)} s its status() was ${status}${names.length ? ` ${names.join("/")}` : ""}) — check --wifi-ssid and ${WIFI_PASSWORD_ENV}, and that the access point is in reach; nothing was run`,
+  );
 }
 
 /** Python that removes the WiFi file from the board's flash, if it is there. */

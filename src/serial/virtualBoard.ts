@@ -14,6 +14,12 @@ export interface VirtualBoardSpec {
   heapKb?: number;
   /** Print garbage on every (re)boot, as a ROM boot log read at the wrong baud rate does, and before each program's output (harness/board/repl.py). */
   noise?: boolean;
+  /**
+   * The access point in its reach (the network shim's): a connect() naming another AP, or this
+   * one with another key, never associates — as a board given the wrong WiFi. Without, any AP
+   * a client names is the one in reach.
+   */
+  ap?: { ssid: string; key: string };
 }
 
 export interface VirtualBoard {
@@ -93,7 +99,12 @@ export async function startVirtualBoard(lab: Lab, opts: { micropython: string[];
       cmd: cmd!,
       args: [...pre, ...(opts.spec.heapKb ? ["-X", `heapsize=${opts.spec.heapKb}k`] : []), repl, mode, opts.spec.banner, ...(soft ? ["soft"] : [])],
       cwd: flash,
-      env: { ...process.env, MICROPYPATH: ".frozen", FARADAY_BOARD_NOISE: opts.spec.noise ? "1" : "0" },
+      env: {
+        ...process.env,
+        MICROPYPATH: ".frozen",
+        FARADAY_BOARD_NOISE: opts.spec.noise ? "1" : "0",
+        ...(opts.spec.ap ? { FARADAY_AP_SSID: opts.spec.ap.ssid, FARADAY_AP_KEY: opts.spec.ap.key } : {}),
+      },
       stdin: true,
     });
     p.child.stdin?.on("error", () => undefined); // written to as it died: the bytes are lost, as on a board resetting

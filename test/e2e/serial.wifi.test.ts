@@ -33,7 +33,8 @@ describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
   beforeAll(async () => {
     const flash = join(privateTmp(), "flash");
     mkdirSync(flash);
-    board = { ...(await virtualBoard(["--flash", flash])), flash };
+    // Its one AP in reach is lab-ap, with that password: anything else never associates.
+    board = { ...(await virtualBoard(["--flash", flash, "--ap", "lab-ap", "--ap-password", SECRET])), flash };
   });
   afterAll(async () => {
     board.child.kill("SIGTERM");
@@ -57,7 +58,7 @@ describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Ev);
-    expect(tl.find((e) => e.kind === "device.deploy")).toMatchObject({ wifiSsid: "lab-ap" });
+    expect(tl.find((e) => e.kind === "device.deploy")).toMatchObject({ wifiSsid: "lab-ap", wifiJoinMs: expect.any(Number) });
     // The start the host sent carries no credentials: the agent added them on the board.
     const start = tl.find((e) => e.src === "device" && e.kind === "op" && e.op === "start")!;
     expect(start.cfg).not.toHaveProperty("ssid");
@@ -85,6 +86,24 @@ describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
     expect(existsSync(join(board.flash, "faraday_wifi.py"))).toBe(false);
     expect(readFileSync(join(board.flash, "faraday.hashes"), "utf8")).not.toMatch(/faraday_wifi/);
     expect(filesUnder(board.flash).filter((f) => f.text.includes(SECRET)).map((f) => f.path)).toEqual([]);
+  });
+
+  it("a WiFi the board cannot join (a wrong password) is the bench's error before anything runs, never the client's fail", () => {
+    const tmp = privateTmp();
+    const out = join(tmp, "reports");
+    const WRONG = "not-the-key";
+    const r = faraday(["run", "broker-crash", "--device", `serial:${board.port}`, "--board", "esp32", "--wifi-ssid", "lab-ap", "--protocol", "3.1.1", "--out", out], {
+      tmp,
+      env: { FARADAY_WIFI_PASSWORD: WRONG },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/ERROR .*the board did not join the WiFi "lab-ap" \(after \d+ s its status\(\) was 202 STAT_WRONG_PASSWORD\) — check --wifi-ssid and FARADAY_WIFI_PASSWORD/);
+    const res = readResults(out).runs[0]!;
+    expect(res.verdict).toBe("error");
+    expect(res.checks.filter((c) => c.verdict === "fail")).toEqual([]);
+    expect(filesUnder(out).filter((f) => f.text.includes(WRONG)).map((f) => f.path)).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain(WRONG);
+    expect(existsSync(join(board.flash, "faraday_wifi.py"))).toBe(false);
   });
 
   it("--wifi-ssid without the password in the environment, or with a device that has no WiFi of its own, is one line and exit 2", () => {

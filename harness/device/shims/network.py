@@ -36,6 +36,17 @@ _IDLE = K["IDLE"]
 _CONN = K["CONNECTING"]
 
 _link = True  # is the (emulated) access point in range?
+# The AP's name and key, when the virtual board was given them (faraday board
+# virtual --ap): a connect() naming another AP or key never associates.
+# Without, any AP named is the one in range.
+try:
+    from os import getenv as _ge
+
+    _ap = (_ge("FARADAY_AP_SSID"), _ge("FARADAY_AP_KEY") or "")
+    del _ge
+except ImportError:
+    _ap = (None, "")
+_bad = None  # the refusal the last connect() naming an AP earned: NO_AP_FOUND / WRONG_PASSWORD
 _ifs = [None, None]  # one WLAN object per interface, as on a board
 _seq = None  # the status sequence in progress: ((code, ms), ...)
 _t0 = 0  # when it began
@@ -83,6 +94,10 @@ def _attempt(why):
     # A connect attempt with the AP in range, as the board's driver makes it,
     # bent by the faults in effect.
     global _tc
+    if _bad == "key":  # the AP is there and refuses the key, every time
+        return _go(S.get("wrongCredentials") or ((_CONN, 1000), (K["WRONG_PASSWORD"], 0)), why + " (wrong password)")
+    if _bad:  # no AP of that name
+        return _go(S["apLoss"], why + " (no such AP)")
     k = _k
     li = k.get("linger")  # (code, hold_ms): #154
     if li:
@@ -178,12 +193,13 @@ class WLAN:
         return self._active
 
     def connect(self, ssid=None, key=None, *_, **__):
-        global _want, _tc
+        global _want, _tc, _bad
         if not self._active:
             raise OSError("WLAN not active")  # as on ESP32
         _want = True
         if ssid is not None:  # the key is not kept: nothing reads it back
             self._ssid = ssid
+            _bad = None if _ap[0] is None else "ssid" if ssid != _ap[0] else "key" if (key or "") != _ap[1] else None
         if _link:
             _attempt("connect()")
         else:

@@ -256,6 +256,8 @@ export interface LabDeviceDeploy extends Base<"lab", "device.deploy"> {
   kept: number;
   /** --wifi-ssid: the WiFi the board was given (its name only; the password is never on the timeline). */
   wifiSsid?: string;
+  /** The lab's check that the board joins that WiFi before the first run on it: how long the join took, ms. */
+  wifiJoinMs?: number;
 }
 /** A guided step: shown to the person at the bench (`prompt`), then done (`done`, when they pressed Enter or the lab applied `fault` unattended). */
 export interface LabManualStep extends Base<"lab", "manual.prompt" | "manual.done"> {
