@@ -39,8 +39,9 @@ export function defaultParallel(m: Machine): number {
   return Math.max(1, Math.min(byCpu, byMemory, 2 * m.cores));
 }
 
-/** "parallel 3 (2 cores, load 0.4, 21.3 GB free)" for the header line; "parallel 2 (--parallel)" when given. */
-export function parallelNote(n: number, m: Machine | undefined): string {
+/** "parallel 3 (2 cores, load 0.4, 21.3 GB free)" for the header line; "parallel 2 (--parallel)" when given; "parallel 1 (one board on one port)" when the device holds it. */
+export function parallelNote(n: number, m: Machine | undefined, heldBy?: string): string {
   if (!m) return `parallel ${n} (--parallel)`;
+  if (heldBy) return `parallel ${n} (${heldBy})`;
   return `parallel ${n} (${m.cores} core${m.cores === 1 ? "" : "s"}, load ${m.load.toFixed(1)}, ${(m.freeBytes / 1024 ** 3).toFixed(1)} GB free)`;
 }

@@ -68,9 +68,13 @@ export async function run(args: string[]): Promise<number> {
   }
   const protocols = parseProtocols(values.protocol!);
   // Not given: what the machine carries now (cores, load, free memory), said in the header.
+  const { kind, arg: deviceArg } = parseDevice(values.device!);
   const machine = values.parallel === undefined ? thisMachine() : undefined;
-  const parallel = machine ? defaultParallel(machine) : Number(values.parallel);
+  const parallel = machine ? Math.min(defaultParallel(machine), kind.runsAtOnce ?? Infinity) : Number(values.parallel);
+  const heldBy = machine && kind.runsAtOnce !== undefined && kind.runsAtOnce < defaultParallel(machine) ? `--device ${kind.name} runs ${kind.runsAtOnce} at a time` : undefined;
   if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel wants a whole number ≥ 1, not "${values.parallel}"`);
+  if (kind.runsAtOnce !== undefined && parallel > kind.runsAtOnce)
+    throw new InputError(`--device ${kind.name} runs ${kind.runsAtOnce} scenario at a time (one board, one port): --parallel ${kind.runsAtOnce}, or leave --parallel out`);
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
   if (!Number.isInteger(seed)) throw new InputError(`--seed wants a whole number, not "${values.seed}"`);
   const repeat = Number(values.repeat);
@@ -91,7 +95,6 @@ export async function run(args: string[]): Promise<number> {
   if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort > 0 && brokerPort < 65536))
     throw new InputError(`--broker-port wants a TCP port number, not "${values["broker-port"]}"`);
   for (const b of brokers) if (!brokerKinds().includes(b)) throw new InputError(`unknown broker "${clip(b, 60)}" (brokers: ${brokerKinds().join(", ")}, all)`);
-  const { kind, arg: deviceArg } = parseDevice(values.device!);
   const hostAddress = values["host-address"];
   if (hostAddress !== undefined && !isIP(hostAddress)) throw new InputError(`--host-address wants the IP address the device reaches this machine at (e.g. 192.168.1.20), not "${clip(hostAddress, 60)}"`);
   if (kind.refusesClientPath && values["client-path"] !== undefined) throw new InputError(kind.refusesClientPath);
@@ -154,7 +157,7 @@ export async function run(args: string[]): Promise<number> {
   linkLatest(outDir, invocation);
 
   const what = `${specs.length} run(s)${repeat > 1 ? ` (${cells.length} cell(s) × ${repeat} repeats)` : ""}${values.shard !== undefined ? ` — shard ${values.shard}` : ""}`;
-  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""}, ${parallelNote(Math.min(parallel, specs.length), machine)} → ${invocation}`));
+  console.log(terminalLine(`faraday: ${what} of ${client.name} (${client.revision}) on ${device.kind}${board ? ` as board ${board.name}` : ""}, seed ${seed}${repeat > 1 && values.seed === undefined ? `…${repeatSeed(seed, repeat, false)}` : ""}, ${parallelNote(Math.min(parallel, specs.length), machine, heldBy)} → ${invocation}`));
   const results: RunResult[] = new Array(specs.length);
   let next = 0;
   const junitName = `faraday ${positionals.join(" ") || values.suite || ""}`.trim();

@@ -90,6 +90,11 @@ export interface DeviceDescriptor {
   readonly argument?: string;
   /** It takes the board's WiFi (`--wifi-ssid`, the password from FARADAY_WIFI_PASSWORD): a board on the bench. */
   readonly takesWifi?: boolean;
+  /**
+   * How many runs it can carry at once, when it is one thing on the bench (a board on one
+   * port: 1): the default `--parallel` is held to it, and a larger one is refused.
+   */
+  readonly runsAtOnce?: number;
   /** Check the argument before any run starts (a serial port: is a board there?); rejects with one line. */
   readonly probe?: (arg: string) => Promise<unknown>;
   /** The device of one invocation, from the resolved toolchain. */

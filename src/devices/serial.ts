@@ -19,6 +19,8 @@ export const serialDevice = defineDevice({
   help: "a MicroPython board on a serial port: serial:<port> (a real board, or faraday board virtual)",
   defaultClient: "aiomqttc",
   argument: "<port>",
+  // One board, one port, one owner at a time: runs in parallel would fight over the port.
+  runsAtOnce: 1,
   takesWifi: true,
   probe: (port) => probeBoard(port, 115_200),
   refuses: (client) => (readClientSource(client) === "node" ? `the ${client} client runs with --device node` : undefined),

@@ -45,6 +45,8 @@ describe("a board on a serial port: the virtual board", () => {
   it("broker-crash passes for the default client; the first run copies every file, the second none", () => {
     const first = run(["broker-crash"]);
     expect(first.r.code, first.r.stdout + first.r.stderr).toBe(0);
+    // One board runs one scenario at a time, whatever the machine could carry.
+    expect(first.r.stdout).toMatch(/, parallel 1 \(/);
     expect(readResults(first.out).runs[0]!.verdict).toBe("pass");
     const d1 = timeline(first.out).find((e) => e.kind === "device.deploy")!;
     expect(d1.copied).toEqual(expect.arrayContaining(["faraday_agent.py", "lib/faraday_adapter.py", "lib/aiomqttc.py", "lib/network.py"]));
@@ -67,6 +69,12 @@ describe("a board on a serial port: the virtual board", () => {
     const d2 = timeline(second.out).find((e) => e.kind === "device.deploy")!;
     expect(d2.copied).toEqual([]);
     expect(d2.removed).toBeUndefined();
+  });
+
+  it("runs in parallel on one board are refused in one line, before anything starts", () => {
+    const { r } = run(["broker-crash", "reset", "--parallel", "2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("faraday: --device serial runs 1 scenario at a time (one board, one port): --parallel 1, or leave --parallel out");
   });
 
   it("garbage before the agent's hello is kept as the device's output and the run goes on", () => {
