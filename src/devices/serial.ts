@@ -110,7 +110,9 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       const last = board.tail.slice(-4).join(" | ") || "(nothing)";
       if (board.vanished) throw new LabError(board.vanished);
       await board.kill();
-      throw new LabError(`the agent on ${opts.port} ${board.running ? `said nothing for ${within} ms` : "ended"} before its hello; last output: ${last}`);
+      // A heap too small to compile the client from source: say what sends it precompiled.
+      const hint = !precompiled && /MemoryError/.test(last) ? " — a heap this small cannot compile the client: send it precompiled with --board <the board's profile> (esp8266 needs .mpy)" : "";
+      throw new LabError(`the agent on ${opts.port} ${board.running ? `said nothing for ${within} ms` : "ended"} before its hello; last output: ${last}${hint}`);
     },
   };
 }
