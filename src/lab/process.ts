@@ -53,6 +53,10 @@ export class OwnedProcess {
         resolve(this.exitInfo);
       });
     });
+    // A write to a process that is closing its stdin (an agent exiting after `stop` while the
+    // host sends `stats`) fails with EPIPE on the stream, later: unheard, that error would end
+    // faraday itself. The process's exit tells the rest; the error is kept with its last words.
+    this.child.stdin?.on("error", (err) => this.remember(`(its stdin: ${err.message})`));
     for (const stream of ["stdout", "stderr"] as const) {
       const s = this.child[stream];
       if (!s) continue;
