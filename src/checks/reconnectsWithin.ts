@@ -3,6 +3,7 @@ import type { Check, Evidence } from "./check.ts";
 import { defineChecker } from "./check.ts";
 import { clientComplaint, faultSpans, quoteComplaint, readLateNote, saidAt } from "./history.ts";
 import { isDevice, isDeviceUp } from "../timeline/is.ts";
+import { OUTAGE_FAULTS } from "./detectsOutageWithin.ts";
 
 export const reconnectsWithinChecker = defineChecker({
   name: "reconnectsWithin",
@@ -17,6 +18,9 @@ export const reconnectsWithinChecker = defineChecker({
  * The default bound comes from the client's own settings (ctx.bounds.reconnectAfterHealMs:
  * the reconnect attempt in flight when the fault heals may fail, the next one must not).
  */
+/** Faults that keep a client from its broker while in effect: a reconnect due when one begins waits for its heal. */
+const HOLDS_RECONNECT = new Set([...OUTAGE_FAULTS, "apReboot", "powerCycle", "silentDeath", "connectFails", "associatedNoRoute", "slowDhcp", "statusLingers", "idleDuringConnect"]);
+
 export function reconnectsWithin(boundMs?: number, why?: string): Check {
   return {
     name: reconnectsWithinChecker.name,
@@ -28,12 +32,12 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
       if (spans.length === 0) return { verdict: "unknown", summary: "no fault in this run: nothing to reconnect from", evidence: [] };
       const ups = events.filter(isDeviceUp);
       const downs = events.filter((e) => isDevice(e, "down", "exit"));
-      // Down at t: the client's last word before t was down (or its process ended).
-      const downAt = (t: number) => {
-        const last = events.filter((e) => e.t < t && (isDeviceUp(e) || isDevice(e, "down", "exit"))).at(-1);
-        return last !== undefined && !isDeviceUp(last);
-      };
-      const starts = spans.map((f) => f.from).sort((x, y) => x - y);
+      // Each disconnect is the doing of the latest-begun fault whose span (+ the bound) holds it:
+      // a fault's own outage, or one begun inside or after it — never charged to an earlier one.
+      const owner = (t: number) => spans.filter((f) => f.from <= t && t <= f.to + bound).at(-1);
+      const lost = new Set(downs.map((d) => owner(d.t)).filter((f) => f !== undefined));
+      // Faults a reconnect still due from an earlier fault was handed to (see below).
+      const handed = new Set<(typeof spans)[number]>();
       let judged = 0;
       const evidence: Evidence[] = [];
       let failed = false;
@@ -42,26 +46,34 @@ export function reconnectsWithin(boundMs?: number, why?: string): Check {
           evidence.push({ t: f.from, text: `${f.fault} at ${at(f.from)} never healed: cannot judge the reconnect` });
           continue;
         }
-        // The next fault (one that starts later, inside this one or after it) answers for what
-        // happens from its start: a disconnect it causes, or a reconnect it holds up, is not
-        // charged to this one.
-        const nextFrom = starts.find((t) => t > f.from);
-        const next = nextFrom === undefined ? undefined : spans.find((s) => s.from === nextFrom);
-        const windowEnd = Math.min(f.to + bound, nextFrom ?? Infinity);
-        // A fault the client rode out without losing its connection (a slow link, a short
-        // stall) asks for no reconnect: nothing to judge for that span. A client already down
-        // when it began (an earlier fault's reconnect still under way) must come back from it.
-        if (!downAt(f.from) && !downs.some((d) => d.t >= f.from && d.t <= windowEnd)) {
-          const until = next && nextFrom! < f.to + bound ? `, until ${next.fault} began at ${at(nextFrom!)}` : "";
-          evidence.push({ t: f.from, text: `${f.fault} ${at(f.from)}–${at(f.to)}: the client stayed connected through it${until}` });
+        if (!lost.has(f) && !handed.has(f)) {
+          // A fault the client rode out without losing its connection (a slow link, a short
+          // stall) asks for no reconnect; nor does one begun while another's outage held it down.
+          const down = downs.filter((d) => d.t < f.from).at(-1);
+          const already = down && !ups.some((u) => u.t > down.t && u.t < f.from) ? owner(down.t) : undefined;
+          const during = downs.find((d) => d.t >= f.from && d.t <= f.to);
+          const other = during && owner(during.t);
+          const span = `${f.fault} ${at(f.from)}–${at(f.to)}`;
+          evidence.push({
+            t: f.from,
+            text: already
+              ? `${span}: the client was already down (${already.fault}'s doing) when it began`
+              : other
+                ? `${span}: the client's disconnect at ${at(during.t)} was ${other.fault}'s doing (begun at ${at(other.from)}), judged there`
+                : `${span}: the client stayed connected through it`,
+          });
           continue;
         }
         const up = ups.find((u) => u.t > f.from);
         // Timed from when the client said up, by its own clock: a line the starved host read late is not a late client.
         const late = !up || saidAt(up) - f.to > bound;
-        if (late && next && nextFrom! <= f.to + bound && (!up || up.t > nextFrom!)) {
-          // Its bound had not run out when the next fault began, and the client was not back yet.
-          evidence.push({ t: nextFrom!, text: `${f.fault} healed at ${at(f.to)}; the client was not up again when ${next.fault} began at ${at(nextFrom!)}, inside its bound: judged with ${next.fault}` });
+        // A fault that keeps the client from its broker (an outage), begun before this one's
+        // bound ran out and while the client was not yet back, holds up the reconnect: it is
+        // judged against that fault's heal — unless that one never heals.
+        const next = late ? spans.find((s) => s.from > f.from && s.from <= f.to + bound && s.to !== Infinity && HOLDS_RECONNECT.has(s.fault) && (!up || up.t > s.from)) : undefined;
+        if (next) {
+          handed.add(next);
+          evidence.push({ t: next.from, text: `${f.fault} healed at ${at(f.to)}; the client was not up again when ${next.fault} began at ${at(next.from)}, inside its bound: judged with ${next.fault}` });
           continue;
         }
         judged++;

@@ -32,7 +32,7 @@ describe("reconnectsWithin", () => {
       const r = judge([...span("a", "latency", 1000, 2000), ...span("b", "brokerCrash", 3000, 12_000), ev(3010, "device", "down"), ev(20_000, "device", "up")]);
       expect(r.verdict).toBe("pass");
       expect(r.evidence.map((e) => e.text)).toEqual([
-        "latency 1.000 s–2.000 s: the client stayed connected through it, until brokerCrash began at 3.000 s",
+        "latency 1.000 s–2.000 s: the client stayed connected through it",
         "brokerCrash healed at 12.000 s; client up at 20.000 s (8000 ms ≤ 12000 ms)",
       ]);
     });
@@ -54,6 +54,31 @@ describe("reconnectsWithin", () => {
       const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ...span("b", "partition", 4000, 20_000)]);
       expect(r.verdict).toBe("fail");
       expect(r.evidence[1]!.text).toContain("partition healed at 20.000 s; client never reported up again");
+    });
+
+    it("a disconnect inside a long fault, after a short one nested in it, is the long fault's: a client that never comes back fails", () => {
+      const r = judge([...span("a", "latency", 1000, 60_000), ...span("b", "packetDrop", 5000, 6000), ev(30_000, "device", "down")]);
+      expect(r.verdict).toBe("fail");
+      expect(r.evidence[0]!.text).toMatch(/^latency healed at 60\.000 s; client never reported up again/);
+      expect(r.evidence[1]!.text).toBe("packetDrop 5.000 s–6.000 s: the client stayed connected through it");
+    });
+
+    it("a reconnect is handed on only to a fault that keeps the client from its broker, never to a harmless long one", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ...span("b", "latency", 4000, 100_000), ev(90_000, "device", "up")]);
+      expect(r.verdict).toBe("fail");
+      expect(r.evidence[0]!.text).toMatch(/^brokerCrash healed at 2\.000 s; client up only at 90\.000 s \(88000 ms > bound 12000 ms/);
+    });
+
+    it("a reconnect is not handed to a fault that never heals: the first is judged on its own bound", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 2000), ev(1010, "device", "down"), ev(4000, "fault", "start", { id: "b", fault: "partition" })]);
+      expect(r.verdict).toBe("fail");
+      expect(r.evidence[0]!.text).toContain("brokerCrash healed at 2.000 s; client never reported up again");
+    });
+
+    it("a fault begun while another's outage holds the client down asks nothing of its own", () => {
+      const r = judge([...span("a", "brokerCrash", 1000, 20_000), ev(1010, "device", "down"), ...span("b", "packetDrop", 5000, 6000), ev(23_000, "device", "up")]);
+      expect(r.verdict).toBe("pass");
+      expect(r.evidence.map((e) => e.text)).toEqual(["brokerCrash healed at 20.000 s; client up at 23.000 s (3000 ms ≤ 12000 ms)", "packetDrop 5.000 s–6.000 s: the client was already down (brokerCrash's doing) when it began"]);
     });
 
     it("a late reconnect after the first fault's bound ran out is still the first fault's", () => {
