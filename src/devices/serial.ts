@@ -85,7 +85,13 @@ export function serialBoard(opts: { port: string; hostAddress: string; mpyCross?
       if (opts.wifi) await board.repl.exec(`f=open(${JSON.stringify(WIFI_FILE)},"w")\nf.write(${JSON.stringify(wifiBoardFile(opts.wifi))})\nf.close()\n`, 10_000, "writing the board's WiFi file");
       // A WiFi the board cannot join (a wrong password, the AP out of reach) is the bench's
       // trouble, not the client's: found before the first run, it is an error, never a fail.
-      const joinMs = opts.wifi && first ? await joinsWifi(board, opts.wifi.ssid) : undefined;
+      // (After a soft reset: the interpreter the check runs in must see the files just copied —
+      // a boot.py may have imported the old ones — and then another, for the agent's fresh heap.)
+      let joinMs: number | undefined;
+      if (opts.wifi && first) {
+        await board.repl.softReset();
+        joinMs = await joinsWifi(board, opts.wifi.ssid);
+      }
       lab.timeline.record("lab", "device.deploy", {
         device: name,
         port: opts.port,
@@ -123,7 +129,7 @@ const JOIN_MS = 30_000;
 const REFUSED_MS = 3_000;
 
 /**
- * Before the first run on a board given --wifi-ssid: join that WiFi from the board's WiFi file
+ * Before each run on a board given --wifi-ssid (its first launch; not after a power cycle): join that WiFi from the board's WiFi file
  * as its client will, wait for isconnected(), then leave the interface as a fresh boot has it
  * (disconnect(), active(False)) so the client's first connect is its own. Resolves with the
  * join's ms; a board that does not join is a LabError naming its status.
@@ -133,6 +139,14 @@ async function joinsWifi(board: SerialBoard, ssid: string): Promise<number> {
     "import network, time",
     `from ${WIFI_FILE.replace(/\.py$/, "")} import SSID, PW`,
     "w = network.WLAN(network.STA_IF)",
+    // A board already on a WiFi (an ESP8266 rejoins its saved AP at boot; a soft reset keeps
+    // the link) would pass at once whatever the password: it leaves that WiFi first.
+    "if w.isconnected():",
+    "    w.disconnect()",
+    "    w.active(False)",
+    "    t = time.ticks_ms()",
+    "    while w.isconnected() and time.ticks_diff(time.ticks_ms(), t) < 5000:",
+    "        time.sleep_ms(100)",
     "w.active(True)",
     "w.connect(SSID, PW)",
     "t = time.ticks_ms()",
@@ -147,13 +161,16 @@ async function joinsWifi(board: SerialBoard, ssid: string): Promise<number> {
     `    elif time.ticks_diff(time.ticks_ms(), since) > ${REFUSED_MS}:`,
     "        break",
     "st = w.status()",
-    "print(w.isconnected(), time.ticks_diff(time.ticks_ms(), t), st, ' '.join(n for n in dir(network) if n.startswith('STAT_') and getattr(network, n) == st))",
+    // Marked: an ESP8266 prints its WiFi driver's log on the same UART ("state: 5 -> 0").
+    "print('faraday-wifi:', w.isconnected(), time.ticks_diff(time.ticks_ms(), t), st, ' '.join(n for n in dir(network) if n.startswith('STAT_') and getattr(network, n) == st))",
     "w.disconnect()",
     "w.active(False)",
     "",
   ].join("\n");
-  const out = lastLine(await board.repl.exec(code, JOIN_MS + 10_000, "joining the board's WiFi"));
-  const [joined, ms, status, ...names] = out.split(" ");
+  const said = await board.repl.exec(code, JOIN_MS + 15_000, "joining the board's WiFi");
+  const out = said.split(/\r?\n/).find((l) => l.startsWith("faraday-wifi: "));
+  if (!out) throw new LabError(`joining the board's WiFi gave no answer the lab can read: ${lastLine(said)}`);
+  const [, joined, ms, status, ...names] = out.trim().split(" ");
   if (joined === "True") return Number(ms);
   throw new LabError(
     `the board did not join the WiFi "${ssid}" (after ${Math.round(Number(ms) / 1000)} s its status() was ${status}${names.length ? ` ${names.join("/")}` : ""}) — check --wifi-ssid and ${WIFI_PASSWORD_ENV}, and that the access point is in reach; nothing was run`,

@@ -119,6 +119,9 @@ export function clientConfig(settings: ClientSettings, d: { id: string; port: nu
   };
 }
 
+/** An agent's answer that names the bench's trouble, not the client's (docs/agent-protocol.md): the run is the lab's error. */
+const BENCH = "bench: ";
+
 /**
  * One run: sandbox, broker, link, observer, device; the scenario drives; teardown; the
  * checkers judge the finished timeline. Whatever happens, the timeline and a results.json
@@ -262,6 +265,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       new Promise<undefined>((r) => (startTimer = setTimeout(r, startMs, undefined))),
     ]).finally(() => clearTimeout(startTimer));
     if (!start) throw new ExpectationFailed("client connects through the proxy (no answer to start)", startMs, since);
+    if (!start.ok && start.err?.startsWith(BENCH)) throw new LabError(start.err.slice(BENCH.length));
     if (!start.ok) throw new ExpectationFailed(`client connects through the proxy (it said: ${start.err ?? "failed"})`, bounds.connectMs, 0);
 
     // A power cycle replaces the device process; everything that talks to the device asks
@@ -286,7 +290,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         timeline.record("lab", "device.power", { on: true, ...(Object.keys(overrides).length ? { overrides } : {}) });
         slot.current = await spec.device.launch(lab, { name: deviceName, client: spec.client, ...s.device, ...(board ? { board } : {}) });
         // The client's first connection after a reboot is a first connection again (clean_init).
-        void slot.current.send("start", { cfg: { ...cfg, ...overrides } });
+        // Unawaited (the client's way back is the scenario's to judge), but a start the bench
+        // failed (the board's WiFi) breaks the lab, not the client.
+        void slot.current
+          .send("start", { cfg: { ...cfg, ...overrides } })
+          .ack.then((a) => (!a.ok && a.err?.startsWith(BENCH) ? lab.fail(a.err.slice(BENCH.length)) : undefined));
       },
     };
     // Heap readings at comparable quiet points: a second after each (re)connect, for memoryBounded.

@@ -129,8 +129,14 @@ async def _wifi(ssid, pw):
         w.active(False)
     w.active(True)
     w.connect(ssid, pw)
-    while not w.isconnected():
+    # The application's join is the bench's, not the client's: one that does
+    # not come (an AP out of reach after a power cycle) is said as the bench's
+    # ("bench: ", docs/agent-protocol.md) and the lab ends the run as error.
+    for _ in range(300):  # 30 s, the lab's own join bound
+        if w.isconnected():
+            return None
         await asyncio.sleep_ms(100)
+    return "bench: the board did not join the WiFi %r in 30 s (status %r)" % (ssid, w.status())
 
 
 async def start(cfg, emit):
@@ -157,7 +163,9 @@ async def start(cfg, emit):
         return _U + "will with an empty payload"
     _emit = emit
     if cfg.get("ssid") is not None and _c is None:  # once, as main.py does
-        await _wifi(cfg["ssid"], cfg.get("wifi_pw"))
+        r = await _wifi(cfg["ssid"], cfg.get("wifi_pw"))
+        if r:
+            return r
     # aiomqttc prints every PUBACK/SUBACK through its module-level log(),
     # whatever `verbose` says; those lines are the client's output (log
     # events), and the module is not patched to hide them.
