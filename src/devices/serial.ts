@@ -184,7 +184,10 @@ const removeWifiFile = `import os\ntry:\n os.remove(${JSON.stringify(WIFI_FILE)}
 async function forgetWifi(b: SerialBoard): Promise<void> {
   if (b.vanished) return;
   try {
+    // A command still in hand (the WiFi check, at a Ctrl-C) ends now; the removal comes after it.
+    b.repl.interrupt();
     if (b.running) await b.kill();
+    await b.repl.enter(5000);
     await b.repl.exec(removeWifiFile, 5000, "removing the board's WiFi file");
   } catch {
     // The board is gone or does not answer: the port is closed next all the same.

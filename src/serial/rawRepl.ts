@@ -21,8 +21,26 @@ export class RawRepl {
   /** While set, bytes go here instead of the buffer (the agent's stream). */
   private tap: ((b: Buffer) => void) | undefined;
   private rawPaste = true;
+  /** The command in hand: one at a time, as the board takes them (see one()). */
+  private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly link: ByteLink) {}
+
+  /**
+   * Commands (enter, softReset, exec, start) run one after another: two at once would share
+   * the buffer and each take the other's answer — the run's teardown removing the WiFi file
+   * while the WiFi check still runs, say. interrupt() is how a later one cuts an earlier short.
+   */
+  private one<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(f, f);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ctrl-C now, not queued: the command in hand ends with the board's KeyboardInterrupt, and the next one runs. */
+  interrupt(): void {
+    this.link.write("\r\x03\x03");
+  }
 
   /** Feed bytes the board sent. */
   push(b: Buffer): void {
@@ -102,7 +120,11 @@ export class RawRepl {
    * Ctrl-A until the raw prompt comes. A board still booting (or printing its ROM log) is
    * given `bootMs` to come round.
    */
-  async enter(bootMs = 5000): Promise<void> {
+  enter(bootMs = 5000): Promise<void> {
+    return this.one(() => this.enterNow(bootMs));
+  }
+
+  private async enterNow(bootMs: number): Promise<void> {
     const deadline = Date.now() + bootMs;
     for (let attempt = 1; ; attempt++) {
       this.link.write("\r\x03\x03");
@@ -124,14 +146,22 @@ export class RawRepl {
   }
 
   /** Soft reset from the raw REPL (a fresh heap, files kept); back at the raw prompt after it. */
-  async softReset(ms = 10_000): Promise<void> {
+  softReset(ms = 10_000): Promise<void> {
+    return this.one(() => this.softResetNow(ms));
+  }
+
+  private async softResetNow(ms: number): Promise<void> {
     this.link.write("\x04");
     await this.readUntil("soft reboot\r\n", ms, "soft reset");
     await this.readUntil(RAW_PROMPT, ms, "the raw REPL after a soft reset");
   }
 
   /** Run `code` and return its output; a Python exception is a LabError with its text. */
-  async exec(code: string, ms = 10_000, what = "a raw REPL command"): Promise<string> {
+  exec(code: string, ms = 10_000, what = "a raw REPL command"): Promise<string> {
+    return this.one(() => this.execNow(code, ms, what));
+  }
+
+  private async execNow(code: string, ms: number, what: string): Promise<string> {
     await this.send(code, ms, what);
     const out = await this.readUntil("\x04", ms, what);
     const err = await this.readUntil("\x04", ms, what);
@@ -145,7 +175,11 @@ export class RawRepl {
    * Send `code` to run and return at once: what it prints then goes to `onBytes` (the
    * agent's JSON lines, then the raw REPL's end markers) instead of the buffer.
    */
-  async start(code: string, onBytes: (b: Buffer) => void, ms = 10_000): Promise<void> {
+  start(code: string, onBytes: (b: Buffer) => void, ms = 10_000): Promise<void> {
+    return this.one(() => this.startNow(code, onBytes, ms));
+  }
+
+  private async startNow(code: string, onBytes: (b: Buffer) => void, ms: number): Promise<void> {
     await this.send(code, ms, "starting the agent");
     this.tap = onBytes;
     const rest = this.buf;

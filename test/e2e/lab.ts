@@ -30,8 +30,8 @@ export function faraday(args: string[], opts: { tmp?: string; env?: NodeJS.Proce
 }
 
 /** Start the CLI without waiting, for interruption tests. */
-export function faradayAsync(args: string[], tmp: string) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] });
+export function faradayAsync(args: string[], tmp: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, ...env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

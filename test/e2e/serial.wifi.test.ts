@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { faraday, privateTmp, readResults } from "./lab.ts";
+import { faraday, faradayAsync, privateTmp, readResults } from "./lab.ts";
 import { virtualBoard } from "./virtualBoard.ts";
 
 type Ev = { t: number; src: string; kind: string; [k: string]: unknown };
@@ -108,6 +108,23 @@ describe("the board's WiFi: --wifi-ssid and FARADAY_WIFI_PASSWORD", () => {
     expect(r.stdout + r.stderr).not.toContain(WRONG);
     expect(existsSync(join(board.flash, "faraday_wifi.py"))).toBe(false);
     rmSync(join(board.flash, "boot.py"));
+  });
+
+  it("Ctrl-C while the lab checks the board's WiFi: the run is an error and the WiFi file is gone from the board", async () => {
+    const tmp = privateTmp();
+    const out = join(tmp, "reports");
+    // No such AP in the board's reach: the check waits its 30 s — and is interrupted.
+    const runner = faradayAsync(["run", "broker-crash", "--device", `serial:${board.port}`, "--wifi-ssid", "far-ap", "--protocol", "3.1.1", "--out", out], tmp, { FARADAY_WIFI_PASSWORD: SECRET });
+    const file = join(board.flash, "faraday_wifi.py");
+    for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(file), "the WiFi file was written").toBe(true);
+    await new Promise((r) => setTimeout(r, 500)); // the check is under way
+    runner.child.kill("SIGINT");
+    const r = await runner.done;
+    expect(r.code).toBe(2);
+    expect(readResults(out).runs[0]!.verdict).toBe("error");
+    expect(existsSync(file)).toBe(false);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
   it("--wifi-ssid without the password in the environment, or with a device that has no WiFi of its own, is one line and exit 2", () => {
