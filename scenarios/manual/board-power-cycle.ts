@@ -1,7 +1,6 @@
 import { scenario } from "../../src/scenario/dsl.ts";
 import { powerCycle } from "../../src/faults/powerCycle.ts";
-import powerCycleScenario from "../resilience/power-cycle.ts";
-import { connects, EVERY_MS, resubscribes, streams } from "../resilience/_templates.ts";
+import powerCycleScenario, { offAndBooted } from "../resilience/power-cycle.ts";
 import { ritual } from "./_ritual.ts";
 
 /**
@@ -19,26 +18,17 @@ export default scenario({
   title: "By hand: the board is held in reset (power off) for 2 keepalives with a kept session; queued messages arrive after the boot",
   manual: true,
   timeoutMs: 30 * 60_000,
-  async run(ctx) {
-    const { device, topics, bounds, client, targets } = ctx;
-    await connects(ctx);
-    const { upstream, downstream } = await streams(ctx, { acked: 5 });
-    await upstream.stop();
-    await ritual(ctx, {
-      step: "power",
-      begin: "Press and hold the board's RESET (EN) button",
-      end: "Let go of the RESET button",
-      holdMs: 2 * client.keepalive * 1000,
-      fault: powerCycle(targets),
-      // The power goes when the person confirms the button is held: recorded then, not when it returns.
-      atBegin: () => targets.device.powerOff({ byHand: true }),
-      afterEnd: () => targets.device.powerOn(),
-    });
-    await device.up({ within: bounds.connectMs, what: "client connects after the boot" });
-    await resubscribes(ctx, "client subscribes after the boot");
-    const again = device.publishEvery(topics.up, { qos: 1, everyMs: EVERY_MS });
-    await again.acked(5, { within: bounds.reconnectCycleMs, what: "client publishes again after the boot" });
-    await downstream.ackedPastResubscribe();
-    await Promise.all([again.stop(), downstream.stop()]);
-  },
+  run: (ctx) =>
+    offAndBooted(ctx, () =>
+      ritual(ctx, {
+        step: "power",
+        begin: "Press and hold the board's RESET (EN) button",
+        end: "Let go of the RESET button",
+        holdMs: 2 * ctx.client.keepalive * 1000,
+        fault: powerCycle(ctx.targets),
+        // The power goes when the person confirms the button is held: recorded then, not when it returns.
+        atBegin: () => ctx.targets.device.powerOff({ byHand: true }),
+        afterEnd: () => ctx.targets.device.powerOn(),
+      }),
+    ),
 });
