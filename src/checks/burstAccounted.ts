@@ -2,6 +2,7 @@ import { at, type TimelineEvent } from "../timeline/event.ts";
 import type { Check, Evidence } from "./check.ts";
 import { defineChecker, firstN } from "./check.ts";
 import { buildLedger } from "./ledger.ts";
+import { owedToDevice } from "./owed.ts";
 import { isDevice, isLab } from "../timeline/is.ts";
 
 export const burstAccountedChecker = defineChecker({
@@ -38,8 +39,16 @@ export function burstAccounted(): Check {
     judge(events, ctx) {
       const from = events.find((e) => isLab(e, "activity") && e.name === "burst")?.t;
       if (from === undefined) return { verdict: "unknown", summary: "no burst phase in this run", evidence: [] };
-      const sent = buildLedger(events).filter((m) => m.dir === "down" && m.topic === ctx.topics.down && m.sentAt >= from && m.ackedAt !== undefined);
-      if (sent.length === 0) return { verdict: "unknown", summary: "nothing was published to the device in the burst", evidence: [] };
+      const burst = buildLedger(events).filter((m) => m.dir === "down" && m.topic === ctx.topics.down && m.sentAt >= from && m.ackedAt !== undefined);
+      // Only what the broker owed the device counts: a message it took before the device's
+      // subscription was in place (a client that says "subscribed" before its SUBACK) was never
+      // the client's to lose.
+      const notOwed = burst.flatMap((m) => {
+        const o = owedToDevice(m, events, ctx);
+        return o.owed ? [] : [{ m, why: o.why }];
+      });
+      const sent = burst.filter((m) => !notOwed.some((n) => n.m === m));
+      if (sent.length === 0) return { verdict: "unknown", summary: `nothing the broker owed the device was published in the burst${notOwed.length ? ` (${notOwed.length} not owed: ${notOwed[0]!.why})` : ""}`, evidence: [] };
       const mems = events.filter((e) => isDevice(e, "mem"));
       const before = mems.filter((e) => e.t <= from).at(-1);
       const after = mems.at(-1);
@@ -53,7 +62,8 @@ export function burstAccounted(): Check {
       const inversions: string[] = [];
       for (let i = 1; i < arrivals.length; i++) if (arrivals[i]!.m.sentAt < arrivals[i - 1]!.m.sentAt) inversions.push(`${arrivals[i]!.m.payload} at ${at(arrivals[i]!.t)} after ${arrivals[i - 1]!.m.payload}`);
       const how = counter ? `its own counter ${counter.name} went up by ${reported}` : "it has no drop counter of its own (mem.client)";
-      const tally = `${sent.length} published in the burst (from ${at(from)}), ${sent.length - lost.length} delivered, ${lost.length} never delivered; ${how}`;
+      const tally = `${sent.length} published in the burst (from ${at(from)})${notOwed.length ? ` and owed (${notOwed.length} more not owed)` : ""}, ${sent.length - lost.length} delivered, ${lost.length} never delivered; ${how}`;
+      const unowed: Evidence[] = notOwed.slice(0, 3).map((n) => ({ t: n.m.sentAt, text: `${n.m.payload} not owed: ${n.why}` }));
       for (const m of twice) evidence.push({ t: m.deliveries[1], charged: "client", text: `${m.payload} reached the application ${m.deliveries.length} times (${m.deliveries.map(at).join(", ")})` });
       for (const x of inversions.slice(0, 5)) evidence.push({ charged: "client", text: `out of order: ${x}` });
       if (lost.length > reported) {
@@ -64,8 +74,8 @@ export function burstAccounted(): Check {
           text: `${silent} message(s) silently lost: ${tally}; never delivered: ${lost.slice(0, 12).map((m) => m.payload).join(", ")}${lost.length > 12 ? ", …" : ""}`,
         });
       }
-      if (evidence.length) return { verdict: "fail", summary: `the burst did not reach the application whole: ${evidence[0]!.text}`, evidence: firstN(evidence) };
-      return { verdict: "pass", summary: `the burst reached the application in order, each once; ${tally}`, evidence: [{ t: from, text: tally }] };
+      if (evidence.length) return { verdict: "fail", summary: `the burst did not reach the application whole: ${evidence[0]!.text}`, evidence: firstN([...evidence, ...unowed]) };
+      return { verdict: "pass", summary: `the burst reached the application in order, each once; ${tally}`, evidence: [{ t: from, text: tally }, ...unowed] };
     },
   };
 }
